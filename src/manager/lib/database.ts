@@ -1,0 +1,126 @@
+// The embedded SQLite database: durable settings, the schema and its migrations, and transactions.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, openSync } from 'node:fs';
+import type { DatabaseSync } from 'node:sqlite';
+import { loadSqlite } from './quiet-sqlite';
+
+const SCHEMA_V1 = `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE secrets (
+  scope       TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  type        TEXT NOT NULL CHECK (type IN ('string', 'pairs')),
+  fields      TEXT,
+  description TEXT NOT NULL DEFAULT '',
+  sealed      BLOB NOT NULL,
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL,
+  PRIMARY KEY (scope, name)
+) WITHOUT ROWID;
+CREATE TABLE revisions (
+  scope TEXT PRIMARY KEY,
+  rev   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE tokens (
+  id          TEXT PRIMARY KEY,
+  hash        TEXT NOT NULL UNIQUE,
+  role        TEXT NOT NULL CHECK (role IN ('admin', 'read')),
+  space       TEXT,
+  description TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  revoked_at  TEXT
+);
+`;
+
+const MIGRATIONS: readonly string[] = [SCHEMA_V1];
+
+/** The open database with the few helpers the stores share. */
+export interface ManagerDatabase {
+  readonly sql: DatabaseSync;
+  /** Random id of this database, created with it; part of every ETag so a recreated database never matches an old one. */
+  readonly instanceId: string;
+  /** Runs `fn` in one IMMEDIATE transaction: all of it is durable when this returns, or none of it. */
+  transaction<T>(fn: () => T): T;
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string): void;
+  close(): void;
+}
+
+/**
+ * Opens (creating if needed) the database at `file`. WAL with `synchronous=FULL`
+ * so a commit acknowledged to a client survives a crash or power loss;
+ * `secure_delete` zeroes the pages of deleted secrets.
+ */
+export function openDatabase(file: string): ManagerDatabase {
+  const { DatabaseSync } = loadSqlite();
+  if (file !== ':memory:') {
+    // Create the file owner-only first: SQLite gives its -wal and -shm files the same mode.
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
+  const sql = new DatabaseSync(file);
+  sql.exec('PRAGMA journal_mode = WAL');
+  sql.exec('PRAGMA synchronous = FULL');
+  sql.exec('PRAGMA busy_timeout = 5000');
+  sql.exec('PRAGMA foreign_keys = ON');
+  sql.exec('PRAGMA secure_delete = ON');
+
+  let depth = 0;
+  const transaction = <T>(fn: () => T): T => {
+    // Nested calls join the outer transaction instead of failing on a second BEGIN.
+    if (depth > 0) return fn();
+    sql.exec('BEGIN IMMEDIATE');
+    depth++;
+    try {
+      const result = fn();
+      sql.exec('COMMIT');
+      return result;
+    } catch (err) {
+      sql.exec('ROLLBACK');
+      throw err;
+    } finally {
+      depth--;
+    }
+  };
+
+  migrate(sql, transaction);
+
+  const getMeta = (key: string): string | undefined => {
+    const row = sql.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  };
+  const setMeta = (key: string, value: string): void => {
+    sql.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  };
+
+  let instanceId = getMeta('instance_id');
+  if (instanceId === undefined) {
+    instanceId = randomBytes(6).toString('hex');
+    const id = instanceId;
+    transaction(() => setMeta('instance_id', id));
+  }
+
+  return {
+    sql,
+    instanceId,
+    transaction,
+    getMeta,
+    setMeta,
+    close: () => {
+      if (sql.isOpen) sql.close();
+    },
+  };
+}
+
+function migrate(sql: DatabaseSync, transaction: <T>(fn: () => T) => T): void {
+  const row = sql.prepare('PRAGMA user_version').get() as { user_version: number };
+  for (let version = row.user_version; version < MIGRATIONS.length; version++) {
+    transaction(() => {
+      sql.exec(MIGRATIONS[version] as string);
+      sql.exec(`PRAGMA user_version = ${version + 1}`);
+    });
+  }
+}

@@ -1,0 +1,82 @@
+// The manager's HTTP application: middleware order, routers and error handling in one place.
+import express from 'express';
+import type { Express } from 'express';
+import type { ChangeFeed } from '../change-feed';
+import type { Logger } from '../logger';
+import type { SecretStore } from '../secret-store';
+import type { TokenStore } from '../token-store';
+import { authenticate } from './auth';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { secretsRoutes } from './secrets-routes';
+import { tokensRoutes } from './tokens-routes';
+
+/** Tunable limits of the HTTP API. */
+export interface ApiLimits {
+  /** Largest request body, in bytes. */
+  bodyBytes: number;
+  /** Longest long poll, in seconds. */
+  maxWaitSeconds: number;
+  /** Most long polls held open at once. */
+  maxWaiters: number;
+}
+
+/** Defaults for {@link ApiLimits}. */
+export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000 };
+
+/** What the application is built from. */
+export interface AppDeps {
+  secrets: SecretStore;
+  tokens: TokenStore;
+  feed: ChangeFeed;
+  instanceId: string;
+  logger: Logger;
+  limits?: Partial<ApiLimits>;
+}
+
+/** Builds the Express application serving `/healthz` and the `/v1` API. */
+export function createApp(deps: AppDeps): Express {
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The path only: query strings and bodies stay out of the log.
+      const line = `${req.method} ${req.originalUrl.split('?')[0] ?? ''} ${res.statusCode} ${ms.toFixed(1)}ms`;
+      if (req.method === 'GET') deps.logger.debug(line);
+      else deps.logger.info(line);
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  const v1 = express.Router();
+  v1.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  v1.use(authenticate(deps.tokens));
+  v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
+  v1.use(
+    secretsRoutes({
+      secrets: deps.secrets,
+      tokens: deps.tokens,
+      feed: deps.feed,
+      instanceId: deps.instanceId,
+      maxWaitSeconds: limits.maxWaitSeconds,
+      maxWaiters: limits.maxWaiters,
+    }),
+  );
+  v1.use(tokensRoutes(deps.tokens));
+  app.use('/v1', v1);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

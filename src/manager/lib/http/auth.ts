@@ -1,0 +1,45 @@
+// Bearer-token authentication and the space and role checks every route applies.
+import type { NextFunction, Request, Response } from 'express';
+import { ManagerError } from '../errors';
+import type { TokenRecord, TokenStore } from '../token-store';
+
+/** Reads the principal that {@link authenticate} attached to the response. */
+export function principalOf(res: Response): TokenRecord {
+  return res.locals.principal as TokenRecord;
+}
+
+/** The bearer token of a request, or undefined. */
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** Middleware: 401 `unauthorized` unless the request carries an active token. */
+export function authenticate(tokens: TokenStore) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const token = bearerToken(req);
+    if (token === undefined) {
+      res.set('WWW-Authenticate', 'Bearer');
+      throw new ManagerError('unauthorized', 401, 'A bearer token is required (Authorization: Bearer <token>)');
+    }
+    const principal = tokens.authenticate(token);
+    if (!principal) {
+      res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new ManagerError('unauthorized', 401, 'The token is unknown or has been revoked');
+    }
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+/** Throws 403 `forbidden` unless the principal is an admin. */
+export function requireAdmin(principal: TokenRecord): void {
+  if (principal.role !== 'admin') throw new ManagerError('forbidden', 403, 'This action needs an admin token');
+}
+
+/** Throws 403 `forbidden` unless the principal may read `space` (admins, or read tokens bound to it). */
+export function requireSpaceRead(principal: TokenRecord, space: string): void {
+  if (principal.role === 'admin' || principal.space === space) return;
+  throw new ManagerError('forbidden', 403, `This token cannot read space '${space}'`);
+}

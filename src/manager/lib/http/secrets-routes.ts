@@ -1,0 +1,136 @@
+// Routes for secrets: the plugin's read API (ETag, long poll) and management of space and organization secrets.
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import type { ChangeFeed } from '../change-feed';
+import { ManagerError, badRequest } from '../errors';
+import type { Scope, SecretStore } from '../secret-store';
+import type { TokenStore } from '../token-store';
+import { assertSpaceName, parseCreateBody, parsePatchBody } from '../validation';
+import { principalOf, requireAdmin, requireSpaceRead } from './auth';
+import { requireJson } from './json-body';
+
+/** What the secrets routes need. */
+export interface SecretsRouteDeps {
+  secrets: SecretStore;
+  tokens: TokenStore;
+  feed: ChangeFeed;
+  instanceId: string;
+  /** Longest long poll a client may ask for, in seconds. */
+  maxWaitSeconds: number;
+  /** Most long polls held open at once; more get 503. */
+  maxWaiters: number;
+}
+
+/** Parses `?wait=S&version=N`; `wait` 0 (or absent) means answer now. */
+export function parseWaitQuery(query: Request['query'], maxWaitSeconds: number): { wait: number; version: number } {
+  const { wait, version } = query;
+  if (wait === undefined) return { wait: 0, version: -1 };
+  if (typeof wait !== 'string' || !/^\d{1,6}$/.test(wait) || Number(wait) > maxWaitSeconds) {
+    throw badRequest('invalid_query', `wait must be a whole number of seconds from 0 to ${maxWaitSeconds}`, 'wait');
+  }
+  if (typeof version !== 'string' || !/^\d{1,15}$/.test(version)) {
+    throw badRequest('invalid_query', 'version is required with wait and must be a whole number', 'version');
+  }
+  return { wait: Number(wait), version: Number(version) };
+}
+
+/**
+ * Whether If-None-Match lists `etag` (RFC 9110 §13.1.2, weak comparison). Not
+ * `req.fresh`: it gives up on `Cache-Control: no-cache`, which fetch() adds to
+ * every conditional request, while an origin server must still evaluate it.
+ */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+function param(req: Request, name: string): string {
+  return String(req.params[name]);
+}
+
+function spaceParam(req: Request): string {
+  const space = param(req, 'space');
+  assertSpaceName(space);
+  return space;
+}
+
+/** Builds the router for `/v1/spaces/...` and `/v1/org/...`. */
+export function secretsRoutes(deps: SecretsRouteDeps): Router {
+  const router = Router();
+  const { secrets, feed } = deps;
+  const etagOf = (version: number): string => `"${deps.instanceId}.${version}"`;
+
+  // Holds the request until the space's version passes `after`, the deadline passes, or the client leaves.
+  const waitForChange = async (res: Response, space: string, after: number, seconds: number): Promise<boolean> => {
+    const deadline = Date.now() + seconds * 1000;
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    while (secrets.version(space) <= after) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return true;
+      if (feed.size >= deps.maxWaiters) {
+        throw new ManagerError('too_many_waiters', 503, 'Too many long polls are open; retry later');
+      }
+      const outcome = await feed.wait(space, remaining, abort.signal);
+      if (outcome === 'aborted') return false;
+      if (outcome !== 'changed') return true;
+      // The token may have been revoked while the request waited: it must not receive what changed since.
+      if (!deps.tokens.isActive(principalOf(res).id)) {
+        throw new ManagerError('unauthorized', 401, 'The token is unknown or has been revoked');
+      }
+    }
+    return true;
+  };
+
+  router.get('/spaces/:space/secrets', async (req, res) => {
+    const space = spaceParam(req);
+    requireSpaceRead(principalOf(res), space);
+    const { wait, version } = parseWaitQuery(req.query, deps.maxWaitSeconds);
+    if (wait > 0 && !(await waitForChange(res, space, version, wait))) return;
+    const current = secrets.version(space);
+    res.set('ETag', etagOf(current));
+    if ((wait > 0 && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
+      res.status(304).end();
+      return;
+    }
+    res.json(secrets.read(space));
+  });
+
+  router.get('/spaces/:space/secrets/meta', (req, res) => {
+    const space = spaceParam(req);
+    requireSpaceRead(principalOf(res), space);
+    res.json({ space, version: secrets.version(space), secrets: secrets.list({ kind: 'space', space }) });
+  });
+
+  router.get('/org/secrets/meta', (_req, res) => {
+    requireAdmin(principalOf(res));
+    res.json({ scope: 'org', secrets: secrets.list({ kind: 'org' }) });
+  });
+
+  const manage = (base: string, scopeOf: (req: Request) => Scope): void => {
+    router.post(base, (req, res) => {
+      requireAdmin(principalOf(res));
+      const scope = scopeOf(req);
+      requireJson(req);
+      const meta = secrets.create(scope, parseCreateBody(req.body));
+      res.status(201).location(`${req.baseUrl}${req.path}/${meta.name}`).json(meta);
+    });
+    router.patch(`${base}/:name`, (req, res) => {
+      requireAdmin(principalOf(res));
+      const scope = scopeOf(req);
+      requireJson(req);
+      const name = param(req, 'name');
+      res.json(secrets.update(scope, name, parsePatchBody(req.body, name)));
+    });
+    router.delete(`${base}/:name`, (req, res) => {
+      requireAdmin(principalOf(res));
+      secrets.delete(scopeOf(req), param(req, 'name'));
+      res.status(204).end();
+    });
+  };
+  manage('/spaces/:space/secrets', (req) => ({ kind: 'space', space: spaceParam(req) }));
+  manage('/org/secrets', () => ({ kind: 'org' }));
+
+  return router;
+}

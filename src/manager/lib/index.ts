@@ -1,0 +1,10 @@
+// Public surface of the manager package, for the demo launcher and the tests.
+export { startServer, DEFAULT_PORT } from './server';
+export type { RunningServer, ServerOptions } from './server';
+export { createLogger } from './logger';
+export type { Logger, LogLevel, LogSink } from './logger';
+export { ManagerError } from './errors';
+export { VALIDATION_MESSAGES, NAME_PATTERN, RESERVED_NAMES } from './validation';
+export type { SecretValue } from './validation';
+export type { SecretMeta, SpaceSnapshot } from './secret-store';
+export type { TokenRecord } from './token-store';

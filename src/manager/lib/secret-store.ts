@@ -1,0 +1,186 @@
+// Secrets per space and per organization: CRUD, the scope merge and the per-space version.
+import type { ChangeFeed} from './change-feed';
+import { ORG_SCOPE } from './change-feed';
+import type { Cipher } from './cipher';
+import type { ManagerDatabase } from './database';
+import { ManagerError, badRequest } from './errors';
+import { VALIDATION_MESSAGES, sameValue } from './validation';
+import type { CreateInput, PatchInput, SecretValue } from './validation';
+
+/** Which secrets a call works on: the organization's, or one space's own. */
+export type Scope = { kind: 'org' } | { kind: 'space'; space: string };
+
+/** A secret without its value. */
+export interface SecretMeta {
+  name: string;
+  description: string;
+  type: 'string' | 'pairs';
+  /** Sub-key names of a multi-pair secret (names only). */
+  fields?: string[];
+  scope: 'org' | 'space';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a space sees: organization secrets overridden by the space's own. */
+export interface SpaceSnapshot {
+  space: string;
+  version: number;
+  secrets: Record<string, SecretValue>;
+}
+
+interface SecretRow {
+  scope: string;
+  name: string;
+  type: 'string' | 'pairs';
+  fields: string | null;
+  description: string;
+  sealed: Uint8Array;
+  created_at: string;
+  updated_at: string;
+}
+
+function scopeKey(scope: Scope): string {
+  return scope.kind === 'org' ? ORG_SCOPE : scope.space;
+}
+
+function toMeta(row: SecretRow): SecretMeta {
+  const meta: SecretMeta = {
+    name: row.name,
+    description: row.description,
+    type: row.type,
+    scope: row.scope === ORG_SCOPE ? 'org' : 'space',
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.fields !== null) meta.fields = JSON.parse(row.fields) as string[];
+  return meta;
+}
+
+function notFound(name: string): ManagerError {
+  return new ManagerError('secret_not_found', 404, `No secret named '${name}' in this scope`);
+}
+
+/** Stores secrets encrypted; every change bumps a global revision and wakes the affected long polls. */
+export class SecretStore {
+  constructor(
+    private readonly db: ManagerDatabase,
+    private readonly cipher: Cipher,
+    private readonly feed: ChangeFeed,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** The secrets of one scope, without values, sorted by name. */
+  list(scope: Scope): SecretMeta[] {
+    const rows = this.db.sql
+      .prepare('SELECT * FROM secrets WHERE scope = ? ORDER BY name')
+      .all(scopeKey(scope)) as unknown as SecretRow[];
+    return rows.map(toMeta);
+  }
+
+  /** Creates a secret; 409 `secret_exists` if the scope already has that name. */
+  create(scope: Scope, input: CreateInput): SecretMeta {
+    const key = scopeKey(scope);
+    const at = this.now().toISOString();
+    const row = this.db.transaction(() => {
+      if (this.#row(key, input.name)) {
+        throw new ManagerError('secret_exists', 409, `A secret named '${input.name}' already exists in this scope`, 'name');
+      }
+      const fields = typeof input.value === 'string' ? null : JSON.stringify(Object.keys(input.value));
+      this.db.sql
+        .prepare('INSERT INTO secrets (scope, name, type, fields, description, sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(key, input.name, fields === null ? 'string' : 'pairs', fields, input.description, this.#seal(key, input.name, input.value), at, at);
+      this.#bump(key);
+      return this.#row(key, input.name) as SecretRow;
+    });
+    this.feed.notify(key);
+    return toMeta(row);
+  }
+
+  /** Changes the value and/or description; 404 if absent, 400 `no_changes` if nothing would change. */
+  update(scope: Scope, name: string, patch: PatchInput): SecretMeta {
+    const key = scopeKey(scope);
+    const { row, bumped } = this.db.transaction(() => {
+      const current = this.#row(key, name);
+      if (!current) throw notFound(name);
+      const valueChanges = patch.value !== undefined && !sameValue(patch.value, this.#open(current));
+      const descriptionChanges = patch.description !== undefined && patch.description !== current.description;
+      if (!valueChanges && !descriptionChanges) throw badRequest('no_changes', VALIDATION_MESSAGES.noChanges);
+      const value = valueChanges ? (patch.value as SecretValue) : undefined;
+      const fields = value === undefined ? current.fields : typeof value === 'string' ? null : JSON.stringify(Object.keys(value));
+      this.db.sql
+        .prepare('UPDATE secrets SET type = ?, fields = ?, description = ?, sealed = ?, updated_at = ? WHERE scope = ? AND name = ?')
+        .run(
+          fields === null ? 'string' : 'pairs',
+          fields,
+          patch.description ?? current.description,
+          value === undefined ? current.sealed : this.#seal(key, name, value),
+          this.now().toISOString(),
+          key,
+          name,
+        );
+      // A description edit does not change what a space reads, so only value edits bump its version.
+      if (valueChanges) this.#bump(key);
+      return { row: this.#row(key, name) as SecretRow, bumped: valueChanges };
+    });
+    if (bumped) this.feed.notify(key);
+    return toMeta(row);
+  }
+
+  /** Deletes a secret permanently; 404 if absent. */
+  delete(scope: Scope, name: string): void {
+    const key = scopeKey(scope);
+    this.db.transaction(() => {
+      const result = this.db.sql.prepare('DELETE FROM secrets WHERE scope = ? AND name = ?').run(key, name);
+      if (result.changes === 0) throw notFound(name);
+      this.#bump(key);
+    });
+    this.feed.notify(key);
+  }
+
+  /** The version of what `space` sees: it increases with every change to its own or to organization secrets. */
+  version(space: string): number {
+    const row = this.db.sql
+      .prepare('SELECT COALESCE(MAX(rev), 0) AS version FROM revisions WHERE scope IN (?, ?)')
+      .get(space, ORG_SCOPE) as { version: number };
+    return row.version;
+  }
+
+  /**
+   * Everything `space` sees, decrypted, with the version it was read at. The two
+   * queries cannot interleave with a write: the database API is synchronous and
+   * this process is its only writer.
+   */
+  read(space: string): SpaceSnapshot {
+    const version = this.version(space);
+    const rows = this.db.sql
+      .prepare('SELECT * FROM secrets WHERE scope IN (?, ?) ORDER BY scope = ? DESC, name')
+      .all(space, ORG_SCOPE, ORG_SCOPE) as unknown as SecretRow[];
+    const merged = new Map<string, SecretValue>();
+    // Organization rows come first, so a space secret of the same name overwrites its entry.
+    for (const row of rows) merged.set(row.name, this.#open(row));
+    const secrets: Record<string, SecretValue> = {};
+    for (const name of [...merged.keys()].sort()) secrets[name] = merged.get(name) as SecretValue;
+    return { space, version, secrets };
+  }
+
+  #row(key: string, name: string): SecretRow | undefined {
+    return this.db.sql.prepare('SELECT * FROM secrets WHERE scope = ? AND name = ?').get(key, name) as SecretRow | undefined;
+  }
+
+  #bump(key: string): void {
+    const next = Number(this.db.getMeta('revision') ?? '0') + 1;
+    this.db.setMeta('revision', String(next));
+    this.db.sql
+      .prepare('INSERT INTO revisions (scope, rev) VALUES (?, ?) ON CONFLICT (scope) DO UPDATE SET rev = excluded.rev')
+      .run(key, next);
+  }
+
+  #seal(key: string, name: string, value: SecretValue): Buffer {
+    return this.cipher.seal(JSON.stringify(value), `${key}\u0000${name}`);
+  }
+
+  #open(row: SecretRow): SecretValue {
+    return JSON.parse(this.cipher.open(row.sealed, `${row.scope}\u0000${row.name}`)) as SecretValue;
+  }
+}

@@ -1,0 +1,140 @@
+// Starts and stops the Secret Manager: data directory, master key, database, admin bootstrap and the HTTP listener.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { ChangeFeed } from './change-feed';
+import { Cipher } from './cipher';
+import { openDatabase } from './database';
+import { ManagerError } from './errors';
+import { createApp } from './http/app';
+import type { ApiLimits } from './http/app';
+import { createLogger } from './logger';
+import type { Logger } from './logger';
+import { loadMasterKey } from './master-key';
+import { SecretStore } from './secret-store';
+import { TokenStore } from './token-store';
+
+const KEY_CHECK_PLAINTEXT = 'secret-manager key check';
+
+/** Options for {@link startServer}. */
+export interface ServerOptions {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** SECRET_MANAGER_MASTER_KEY (base64 or hex); else `masterKeyFile`; else `<dataDir>/master.key`. */
+  masterKey?: string | undefined;
+  masterKeyFile?: string | undefined;
+  /** SECRET_MANAGER_ADMIN_TOKEN: registered as an admin token if new. */
+  adminToken?: string | undefined;
+  /** PEM files to serve HTTPS instead of HTTP. */
+  tls?: { certFile: string; keyFile: string } | undefined;
+  logger?: Logger;
+  limits?: Partial<ApiLimits>;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:8390`. */
+  url: string;
+  port: number;
+  /** Set when this start generated the first admin token and wrote it there. */
+  adminTokenFile?: string;
+  secrets: SecretStore;
+  tokens: TokenStore;
+  /** Stops listening, releases long polls, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Default port of `secret-manager serve`. */
+export const DEFAULT_PORT = 8390;
+
+function checkMasterKey(db: ReturnType<typeof openDatabase>, cipher: Cipher): void {
+  const stored = db.getMeta('key_check');
+  if (stored === undefined) {
+    db.transaction(() => db.setMeta('key_check', cipher.seal(KEY_CHECK_PLAINTEXT, 'key_check').toString('base64')));
+    return;
+  }
+  try {
+    cipher.open(Buffer.from(stored, 'base64'), 'key_check');
+  } catch {
+    throw new ManagerError('master_key_mismatch', 500, 'The master key is not the one this database was created with');
+  }
+}
+
+function bootstrapAdmin(tokens: TokenStore, options: ServerOptions, logger: Logger): string | undefined {
+  if (options.adminToken !== undefined && options.adminToken !== '') {
+    tokens.ensure(options.adminToken, 'admin', 'from SECRET_MANAGER_ADMIN_TOKEN');
+    return undefined;
+  }
+  if (tokens.hasActiveAdmin()) return undefined;
+  const { token } = tokens.create({ role: 'admin', space: null, description: 'first admin token' });
+  const file = join(options.dataDir, 'admin.token');
+  writeFileSync(file, token + '\n', { mode: 0o600 });
+  logger.info(`created the first admin token in ${file}`);
+  return file;
+}
+
+/** Opens the data directory and starts listening; rejects with a ManagerError on bad configuration. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const { key, source } = loadMasterKey({
+    envValue: options.masterKey,
+    keyFile: options.masterKeyFile,
+    dataDir: options.dataDir,
+    logger,
+  });
+  const cipher = new Cipher(key);
+  const db = openDatabase(join(options.dataDir, 'secrets.db'));
+  let listener: http.Server | undefined;
+  const feed = new ChangeFeed();
+  try {
+    checkMasterKey(db, cipher);
+    const secrets = new SecretStore(db, cipher, feed);
+    const tokens = new TokenStore(db);
+    const adminTokenFile = bootstrapAdmin(tokens, options, logger);
+    const app = createApp({ secrets, tokens, feed, instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    const server = options.tls
+      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, app)
+      : http.createServer(app);
+    listener = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const { port, address } = server.address() as AddressInfo;
+    const host = address.includes(':') ? `[${address}]` : address;
+    const url = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
+    logger.info(`listening on ${url} (data in ${options.dataDir}, master key from ${source})`);
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= new Promise<void>((resolve) => {
+        feed.close();
+        server.close(() => {
+          db.close();
+          logger.info('stopped');
+          resolve();
+        });
+        server.closeIdleConnections();
+        // Connections busy at close time get a moment to finish, then are cut so shutdown is bounded.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      return closing;
+    };
+    return { url, port, secrets, tokens, close, ...(adminTokenFile === undefined ? {} : { adminTokenFile }) };
+  } catch (err) {
+    feed.close();
+    listener?.close();
+    db.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ManagerError('port_in_use', 500, `Port ${options.port ?? DEFAULT_PORT} is already in use`);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,113 @@
+// Access tokens: an admin role and read tokens bound to one space, stored only as SHA-256 hashes.
+import { createHash, randomBytes } from 'node:crypto';
+import type { ManagerDatabase } from './database';
+import { ManagerError } from './errors';
+
+/** A token's record, without the token itself. */
+export interface TokenRecord {
+  id: string;
+  role: 'admin' | 'read';
+  /** The one space a read token may read; null for admin tokens. */
+  space: string | null;
+  description: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface TokenRow {
+  id: string;
+  role: 'admin' | 'read';
+  space: string | null;
+  description: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const TOKEN_PREFIX = 'ssm_';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function toRecord(row: TokenRow): TokenRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    space: row.space,
+    description: row.description,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/**
+ * Issues, checks and revokes tokens. Tokens carry 256 random bits, so a plain
+ * SHA-256 (no slow KDF) is enough to make a stolen database useless for logging in.
+ */
+export class TokenStore {
+  constructor(
+    private readonly db: ManagerDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Issues a new token; the returned `token` string is shown once and never stored. */
+  create(input: { role: 'admin' | 'read'; space: string | null; description: string }): { token: string; record: TokenRecord } {
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    return { token, record: this.#insert(token, input) };
+  }
+
+  /** Registers a token chosen by the operator (SECRET_MANAGER_ADMIN_TOKEN) unless it is already known. */
+  ensure(token: string, role: 'admin' | 'read', description: string): TokenRecord {
+    if (token.length < 16) {
+      throw new ManagerError('token_too_short', 400, 'A configured token must have at least 16 characters');
+    }
+    const existing = this.#byHash(token);
+    if (existing) return toRecord(existing);
+    return this.#insert(token, { role, space: null, description });
+  }
+
+  /** Every token, newest first, revoked ones included. */
+  list(): TokenRecord[] {
+    const rows = this.db.sql.prepare('SELECT * FROM tokens ORDER BY created_at DESC, id').all() as unknown as TokenRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Revokes a token at once; 404 `token_not_found` if there is no active token with that id. */
+  revoke(id: string): void {
+    const result = this.db.transaction(() =>
+      this.db.sql.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now().toISOString(), id),
+    );
+    if (result.changes === 0) throw new ManagerError('token_not_found', 404, `No active token with id '${id}'`);
+  }
+
+  /** The active token matching `token`, or null for an unknown or revoked one. */
+  authenticate(token: string): TokenRecord | null {
+    const row = this.#byHash(token);
+    return row && row.revoked_at === null ? toRecord(row) : null;
+  }
+
+  /** Whether the token with this id exists and is not revoked. */
+  isActive(id: string): boolean {
+    return this.db.sql.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined;
+  }
+
+  /** Whether at least one admin token is active. */
+  hasActiveAdmin(): boolean {
+    return this.db.sql.prepare("SELECT 1 FROM tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1").get() !== undefined;
+  }
+
+  #byHash(token: string): TokenRow | undefined {
+    return this.db.sql.prepare('SELECT * FROM tokens WHERE hash = ?').get(hashToken(token)) as TokenRow | undefined;
+  }
+
+  #insert(token: string, input: { role: 'admin' | 'read'; space: string | null; description: string }): TokenRecord {
+    const id = randomBytes(6).toString('hex');
+    const at = this.now().toISOString();
+    this.db.transaction(() =>
+      this.db.sql
+        .prepare('INSERT INTO tokens (id, hash, role, space, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(id, hashToken(token), input.role, input.space, input.description, at),
+    );
+    return { id, role: input.role, space: input.space, description: input.description, createdAt: at, revokedAt: null };
+  }
+}

@@ -1,0 +1,164 @@
+// Input rules for secrets and spaces (seed 001's messages word for word), as pure functions over parsed JSON.
+import { badRequest } from './errors';
+
+/** A secret's value: one string, or an object of string pairs (a multi-pair secret). */
+export type SecretValue = string | Record<string, string>;
+
+/** A validated create request. */
+export interface CreateInput {
+  name: string;
+  value: SecretValue;
+  description: string;
+}
+
+/** A validated update request: at least one field may still be a no-op; the store decides "No changes to save". */
+export interface PatchInput {
+  value?: SecretValue;
+  description?: string;
+}
+
+/** Names of secrets, sub-keys and spaces: letters, digits, `_` and `-`. */
+export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** Names that would reach `Object.prototype` when flows index `global.SECRETS`. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** Largest accepted description, in characters. */
+export const MAX_DESCRIPTION = 1000;
+/** Largest accepted value, in bytes of its JSON form. */
+export const MAX_VALUE_BYTES = 64 * 1024;
+/** Most sub-keys a multi-pair secret may have. */
+export const MAX_FIELDS = 100;
+
+const MESSAGES = {
+  keyRequired: 'Secret key is required',
+  valueRequired: 'Secret value is required',
+  noChanges: 'No changes to save',
+} as const;
+/** Seed 001's validation messages, exported for tests and clients. */
+export const VALIDATION_MESSAGES = MESSAGES;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkName(name: string, what: string, field: string): void {
+  if (RESERVED_NAMES.has(name)) throw badRequest('invalid_name', `${what} '${name}' is reserved`, field);
+  if (!NAME_PATTERN.test(name)) {
+    throw badRequest('invalid_name', `${what} may contain only letters, digits, '_' and '-' (1 to 128 characters)`, field);
+  }
+}
+
+/** Throws `invalid_space` unless `space` is a valid space name. */
+export function assertSpaceName(space: string): void {
+  if (RESERVED_NAMES.has(space) || !NAME_PATTERN.test(space)) {
+    throw badRequest('invalid_space', "Space names may contain only letters, digits, '_' and '-' (1 to 128 characters)", 'space');
+  }
+}
+
+/** Throws `invalid_name` unless `name` is a valid secret name. */
+export function assertSecretName(name: string): void {
+  checkName(name, 'Secret key', 'name');
+}
+
+function rejectUnknownFields(body: Record<string, unknown>, allowed: readonly string[]): void {
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) throw badRequest('unknown_field', `Unknown field '${key.slice(0, 64)}'`, key.slice(0, 64));
+  }
+}
+
+function parseValue(value: unknown): SecretValue {
+  if (value === undefined || value === null) throw badRequest('value_required', MESSAGES.valueRequired, 'value');
+  if (typeof value === 'string') {
+    if (value.trim() === '') throw badRequest('value_required', MESSAGES.valueRequired, 'value');
+    return checkSize(value);
+  }
+  if (!isPlainObject(value)) {
+    throw badRequest('invalid_type', 'value must be a string or an object of string pairs', 'value');
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) throw badRequest('value_required', MESSAGES.valueRequired, 'value');
+  if (entries.length > MAX_FIELDS) throw badRequest('too_many_fields', `A secret may have at most ${MAX_FIELDS} pairs`, 'value');
+  const pairs: Record<string, string> = {};
+  for (const [key, sub] of entries) {
+    checkName(key, 'Pair key', 'value');
+    if (typeof sub !== 'string') throw badRequest('invalid_type', `value.${key} must be a string`, 'value');
+    if (sub.trim() === '') throw badRequest('value_required', MESSAGES.valueRequired, 'value');
+    pairs[key] = sub;
+  }
+  return checkSize(pairs);
+}
+
+function checkSize<T extends SecretValue>(value: T): T {
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > MAX_VALUE_BYTES) {
+    throw badRequest('value_too_large', `A secret value may be at most ${MAX_VALUE_BYTES} bytes`, 'value');
+  }
+  return value;
+}
+
+function parseDescription(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw badRequest('invalid_type', 'description must be a string', 'description');
+  if (value.length > MAX_DESCRIPTION) {
+    throw badRequest('description_too_long', `description may be at most ${MAX_DESCRIPTION} characters`, 'description');
+  }
+  return value;
+}
+
+function requireObject(body: unknown): Record<string, unknown> {
+  if (!isPlainObject(body)) throw badRequest('invalid_body', 'The request body must be a JSON object');
+  return body;
+}
+
+/** Validates a create body `{ name, value, description? }`. */
+export function parseCreateBody(body: unknown): CreateInput {
+  const obj = requireObject(body);
+  rejectUnknownFields(obj, ['name', 'value', 'description']);
+  const { name } = obj;
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    throw badRequest('invalid_type', 'name must be a string', 'name');
+  }
+  if (typeof name !== 'string' || name.trim() === '') throw badRequest('key_required', MESSAGES.keyRequired, 'name');
+  assertSecretName(name);
+  return { name, value: parseValue(obj.value), description: parseDescription(obj.description) };
+}
+
+/**
+ * Validates an update body `{ value?, description? }` for the secret `currentName`.
+ * The name is read-only: sending it back unchanged is allowed, changing it is not.
+ */
+export function parsePatchBody(body: unknown, currentName: string): PatchInput {
+  const obj = requireObject(body);
+  rejectUnknownFields(obj, ['name', 'value', 'description']);
+  if ('name' in obj && obj.name !== currentName) {
+    throw badRequest('name_read_only', 'The secret key cannot be changed', 'name');
+  }
+  const patch: PatchInput = {};
+  if ('value' in obj) patch.value = parseValue(obj.value);
+  if ('description' in obj) patch.description = parseDescription(obj.description);
+  if (patch.value === undefined && patch.description === undefined) {
+    throw badRequest('no_changes', MESSAGES.noChanges);
+  }
+  return patch;
+}
+
+/** Validates a token create body `{ space?, role?, description? }`. */
+export function parseTokenBody(body: unknown): { role: 'admin' | 'read'; space: string | null; description: string } {
+  const obj = requireObject(body);
+  rejectUnknownFields(obj, ['space', 'role', 'description']);
+  const role = obj.role ?? 'read';
+  if (role !== 'admin' && role !== 'read') throw badRequest('invalid_role', "role must be 'read' or 'admin'", 'role');
+  const description = parseDescription(obj.description);
+  if (role === 'admin') {
+    if (obj.space !== undefined && obj.space !== null) throw badRequest('invalid_space', 'Admin tokens are not bound to a space', 'space');
+    return { role, space: null, description };
+  }
+  if (typeof obj.space !== 'string' || obj.space === '') throw badRequest('space_required', 'A read token needs a space', 'space');
+  assertSpaceName(obj.space);
+  return { role, space: obj.space, description };
+}
+
+/** Values compare equal when they hold the same pairs, whatever their order. */
+export function sameValue(a: SecretValue, b: SecretValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
+}
