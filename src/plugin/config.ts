@@ -1,0 +1,228 @@
+// Reads the plugin's configuration from settings.js `secretSync` and SECRET_SYNC_* variables (environment wins).
+import { SyncError } from '../shared/sync-error';
+import { DEFAULT_INTERVAL, INTERVALS, isInterval } from './intervals';
+import type { Interval } from './intervals';
+import type { RetryPolicy } from './retry';
+
+/** The providers the plugin can talk to. */
+export const PROVIDERS = ['secret-manager', 'vault'] as const;
+/** A provider name. */
+export type ProviderName = (typeof PROVIDERS)[number];
+
+/** Vault / OpenBao settings (`secretSync.vault`). */
+export interface VaultSettings {
+  mount: string;
+  pathPrefix: string;
+  namespace?: string;
+  roleId?: string;
+  secretId?: string;
+}
+
+/** A complete, valid configuration. */
+export interface SyncConfig {
+  provider: ProviderName;
+  url: string;
+  space: string;
+  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins. */
+  token: string;
+  interval: Interval;
+  syncOnDeploy: boolean;
+  caFile?: string;
+  vault?: VaultSettings;
+  /** Advanced: overrides of the retry policy (settings.js `secretSync.retry` only). */
+  retry?: Partial<RetryPolicy>;
+}
+
+const RETRY_FIELDS = ['retries', 'minDelayMs', 'maxDelayMs', 'factor', 'maxRetryAfterMs', 'attemptTimeoutMs', 'totalTimeoutMs'] as const;
+
+/** What the status can still show when the configuration is not usable. */
+export interface PartialConfig {
+  provider: string;
+  space: string | null;
+  interval: Interval;
+  syncOnDeploy: boolean;
+}
+
+/** Outcome of {@link resolveConfig}. */
+export type ConfigResult =
+  | { ok: true; config: SyncConfig }
+  | { ok: false; state: 'unconfigured' | 'error'; error: SyncError; partial: PartialConfig };
+
+const SPACE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+const FIELDS = {
+  provider: 'SECRET_SYNC_PROVIDER',
+  url: 'SECRET_SYNC_URL',
+  space: 'SECRET_SYNC_SPACE',
+  token: 'SECRET_SYNC_TOKEN',
+  tokenFile: 'SECRET_SYNC_TOKEN_FILE',
+  interval: 'SECRET_SYNC_INTERVAL',
+  syncOnDeploy: 'SECRET_SYNC_ON_DEPLOY',
+  caFile: 'SECRET_SYNC_CA_FILE',
+} as const;
+
+const VAULT_FIELDS = {
+  mount: 'SECRET_SYNC_VAULT_MOUNT',
+  pathPrefix: 'SECRET_SYNC_VAULT_PATH_PREFIX',
+  namespace: 'SECRET_SYNC_VAULT_NAMESPACE',
+  roleId: 'SECRET_SYNC_VAULT_ROLE_ID',
+  secretId: 'SECRET_SYNC_VAULT_SECRET_ID',
+} as const;
+
+/** `secretSync.url (SECRET_SYNC_URL)`: how messages name a field so users find it in either place. */
+export function fieldLabel(field: keyof typeof FIELDS): string {
+  return `secretSync.${field} (${FIELDS[field]})`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses the usual spellings of a boolean; undefined for anything else. */
+export function parseBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return undefined;
+}
+
+// Thrown inside resolveConfig only, to leave at the first problem; never escapes it.
+class Fail extends Error {
+  constructor(
+    readonly state: 'unconfigured' | 'error',
+    readonly error: SyncError,
+  ) {
+    super(error.message);
+  }
+}
+
+function missing(field: keyof typeof FIELDS, what: string): Fail {
+  return new Fail('unconfigured', new SyncError('config_missing', `${what}: set ${fieldLabel(field)}`, { field }));
+}
+
+function invalid(field: string, message: string): Fail {
+  return new Fail('error', new SyncError('config_invalid', message, { field }));
+}
+
+/**
+ * Resolves the configuration. Never throws: a missing field gives state
+ * `unconfigured`, an invalid one state `error`, each with a message naming the
+ * field in settings.js and its environment variable.
+ */
+export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFile: (path: string) => string): ConfigResult {
+  const section: Record<string, unknown> = isRecord(settings) ? settings : {};
+  const pick = (field: keyof typeof FIELDS): unknown => {
+    const fromEnv = env[FIELDS[field]];
+    return fromEnv !== undefined && fromEnv !== '' ? fromEnv : section[field];
+  };
+  const partial: PartialConfig = { provider: 'secret-manager', space: null, interval: DEFAULT_INTERVAL, syncOnDeploy: true };
+  try {
+    if (settings !== undefined && !isRecord(settings)) throw invalid('secretSync', 'secretSync in settings.js must be an object');
+    const provider = pick('provider') ?? 'secret-manager';
+    if (typeof provider !== 'string' || !(PROVIDERS as readonly string[]).includes(provider)) {
+      throw invalid('provider', `${fieldLabel('provider')} must be one of: ${PROVIDERS.join(', ')}`);
+    }
+    partial.provider = provider;
+    const providerName = provider as ProviderName;
+    const space = pick('space');
+    if (typeof space === 'string' && SPACE_PATTERN.test(space)) partial.space = space;
+
+    const interval = pick('interval') ?? DEFAULT_INTERVAL;
+    if (!isInterval(interval)) throw invalid('interval', `${fieldLabel('interval')} must be one of: ${INTERVALS.join(', ')}`);
+    partial.interval = interval;
+    const rawOnDeploy = pick('syncOnDeploy');
+    const syncOnDeploy = rawOnDeploy === undefined ? true : parseBoolean(rawOnDeploy);
+    if (syncOnDeploy === undefined) throw invalid('syncOnDeploy', `${fieldLabel('syncOnDeploy')} must be true or false`);
+    partial.syncOnDeploy = syncOnDeploy;
+
+    if (settings === undefined && !Object.values(FIELDS).some((name) => env[name])) {
+      throw new Fail(
+        'unconfigured',
+        new SyncError('not_configured', 'Secret Sync is not configured: set secretSync.url, space and token in settings.js, or SECRET_SYNC_URL, SECRET_SYNC_SPACE and SECRET_SYNC_TOKEN'),
+      );
+    }
+    const url = pick('url');
+    if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
+    if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/i.test(url)) {
+      throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+    }
+    try {
+      new URL(url);
+    } catch {
+      throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
+    }
+    if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
+    if (typeof space !== 'string' || !SPACE_PATTERN.test(space)) {
+      throw invalid('space', `${fieldLabel('space')} may contain only letters, digits, '_' and '-' (1 to 128 characters)`);
+    }
+
+    const vault = providerName === 'vault' ? resolveVault(section.vault, env) : undefined;
+    const token = resolveToken(pick('token'), pick('tokenFile'), readFile, vault);
+    const caFile = pick('caFile');
+    if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
+
+    const config: SyncConfig = { provider: providerName, url: url.replace(/\/+$/, ''), space, token, interval, syncOnDeploy };
+    if (typeof caFile === 'string') config.caFile = caFile;
+    if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
+    if (vault) config.vault = vault;
+    return { ok: true, config };
+  } catch (err) {
+    if (err instanceof Fail) return { ok: false, state: err.state, error: err.error, partial };
+    throw err;
+  }
+}
+
+function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: string) => string, vault: VaultSettings | undefined): string {
+  if (token !== undefined && token !== '') {
+    if (typeof token !== 'string') throw invalid('token', `${fieldLabel('token')} must be a string`);
+    return token.trim();
+  }
+  if (tokenFile !== undefined && tokenFile !== '') {
+    if (typeof tokenFile !== 'string') throw invalid('tokenFile', `${fieldLabel('tokenFile')} must be a file path`);
+    let text: string;
+    try {
+      text = readFile(tokenFile);
+    } catch {
+      throw invalid('tokenFile', `${fieldLabel('tokenFile')}: cannot read ${tokenFile}`);
+    }
+    if (text.trim() === '') throw invalid('tokenFile', `${fieldLabel('tokenFile')}: ${tokenFile} is empty`);
+    return text.trim();
+  }
+  if (vault?.roleId !== undefined && vault.secretId !== undefined) return '';
+  throw missing('token', 'The read token is missing');
+}
+
+function resolveVault(raw: unknown, env: NodeJS.ProcessEnv): VaultSettings {
+  const section = isRecord(raw) ? raw : {};
+  const read = (field: keyof typeof VAULT_FIELDS): string | undefined => {
+    const value = env[VAULT_FIELDS[field]] ?? section[field];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') throw invalid(`vault.${field}`, `secretSync.vault.${field} (${VAULT_FIELDS[field]}) must be a string`);
+    return value;
+  };
+  const settings: VaultSettings = { mount: read('mount') ?? 'secret', pathPrefix: read('pathPrefix') ?? 'node-red' };
+  const namespace = read('namespace');
+  const roleId = read('roleId');
+  const secretId = read('secretId');
+  if (namespace !== undefined) settings.namespace = namespace;
+  if (roleId !== undefined) settings.roleId = roleId;
+  if (secretId !== undefined) settings.secretId = secretId;
+  return settings;
+}
+
+function resolveRetry(raw: unknown): Partial<RetryPolicy> {
+  if (!isRecord(raw)) throw invalid('retry', 'secretSync.retry must be an object');
+  const policy: Partial<RetryPolicy> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(RETRY_FIELDS as readonly string[]).includes(key)) {
+      throw invalid('retry', `secretSync.retry.${key} is unknown; known: ${RETRY_FIELDS.join(', ')}`);
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw invalid('retry', `secretSync.retry.${key} must be a number of 0 or more`);
+    }
+    policy[key as (typeof RETRY_FIELDS)[number]] = value;
+  }
+  return policy;
+}

@@ -1,0 +1,95 @@
+// One bounded sync attempt loop: p-retry with capped, jittered backoff, Retry-After honoured, and hard time limits.
+import pRetry, { AbortError } from 'p-retry';
+import { delay } from '../shared/delay';
+import { SyncError, toSyncError } from '../shared/sync-error';
+
+/** Limits of one sync. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  retries: number;
+  /** First backoff delay before jitter, ms. */
+  minDelayMs: number;
+  /** Cap of any backoff delay, jitter included, ms. */
+  maxDelayMs: number;
+  factor: number;
+  /** Longest Retry-After we honour, ms; a longer one is cut to this. */
+  maxRetryAfterMs: number;
+  /** Limit of one attempt, ms: a server that drips bytes cannot hold it longer. */
+  attemptTimeoutMs: number;
+  /** Limit of the whole sync, retries and waits included, ms. */
+  totalTimeoutMs: number;
+}
+
+/** Defaults: 5 attempts within 90 s at most. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  retries: 4,
+  minDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  factor: 2,
+  maxRetryAfterMs: 60_000,
+  attemptTimeoutMs: 15_000,
+  totalTimeoutMs: 90_000,
+};
+
+/** Called before each retry with the error that caused it and the wait that follows. */
+export type RetryListener = (error: SyncError, delayMs: number, attempt: number) => void;
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable SyncError, runs
+ * out of retries, or the total limit passes (`sync_timeout`). Each attempt gets
+ * a signal that aborts at its own limit (`timeout`, retryable) or at the total one.
+ */
+export async function runWithRetry<T>(
+  attempt: (signal: AbortSignal) => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: RetryListener,
+): Promise<T> {
+  const total = new AbortController();
+  const totalTimer = setTimeout(
+    () => total.abort(new SyncError('sync_timeout', `The sync did not finish within ${Math.round(policy.totalTimeoutMs / 1000)} s`)),
+    policy.totalTimeoutMs,
+  );
+  const once = async (): Promise<T> => {
+    const own = new AbortController();
+    const timer = setTimeout(
+      () => own.abort(new SyncError('timeout', `No complete answer within ${Math.round(policy.attemptTimeoutMs / 1000)} s`, { retryable: true })),
+      policy.attemptTimeoutMs,
+    );
+    const signal = AbortSignal.any([total.signal, own.signal]);
+    try {
+      return await attempt(signal);
+    } catch (err) {
+      // An abort surfaces as the HTTP client's own error; the reason we gave the signal says what happened.
+      const error = signal.aborted && signal.reason instanceof SyncError ? signal.reason : toSyncError(err);
+      if (!error.retryable) throw new AbortError(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    return await pRetry(once, {
+      retries: policy.retries,
+      factor: policy.factor,
+      minTimeout: policy.minDelayMs,
+      maxTimeout: policy.maxDelayMs,
+      randomize: true,
+      unref: true,
+      maxRetryTime: policy.totalTimeoutMs,
+      signal: total.signal,
+      shouldRetry: ({ error }) => error instanceof SyncError && error.retryable,
+      onFailedAttempt: async ({ error, retryDelay, attemptNumber }) => {
+        if (retryDelay <= 0 || !(error instanceof SyncError)) return;
+        const asked = Math.min(error.retryAfterMs ?? 0, policy.maxRetryAfterMs);
+        const extra = Math.max(0, asked - retryDelay);
+        onRetry?.(error, retryDelay + extra, attemptNumber);
+        // p-retry waits `retryDelay` after this returns; wait the rest of what the server asked for first.
+        if (extra > 0) await delay(extra, total.signal);
+      },
+    });
+  } catch (err) {
+    throw total.signal.aborted && total.signal.reason instanceof SyncError ? total.signal.reason : toSyncError(err);
+  } finally {
+    clearTimeout(totalTimer);
+  }
+}

@@ -1,0 +1,50 @@
+// Node-RED entry of the runtime plugin: binds the Secret Sync service to RED (settings, events, comms, admin API).
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { createProvider } from '../providers/registry';
+import { registerAdminRoutes } from './admin-routes';
+import { resolveConfig } from './config';
+import { GlobalSecrets } from './global-secrets';
+import { createPluginLogger } from './logger';
+import { PREFERENCES_KEY } from './preferences';
+import type { NodeRedApi } from './red-types';
+import { instanceSplay } from './scheduler';
+import { SecretSyncService } from './service';
+import { CHANGED_TOPIC, STATUS_TOPIC } from './status';
+
+/**
+ * Registers the `secret-sync` plugin. Returns a promise Node-RED waits for
+ * before it starts the flows: the first sync, bounded in time.
+ */
+function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
+  const logger = createPluginLogger(RED.log);
+  const config = resolveConfig(RED.settings.secretSync, process.env, (path) => readFileSync(path, 'utf8'));
+  const space = config.ok ? config.config.space : (config.partial.space ?? '');
+  const service = new SecretSyncService({
+    config,
+    createProvider,
+    target: new GlobalSecrets(RED.settings.functionGlobalContext),
+    logger,
+    splay: instanceSplay(hostname(), RED.settings.userDir ?? '', space),
+    preferences: {
+      load: () => {
+        try {
+          return RED.settings.get(PREFERENCES_KEY);
+        } catch {
+          return undefined;
+        }
+      },
+      save: (value) => RED.settings.set(PREFERENCES_KEY, value),
+    },
+  });
+
+  service.on('status', (status) => RED.comms.publish(STATUS_TOPIC, status, true));
+  service.on('changed', (event) => RED.comms.publish(CHANGED_TOPIC, event, false));
+  RED.events.on('flows:started', () => service.flowsStarted());
+  RED.server?.once('close', () => void service.stop());
+  registerAdminRoutes(RED, service, logger);
+  RED.plugins.registerPlugin('secret-sync', { type: 'secret-sync' });
+  return service.start();
+}
+
+export = secretSyncPlugin;

@@ -1,0 +1,207 @@
+// The Secret Sync service: configuration, engine, schedule, watch, preferences and status together. Never touches RED.
+import { EventEmitter } from 'node:events';
+import type { SecretProvider } from '../providers/provider';
+import { delay } from '../shared/delay';
+import type { SyncError} from '../shared/sync-error';
+import { toSyncError } from '../shared/sync-error';
+import type { ConfigResult, SyncConfig } from './config';
+import type { GlobalSecrets } from './global-secrets';
+import type { PluginLogger } from './logger';
+import { effectivePreferences, parsePreferencesBody, toSavedPreferences } from './preferences';
+import type { Preferences, SavedPreferences } from './preferences';
+import { DEFAULT_RETRY_POLICY } from './retry';
+import type { RetryPolicy } from './retry';
+import { SyncScheduler } from './scheduler';
+import { EMPTY_SNAPSHOT } from './snapshot';
+import { listKeys } from './status';
+import type { KeyEntry, LegacyNode, SyncStatus } from './status';
+import { SyncEngine } from './sync-engine';
+import type { SecretsChangedEvent, Trigger } from './sync-engine';
+import { WatchLoop } from './watch-loop';
+
+/** Where preferences persist (the runtime settings store). */
+export interface PreferenceStore {
+  load(): unknown;
+  save(value: SavedPreferences): Promise<void>;
+}
+
+/** What the service is built from. */
+export interface ServiceDeps {
+  config: ConfigResult;
+  createProvider: (config: SyncConfig) => SecretProvider;
+  target: GlobalSecrets;
+  preferences: PreferenceStore;
+  logger: PluginLogger;
+  /** This instance's schedule offset, 0 ≤ splay < 1. */
+  splay: number;
+  /** Overrides of the retry policy (after settings.js `secretSync.retry`). */
+  policy?: Partial<RetryPolicy>;
+  /** Longest wait for the first sync before flows start, ms. */
+  startupWaitMs?: number;
+}
+
+/** Events of the service. */
+export interface ServiceEvents {
+  status: [SyncStatus];
+  changed: [SecretsChangedEvent];
+}
+
+/** Default bound on how long flows wait for the first sync at startup. */
+export const DEFAULT_STARTUP_WAIT_MS = 10_000;
+
+/** Runs Secret Sync for one Node-RED instance. */
+export class SecretSyncService extends EventEmitter<ServiceEvents> {
+  readonly #deps: ServiceDeps;
+  readonly #engine: SyncEngine | undefined;
+  readonly #blocked: { state: 'unconfigured' | 'error'; error: SyncError } | undefined;
+  readonly #scheduler: SyncScheduler;
+  readonly #watch: WatchLoop | undefined;
+  readonly #configured: Preferences;
+  #prefs: Preferences;
+  #legacy: LegacyNode[] = [];
+  #flowsStartedOnce = false;
+  #stopped = false;
+
+  constructor(deps: ServiceDeps) {
+    super();
+    this.#deps = deps;
+    const { config } = deps;
+    this.#configured = config.ok
+      ? { interval: config.config.interval, syncOnDeploy: config.config.syncOnDeploy }
+      : { interval: config.partial.interval, syncOnDeploy: config.partial.syncOnDeploy };
+    this.#prefs = effectivePreferences(this.#configured, deps.preferences.load());
+    this.#scheduler = new SyncScheduler(() => this.sync('schedule'), deps.logger, deps.splay);
+
+    let blocked = config.ok ? deps.target.problem() : undefined;
+    let engine: SyncEngine | undefined;
+    let provider: SecretProvider | undefined;
+    if (config.ok && !blocked) {
+      try {
+        provider = deps.createProvider(config.config);
+        engine = new SyncEngine({ provider, target: deps.target, policy: { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...deps.policy }, logger: deps.logger, space: config.config.space });
+      } catch (err) {
+        blocked = toSyncError(err);
+      }
+    }
+    this.#engine = engine;
+    this.#blocked = !config.ok ? { state: config.state, error: config.error } : blocked ? { state: 'error', error: blocked } : undefined;
+    if (engine && provider?.waitForChange) {
+      const wait = provider.waitForChange.bind(provider);
+      this.#watch = new WatchLoop({
+        waitForChange: wait,
+        currentVersion: () => engine.state.version,
+        sync: () => this.sync('watch'),
+        logger: deps.logger,
+      });
+    }
+    engine?.on('state', () => this.#emitStatus());
+    engine?.on('changed', (event) => this.emit('changed', event));
+    if (this.#blocked) deps.logger.warn(`${this.#blocked.state}: ${this.#blocked.error.message}`);
+  }
+
+  /** The full status (no secret values). */
+  status(): SyncStatus {
+    const { config } = this.#deps;
+    const base = {
+      space: config.ok ? config.config.space : config.partial.space,
+      provider: config.ok ? config.config.provider : config.partial.provider,
+      interval: this.#prefs.interval,
+      syncOnDeploy: this.#prefs.syncOnDeploy,
+      legacyNodes: this.#legacy.map((n) => ({ ...n })),
+      nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
+    };
+    if (!this.#engine || this.#blocked) {
+      return {
+        ...base,
+        state: this.#blocked?.state ?? 'unconfigured',
+        version: null,
+        keyCount: 0,
+        lastSyncAt: null,
+        lastAttemptAt: null,
+        consecutiveFailures: 0,
+        error: this.#blocked?.error.toJSON() ?? null,
+        skippedKeys: [],
+      };
+    }
+    return { ...base, ...this.#engine.state };
+  }
+
+  /** Keys flows can read now, masked, filtered by `query`. */
+  keys(query?: string): KeyEntry[] {
+    return listKeys(this.#engine?.snapshot ?? EMPTY_SNAPSHOT, query);
+  }
+
+  /**
+   * Runs the first sync and waits for it at most `startupWaitMs`, so flows that
+   * read global.SECRETS on start see it when the manager is reachable; then
+   * starts the schedule. A slow first sync goes on in the background.
+   */
+  async start(): Promise<void> {
+    if (!this.#engine) {
+      this.#emitStatus();
+      return;
+    }
+    const first = this.#engine.sync('startup');
+    const waitOver = new AbortController();
+    await Promise.race([first, delay(this.#deps.startupWaitMs ?? DEFAULT_STARTUP_WAIT_MS, waitOver.signal)]);
+    waitOver.abort();
+    if (this.#engine.busy) this.#deps.logger.warn('the first sync is taking long; flows start now and get global.SECRETS when it completes');
+    this.#applySchedule();
+  }
+
+  /** Runs a sync now (or joins the running one) and answers the status after it. */
+  async sync(trigger: Trigger): Promise<SyncStatus> {
+    if (this.#engine && !this.#stopped) await this.#engine.sync(trigger);
+    return this.status();
+  }
+
+  /** To be called on every `flows:started`; the first one is the startup start, the rest are deploys. */
+  flowsStarted(): void {
+    if (!this.#flowsStartedOnce) {
+      this.#flowsStartedOnce = true;
+      return;
+    }
+    if (this.#prefs.syncOnDeploy) void this.sync('deploy');
+  }
+
+  /** Validates and applies a preferences change, persists it, reschedules. Throws `invalid_preferences`. */
+  async setPreferences(body: unknown): Promise<SyncStatus> {
+    const patch = parsePreferencesBody(body);
+    const next: Preferences = { ...this.#prefs, ...patch };
+    await this.#deps.preferences.save(toSavedPreferences(this.#configured, next));
+    const intervalChanged = next.interval !== this.#prefs.interval;
+    this.#prefs = next;
+    this.#deps.logger.info(`preferences changed: interval ${next.interval}, sync on deploy ${next.syncOnDeploy ? 'on' : 'off'}`);
+    if (intervalChanged) this.#applySchedule();
+    this.#emitStatus();
+    return this.status();
+  }
+
+  /** Records the legacy nodes found in the flows. */
+  setLegacyNodes(nodes: LegacyNode[]): void {
+    this.#legacy = nodes;
+    this.#emitStatus();
+  }
+
+  /** Stops schedules and the watch loop. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#scheduler.stop();
+    await this.#watch?.stop();
+  }
+
+  #applySchedule(): void {
+    if (!this.#engine || this.#stopped) return;
+    this.#scheduler.apply(this.#prefs.interval);
+    if (this.#prefs.interval === 'watch' && this.#watch) this.#watch.start();
+    else void this.#watch?.stop();
+    if (this.#prefs.interval === 'watch' && !this.#watch) {
+      this.#deps.logger.warn(`the ${this.#deps.config.ok ? this.#deps.config.config.provider : ''} provider cannot watch; use a scheduled interval`);
+    }
+    this.#emitStatus();
+  }
+
+  #emitStatus(): void {
+    this.emit('status', this.status());
+  }
+}

@@ -1,0 +1,168 @@
+// The sync engine: one provider fetch with retries, validation, atomic publish, last-known-good on failure. Never touches RED.
+import { EventEmitter } from 'node:events';
+import type { SecretProvider } from '../providers/provider';
+import type { SyncError} from '../shared/sync-error';
+import { toSyncError } from '../shared/sync-error';
+import type { PluginLogger } from './logger';
+import { runWithRetry } from './retry';
+import type { RetryPolicy } from './retry';
+import { EMPTY_SNAPSHOT, buildSnapshot, diffSnapshots, isEmptyDiff } from './snapshot';
+import type { SecretsDiff, SecretsObject, Snapshot } from './snapshot';
+
+/** What started a sync. */
+export type Trigger = 'startup' | 'schedule' | 'deploy' | 'manual' | 'watch' | 'legacy-node';
+
+/** Where a validated snapshot goes (global.SECRETS). Throws SyncError when it cannot take it. */
+export interface SecretsTarget {
+  publish(secrets: SecretsObject): void;
+}
+
+/** The engine's part of the status. */
+export interface EngineState {
+  state: 'syncing' | 'ok' | 'error';
+  version: number | null;
+  keyCount: number;
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  consecutiveFailures: number;
+  error: { code: string; message: string } | null;
+  /** Keys the last payload had that flows cannot address safely: names and reasons, never values. */
+  skippedKeys: { key: string; reason: string }[];
+}
+
+/** Emitted when a sync changed what flows see: key names only. */
+export interface SecretsChangedEvent extends SecretsDiff {
+  version: number | null;
+}
+
+/** Result of one sync. */
+export interface SyncOutcome {
+  ok: boolean;
+  changed: boolean;
+  error?: SyncError;
+}
+
+/** Events of the engine. */
+export interface EngineEvents {
+  state: [];
+  changed: [SecretsChangedEvent];
+}
+
+/** What the engine is built from. */
+export interface EngineDeps {
+  provider: SecretProvider;
+  target: SecretsTarget;
+  policy: RetryPolicy;
+  logger: PluginLogger;
+  space: string;
+  now?: () => Date;
+}
+
+/**
+ * Runs syncs one at a time: a trigger while a sync runs joins it. A failure of
+ * any kind leaves the published snapshot exactly as it was.
+ */
+export class SyncEngine extends EventEmitter<EngineEvents> {
+  #snapshot: Snapshot = EMPTY_SNAPSHOT;
+  #etag: string | undefined;
+  #inFlight: Promise<SyncOutcome> | undefined;
+  #state: EngineState = {
+    state: 'syncing',
+    version: null,
+    keyCount: 0,
+    lastSyncAt: null,
+    lastAttemptAt: null,
+    consecutiveFailures: 0,
+    error: null,
+    skippedKeys: [],
+  };
+  readonly #deps: EngineDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: EngineDeps) {
+    super();
+    this.#deps = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  /** A copy of the engine's status fields. */
+  get state(): EngineState {
+    return { ...this.#state, skippedKeys: [...this.#state.skippedKeys] };
+  }
+
+  /** The snapshot flows see now. */
+  get snapshot(): Snapshot {
+    return this.#snapshot;
+  }
+
+  /** Whether a sync is running. */
+  get busy(): boolean {
+    return this.#inFlight !== undefined;
+  }
+
+  /** Runs a sync, or joins the one already running. Never rejects. */
+  sync(trigger: Trigger): Promise<SyncOutcome> {
+    this.#inFlight ??= this.#run(trigger).finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  async #run(trigger: Trigger): Promise<SyncOutcome> {
+    const { logger, provider, policy } = this.#deps;
+    this.#update({ state: 'syncing', lastAttemptAt: this.#now().toISOString() });
+    try {
+      const result = await runWithRetry(
+        (signal) => provider.fetch({ etag: this.#etag, signal }),
+        policy,
+        (error, delayMs, attempt) =>
+          logger.debug(`attempt ${attempt} failed (${error.code}); retrying in ${(delayMs / 1000).toFixed(1)} s`),
+      );
+      const at = this.#now().toISOString();
+      if (result.status === 'unchanged') {
+        this.#update({ state: 'ok', lastSyncAt: at, consecutiveFailures: 0, error: null });
+        logger.debug(`secrets unchanged (trigger: ${trigger})`);
+        return { ok: true, changed: false };
+      }
+      const next = buildSnapshot(result.secrets);
+      this.#deps.target.publish(next.secrets);
+      const diff = diffSnapshots(this.#snapshot, next);
+      this.#snapshot = next;
+      this.#etag = result.etag ?? undefined;
+      this.#update({
+        state: 'ok',
+        version: result.version,
+        keyCount: next.keys.length,
+        lastSyncAt: at,
+        consecutiveFailures: 0,
+        error: null,
+        skippedKeys: [...next.skipped],
+      });
+      const changed = !isEmptyDiff(diff);
+      logger.info(
+        `synced space '${this.#deps.space}': ${next.keys.length} keys` +
+          (changed ? ` (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed)` : ', no change') +
+          `, version ${result.version ?? '-'} (trigger: ${trigger})`,
+      );
+      if (next.skipped.length > 0) {
+        logger.warn(`skipped ${next.skipped.length} key(s) flows cannot address safely: ${next.skipped.map((s) => s.key).join(', ')}`);
+      }
+      if (changed) this.emit('changed', { version: result.version, ...diff });
+      return { ok: true, changed };
+    } catch (err) {
+      const error = toSyncError(err);
+      this.#update({
+        state: 'error',
+        consecutiveFailures: this.#state.consecutiveFailures + 1,
+        error: error.toJSON(),
+      });
+      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${this.#snapshot.keys.length} keys (trigger: ${trigger})`);
+      return { ok: false, changed: false, error };
+    }
+  }
+
+  #update(patch: Partial<EngineState>): void {
+    this.#state = { ...this.#state, ...patch };
+    this.emit('state');
+  }
+}

@@ -1,0 +1,84 @@
+// The `watch` interval: long polls that trigger a sync the moment the space changes, with backoff on errors.
+import { delay } from '../shared/delay';
+import type { PluginLogger } from './logger';
+
+/** How the loop waits and what it calls. */
+export interface WatchDeps {
+  /** Resolves true when the space's version passes `version`, false after `seconds` without change. */
+  waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<boolean>;
+  /** The version of the snapshot flows see now, or null before the first sync. */
+  currentVersion(): number | null;
+  /** Runs a sync (never rejects). */
+  sync(): Promise<unknown>;
+  logger: PluginLogger;
+  /** Long-poll length asked of the server, seconds. */
+  pollSeconds?: number;
+  /** Backoff after failures: first and largest delay, ms. */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** Backoff before the next long poll after `failures` failures in a row: doubling, jittered, capped. */
+export function watchBackoff(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
+  const base = Math.min(maxMs, minMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(base / 2 + (random() * base) / 2);
+}
+
+/** One long-poll loop; `stop()` ends it at once, including a poll in flight. */
+export class WatchLoop {
+  #abort: AbortController | undefined;
+  #done: Promise<void> | undefined;
+
+  constructor(private readonly deps: WatchDeps) {}
+
+  /** Whether the loop is running. */
+  get running(): boolean {
+    return this.#abort !== undefined;
+  }
+
+  start(): void {
+    if (this.#abort) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#done = this.#loop(abort.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    this.#abort = undefined;
+    await this.#done;
+  }
+
+  // One long poll, cut off a while after the server should have answered so a stuck connection cannot hold the loop.
+  async #poll(version: number, seconds: number, signal: AbortSignal): Promise<boolean> {
+    const own = new AbortController();
+    const timer = setTimeout(() => own.abort(), (seconds + 15) * 1000);
+    try {
+      return await this.deps.waitForChange(version, seconds, AbortSignal.any([signal, own.signal]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    const { logger } = this.deps;
+    const seconds = this.deps.pollSeconds ?? 55;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const version = this.deps.currentVersion();
+        // Without a version there is nothing to wait on: sync first, then watch from what it got.
+        const changed = version === null ? true : await this.#poll(version, seconds, signal);
+        if (signal.aborted) return;
+        if (changed) await this.deps.sync();
+        failures = this.deps.currentVersion() === null ? failures + 1 : 0;
+      } catch (err) {
+        if (signal.aborted) return;
+        failures++;
+        logger.debug(`watch: long poll failed (${(err as { code?: string }).code ?? 'error'}); syncing to record the state`);
+        await this.deps.sync();
+      }
+      if (failures > 0) await delay(watchBackoff(failures, this.deps.minDelayMs ?? 1_000, this.deps.maxDelayMs ?? 60_000), signal);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// The one small interface every secret source implements; the sync engine knows nothing else about them.
+
+/** What a provider is asked for. */
+export interface FetchRequest {
+  /** The ETag of the last snapshot, for a cheap "unchanged" answer. */
+  etag?: string | undefined;
+  /** Aborts the request (attempt or sync time limit, shutdown). */
+  signal: AbortSignal;
+}
+
+/** A provider's answer: nothing changed, or the space's secrets as sent (validated by the engine). */
+export type FetchResult =
+  | { status: 'unchanged' }
+  | { status: 'changed'; version: number | null; etag: string | null; secrets: unknown };
+
+/** A source of one space's secrets. Failures are thrown as SyncError with a code and `retryable`. */
+export interface SecretProvider {
+  /** The provider's name as configured (`secret-manager`, `vault`). */
+  readonly name: string;
+  /** Fetches the space's secrets. */
+  fetch(request: FetchRequest): Promise<FetchResult>;
+  /**
+   * Resolves when the space's version passes `version` (true) or after about
+   * `seconds` without a change (false). Only providers that can long-poll have it.
+   */
+  waitForChange?(version: number, seconds: number, signal: AbortSignal): Promise<boolean>;
+}

@@ -1,0 +1,120 @@
+// Provider for the reference Secret Manager: one GET with ETag, long poll for `watch`, strict answer checks.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import axios from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import { SyncError } from '../shared/sync-error';
+import { statusFailure, transportFailure } from './http-failure';
+import type { FetchRequest, FetchResult, SecretProvider } from './provider';
+
+/** Largest answer accepted, in bytes; a larger one is rejected whole. */
+export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+/** What the provider needs from the configuration. */
+export interface SecretManagerOptions {
+  url: string;
+  space: string;
+  token: string;
+  caFile?: string | undefined;
+  now?: () => number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads secrets of one space from `GET {url}/v1/spaces/{space}/secrets`. */
+export class SecretManagerProvider implements SecretProvider {
+  readonly name = 'secret-manager';
+  readonly #client: AxiosInstance;
+  readonly #path: string;
+  readonly #target: string;
+  readonly #space: string;
+  readonly #token: string;
+  readonly #now: () => number;
+
+  constructor(options: SecretManagerOptions) {
+    let ca: string[] | undefined;
+    if (options.caFile !== undefined) {
+      try {
+        ca = [...rootCertificates, readFileSync(options.caFile, 'utf8')];
+      } catch {
+        throw new SyncError('config_invalid', `secretSync.caFile (SECRET_SYNC_CA_FILE): cannot read ${options.caFile}`, { field: 'caFile' });
+      }
+    }
+    this.#client = axios.create({
+      baseURL: options.url,
+      // Never follow: a redirect to another host would carry the token there.
+      maxRedirects: 0,
+      maxContentLength: MAX_RESPONSE_BYTES,
+      maxBodyLength: MAX_RESPONSE_BYTES,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      httpAgent: new http.Agent({ keepAlive: true }),
+      httpsAgent: new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }),
+    });
+    this.#space = options.space;
+    this.#token = options.token;
+    this.#path = `/v1/spaces/${encodeURIComponent(options.space)}/secrets`;
+    this.#target = `the Secret Manager at ${options.url}`;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async fetch(request: FetchRequest): Promise<FetchResult> {
+    const headers: Record<string, string> = {};
+    if (request.etag !== undefined) headers['if-none-match'] = request.etag;
+    const response = await this.#get({}, headers, request.signal);
+    if (response.status === 304) return { status: 'unchanged' };
+    return this.#parse(response);
+  }
+
+  async waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<boolean> {
+    const response = await this.#get({ wait: String(seconds), version: String(version) }, {}, signal);
+    if (response.status === 304) return false;
+    this.#parse(response);
+    return true;
+  }
+
+  async #get(params: Record<string, string>, headers: Record<string, string>, signal: AbortSignal): Promise<AxiosResponse<string>> {
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.#client.get<string>(this.#path, {
+        params,
+        signal,
+        headers: { accept: 'application/json', authorization: `Bearer ${this.#token}`, ...headers },
+      });
+    } catch (err) {
+      throw transportFailure(err, this.#target);
+    }
+    if (response.status !== 200 && response.status !== 304) {
+      const retryAfter = response.headers['retry-after'] as string | undefined;
+      throw statusFailure(response.status, retryAfter, this.#target, this.#now());
+    }
+    return response;
+  }
+
+  #parse(response: AxiosResponse<string>): FetchResult {
+    const type = String(response.headers['content-type'] ?? '');
+    if (!type.includes('json')) {
+      throw new SyncError('invalid_payload', `${this.#target} answered with ${type.split(';')[0] || 'no content type'} instead of JSON`);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(response.data);
+    } catch {
+      throw new SyncError('invalid_payload', `${this.#target} sent a body that is not valid JSON (truncated?)`);
+    }
+    if (!isRecord(body) || typeof body.space !== 'string' || !isRecord(body.secrets)) {
+      throw new SyncError('invalid_payload', `${this.#target} sent an answer without 'space' and 'secrets'`);
+    }
+    if (body.space !== this.#space) {
+      throw new SyncError('space_mismatch', `${this.#target} sent secrets for another space; rejected whole`);
+    }
+    const version = typeof body.version === 'number' && Number.isSafeInteger(body.version) ? body.version : null;
+    const etag: unknown = response.headers.etag;
+    return { status: 'changed', version, etag: typeof etag === 'string' ? etag : null, secrets: body.secrets };
+  }
+}

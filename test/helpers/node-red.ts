@@ -1,0 +1,116 @@
+// Starts a real Node-RED runtime in this process (port 0, temp userDir, absolute flowFile), with the plugin loaded from the repo.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import express from 'express';
+import { request } from './http';
+import type { RequestOptions, TestResponse } from './http';
+
+/** The embedding API of the `node-red` package, as far as tests use it. */
+interface EmbeddedNodeRed {
+  init(server: http.Server, settings: Record<string, unknown>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  httpAdmin: express.Express;
+  httpNode: express.Express;
+}
+
+/** One captured Node-RED log line. */
+export interface LogLine {
+  level: number;
+  msg: string;
+}
+
+/** A running test runtime. */
+export interface TestNodeRed {
+  url: string;
+  userDir: string;
+  /** The functionGlobalContext object handed to Node-RED (where global.SECRETS lives). */
+  globalContext: Record<string, unknown>;
+  logs: LogLine[];
+  /** Calls the admin API at `path` (e.g. `/secret-sync/status`). */
+  admin(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+  /** Calls an HTTP-in endpoint of the flows at `/api{path}`. */
+  endpoint(path: string): Promise<TestResponse>;
+  stop(): Promise<void>;
+}
+
+/** The repository root: Node-RED loads the package from here through `nodesDir`. */
+export const REPO_ROOT = resolve(__dirname, '../../..');
+
+let started = false;
+
+/** Options of {@link startNodeRed}. */
+export interface NodeRedOptions {
+  flows?: unknown[];
+  settings?: Record<string, unknown>;
+  /** Leave functionGlobalContext out of the settings. */
+  withoutGlobalContext?: boolean;
+  /** Reuse a user directory (restart tests); default: a new temp directory. */
+  userDir?: string;
+  /** Keep the flows file already in `userDir`. */
+  keepFlows?: boolean;
+}
+
+/** Starts Node-RED; only once per process, as Node-RED's runtime is a singleton. */
+export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNodeRed> {
+  if (started) throw new Error('one Node-RED runtime per process: put this test in its own file under test/integration/runtime');
+  started = true;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RED = require('node-red') as EmbeddedNodeRed;
+  const userDir = options.userDir ?? mkdtempSync(join(tmpdir(), 'secret-sync-nr-'));
+  const flowFile = join(userDir, 'flows.json');
+  if (!options.keepFlows) writeFileSync(flowFile, JSON.stringify(options.flows ?? []));
+  const globalContext: Record<string, unknown> = {};
+  const logs: LogLine[] = [];
+  const settings: Record<string, unknown> = {
+    userDir,
+    flowFile,
+    uiHost: '127.0.0.1',
+    httpAdminRoot: '/',
+    httpNodeRoot: '/api',
+    nodesDir: [REPO_ROOT],
+    credentialSecret: 'test-credential-secret',
+    editorTheme: { tours: false },
+    logging: {
+      console: { level: 'off' },
+      capture: { level: 'trace', metrics: false, audit: true, handler: () => (msg: LogLine) => logs.push({ level: msg.level, msg: String(msg.msg) }) },
+    },
+    ...(options.withoutGlobalContext ? {} : { functionGlobalContext: globalContext }),
+    ...options.settings,
+  };
+  const app = express();
+  const server = http.createServer(app);
+  RED.init(server, settings);
+  app.use('/', RED.httpAdmin);
+  app.use('/api', RED.httpNode);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await RED.start();
+  return {
+    url,
+    userDir,
+    globalContext,
+    logs,
+    admin: (method, path, opts = {}) => request(method, url + path, opts),
+    endpoint: (path) => request('GET', `${url}/api${path}`),
+    stop: async () => {
+      await RED.stop();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+/** Waits until `check` returns a truthy value, polling every 25 ms for at most `ms`. */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 5_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,314 @@
+// The plugin inside a real Node-RED runtime against the real Secret Manager (through a fault proxy): triggers, flows, failures, API.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { adminAuthSettings, login } from '../../helpers/admin-auth';
+import { startFaultProxy } from '../../helpers/fault-proxy';
+import type { FaultProxy } from '../../helpers/fault-proxy';
+import { canary, startTestManager } from '../../helpers/manager';
+import type { TestManager } from '../../helpers/manager';
+import { eventually, startNodeRed } from '../../helpers/node-red';
+import type { TestNodeRed } from '../../helpers/node-red';
+import { probeFlows } from '../../fixtures/probe-flows';
+
+interface Probe {
+  viaObject: string | null;
+  viaPath: string | null;
+  viaChange?: string | null;
+  pair: string | null;
+  frozen: boolean | null;
+  nullPrototype: boolean | null;
+  atStart: string | null;
+  afterWrite: string | null;
+}
+
+interface Status {
+  state: string;
+  keyCount: number;
+  error: { code: string; message: string } | null;
+  consecutiveFailures: number;
+  lastSyncAt: string | null;
+  nextSyncAt: string | null;
+  interval: string;
+  syncOnDeploy: boolean;
+  version: number | null;
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+describe('integration: plugin in a real Node-RED runtime', function () {
+  this.timeout(30_000);
+  const space = '/v1/spaces/demo/secrets';
+  const first = canary('first-token');
+  const pairValue = canary('mqtt-user');
+  let manager: TestManager;
+  let proxy: FaultProxy;
+  let nr: TestNodeRed;
+  let adminToken: string;
+  let readerToken: string;
+  let stopped = false;
+  const seen: string[] = [];
+
+  const admin = (method: string, path: string, body?: unknown): ReturnType<TestNodeRed['admin']> =>
+    nr.admin(method, path, { token: adminToken, ...(body === undefined ? {} : { body }) });
+  // During a full deploy the HTTP-in route is briefly gone: callers that poll tolerate an empty probe.
+  const probe = async (): Promise<Probe> => ((await nr.endpoint('/probe')).body ?? {}) as Probe;
+  const status = async (): Promise<Status> => (await admin('GET', '/secret-sync/status')).body as Status;
+  const setValue = async (value: string): Promise<void> => {
+    seen.push(value);
+    const res = await manager.api('PATCH', `${space}/my_api_token`, { body: { value } });
+    assert.equal(res.status, 200);
+  };
+  const deploy = async (): Promise<void> => {
+    const flows = (await admin('GET', '/flows')).body as unknown[];
+    const res = await nr.admin('POST', '/flows', { token: adminToken, body: flows, headers: { 'node-red-deployment-type': 'full' } });
+    assert.equal(res.status, 204, res.text);
+  };
+
+  before(async () => {
+    manager = await startTestManager();
+    seen.push(first, pairValue);
+    await manager.api('POST', space, { body: { name: 'my_api_token', value: first } });
+    await manager.api('POST', space, { body: { name: 'MQTT', value: { username: pairValue, password: canary('mqtt-pass') } } });
+    const token = await manager.readToken('demo');
+    proxy = await startFaultProxy(manager.url);
+    nr = await startNodeRed({
+      flows: probeFlows(),
+      settings: {
+        adminAuth: adminAuthSettings(),
+        contextStorage: { default: { module: 'localfilesystem', config: { flushInterval: 0 } }, memory: { module: 'memory' } },
+        secretSync: {
+          url: proxy.url,
+          space: 'demo',
+          token,
+          interval: 'off',
+          syncOnDeploy: true,
+          retry: { retries: 2, minDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 1_500, attemptTimeoutMs: 1_000, totalTimeoutMs: 5_000 },
+        },
+      },
+    });
+    adminToken = await login(nr.url, 'admin');
+    readerToken = await login(nr.url, 'reader');
+  });
+
+  after(async () => {
+    if (!stopped) await nr?.stop();
+    await proxy?.close();
+    await manager?.stop();
+  });
+
+  afterEach(() => proxy.setFallback({ kind: 'pass' }));
+
+  describe('what flows see', () => {
+    it('has global.SECRETS before the flows start', async () => {
+      const p = await probe();
+      assert.equal(p.atStart, first);
+    });
+
+    it('serves function nodes (object and path) and change nodes the same frozen, null-prototype object', async () => {
+      const p = await probe();
+      assert.deepEqual(
+        { viaObject: p.viaObject, viaPath: p.viaPath, viaChange: p.viaChange, pair: p.pair, frozen: p.frozen, nullPrototype: p.nullPrototype },
+        { viaObject: first, viaPath: first, viaChange: first, pair: pairValue, frozen: true, nullPrototype: true },
+      );
+      assert.equal(p.afterWrite, first, 'a flow cannot change a value in place');
+    });
+  });
+
+  describe('triggers', () => {
+    it('"Sync now" picks up a change and answers the new status', async () => {
+      const next = canary('manual');
+      await setValue(next);
+      assert.equal((await probe()).viaPath !== next, true, 'nothing changes before a sync');
+      const res = await admin('POST', '/secret-sync/sync');
+      assert.equal(res.status, 200);
+      assert.equal((res.body as Status).state, 'ok');
+      assert.equal((await probe()).viaPath, next);
+    });
+
+    it('syncs on deploy when Sync on Save is on, and not when it is off', async () => {
+      const onDeploy = canary('deploy');
+      await setValue(onDeploy);
+      await deploy();
+      await eventually(async () => (await probe()).viaPath === onDeploy, 5_000, 'deploy sync');
+
+      assert.equal((await admin('PUT', '/secret-sync/preferences', { syncOnDeploy: false })).status, 200);
+      const before = proxy.requests.length;
+      await setValue(canary('not-on-deploy'));
+      await deploy();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(proxy.requests.length, before, 'no request after the deploy');
+      assert.equal((await probe()).viaPath, onDeploy);
+      await admin('PUT', '/secret-sync/preferences', { syncOnDeploy: true });
+      await admin('POST', '/secret-sync/sync');
+    });
+
+    it('watch: a change reaches flows without any trigger', async () => {
+      assert.equal((await admin('PUT', '/secret-sync/preferences', { interval: 'watch' })).status, 200);
+      await new Promise((r) => setTimeout(r, 200));
+      const watched = canary('watched');
+      await setValue(watched);
+      await eventually(async () => (await probe()).viaPath === watched, 5_000, 'watch sync');
+      assert.equal((await admin('PUT', '/secret-sync/preferences', { interval: 'off' })).status, 200);
+    });
+  });
+
+  describe('cheap polling', () => {
+    it('sends If-None-Match; a 304 keeps the very same object and only moves lastSyncAt', async () => {
+      await admin('POST', '/secret-sync/sync');
+      const object = nr.globalContext.SECRETS;
+      const before = await status();
+      await new Promise((r) => setTimeout(r, 5));
+      const count = proxy.requests.length;
+      await admin('POST', '/secret-sync/sync');
+      const after = await status();
+      const request = proxy.requests[count];
+      assert.ok(request?.ifNoneMatch, 'the request was conditional');
+      assert.equal(nr.globalContext.SECRETS, object);
+      assert.notEqual(after.lastSyncAt, before.lastSyncAt);
+      assert.equal(after.version, before.version);
+    });
+  });
+
+  describe('failures keep the last good secrets', () => {
+    const cases: { name: string; fault: Parameters<FaultProxy['setFallback']>[0]; code: string; requests?: number }[] = [
+      { name: 'manager down (connection reset)', fault: { kind: 'reset' }, code: 'connection_reset', requests: 3 },
+      { name: 'HTTP 500', fault: { kind: 'status', status: 500, body: '{}' }, code: 'server_error', requests: 3 },
+      { name: 'HTTP 401', fault: { kind: 'status', status: 401, body: '{}' }, code: 'unauthorized', requests: 1 },
+      { name: 'HTTP 403', fault: { kind: 'status', status: 403, body: '{}' }, code: 'forbidden', requests: 1 },
+      { name: 'HTML with 200', fault: { kind: 'status', status: 200, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' }, code: 'invalid_payload' },
+      { name: 'garbage JSON', fault: { kind: 'status', status: 200, body: '{"space":"demo","secr' }, code: 'invalid_payload' },
+      { name: 'wrong shape', fault: { kind: 'status', status: 200, body: '{"space":"demo","version":9,"secrets":{"A":5}}' }, code: 'invalid_payload' },
+      { name: 'another space', fault: { kind: 'status', status: 200, body: '{"space":"prod","version":9,"secrets":{"A":"x"}}' }, code: 'space_mismatch' },
+      { name: 'a redirect', fault: { kind: 'status', status: 302, headers: { location: 'http://127.0.0.2:9/steal' } }, code: 'redirect_refused', requests: 1 },
+      { name: 'a server that drips', fault: { kind: 'drip', body: '{"space":"demo","version":1,"secrets":{}}', intervalMs: 200 }, code: 'timeout' },
+    ];
+    for (const c of cases) {
+      it(`${c.name}: state error (${c.code}), global.SECRETS untouched`, async () => {
+        await setValue(canary('unseen'));
+        const object = nr.globalContext.SECRETS;
+        const count = proxy.requests.length;
+        proxy.setFallback(c.fault);
+        const res = await admin('POST', '/secret-sync/sync');
+        const s = res.body as Status;
+        assert.equal(s.state, 'error');
+        assert.equal(s.error?.code, c.code);
+        assert.ok(s.consecutiveFailures >= 1);
+        assert.equal(nr.globalContext.SECRETS, object, 'the same object');
+        if (c.requests !== undefined) assert.equal(proxy.requests.length - count, c.requests);
+        proxy.setFallback({ kind: 'pass' });
+        assert.equal(((await admin('POST', '/secret-sync/sync')).body as Status).state, 'ok');
+      });
+    }
+
+    it('HTTP 429 with Retry-After: waits as asked, then succeeds', async () => {
+      const count = proxy.requests.length;
+      proxy.queue({ kind: 'status', status: 429, headers: { 'retry-after': '1' }, body: '{}' });
+      const res = await admin('POST', '/secret-sync/sync');
+      assert.equal((res.body as Status).state, 'ok');
+      const [limited, retried] = proxy.requests.slice(count);
+      assert.ok(limited && retried);
+      assert.ok(retried.at - limited.at >= 900, `waited ${retried.at - limited.at} ms`);
+    });
+  });
+
+  describe('single flight', () => {
+    it('concurrent "Sync now" calls make one request', async () => {
+      const count = proxy.requests.length;
+      proxy.queue({ kind: 'pass', delayMs: 300 });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => admin('POST', '/secret-sync/sync')));
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
+      assert.equal(proxy.requests.length - count, 1);
+    });
+  });
+
+  describe('admin API', () => {
+    it('reschedules on an interval change and refuses bad values with 400', async () => {
+      const five = (await admin('PUT', '/secret-sync/preferences', { interval: '5m' })).body as Status;
+      assert.equal(five.interval, '5m');
+      const next = Date.parse(five.nextSyncAt ?? '');
+      assert.ok(next > Date.now() && next <= Date.now() + 5 * 60_000 + 1000, five.nextSyncAt ?? 'null');
+      const off = (await admin('PUT', '/secret-sync/preferences', { interval: 'off' })).body as Status;
+      assert.equal(off.nextSyncAt, null);
+      const bad = await admin('PUT', '/secret-sync/preferences', { interval: '2m' });
+      assert.equal(bad.status, 400);
+      assert.deepEqual(Object.keys(bad.body as object).sort(), ['code', 'field', 'message']);
+      assert.match((bad.body as { message: string }).message, /interval must be one of: off, watch, 1m, 5m/);
+      assert.equal((await admin('PUT', '/secret-sync/preferences', { syncOnDeploy: 'yes' })).status, 400);
+      assert.equal((await admin('PUT', '/secret-sync/preferences', { other: 1 })).status, 400);
+    });
+
+    it('lists keys masked and filtered, never with values', async () => {
+      const all = await admin('GET', '/secret-sync/keys');
+      assert.deepEqual(
+        (all.body as { keys: unknown[] }).keys,
+        [
+          { key: 'MQTT', masked: '••••••••', fields: ['username', 'password'] },
+          { key: 'my_api_token', masked: '••••••••' },
+        ],
+      );
+      const filtered = await admin('GET', '/secret-sync/keys?q=API');
+      assert.deepEqual((filtered.body as { keys: { key: string }[] }).keys.map((k) => k.key), ['my_api_token']);
+      for (const value of seen) assert.ok(!all.text.includes(value));
+    });
+
+    it('needs secret-sync.read for GET and secret-sync.write for the rest', async () => {
+      const as = (token: string | undefined) => (method: string, path: string, body?: unknown) =>
+        nr.admin(method, path, { token, ...(body === undefined ? {} : { body }) });
+      const reader = as(readerToken);
+      const anonymous = as(undefined);
+      assert.equal((await reader('GET', '/secret-sync/status')).status, 200);
+      assert.equal((await reader('GET', '/secret-sync/keys')).status, 200);
+      assert.equal((await reader('POST', '/secret-sync/sync')).status, 401);
+      assert.equal((await reader('PUT', '/secret-sync/preferences', { interval: '1m' })).status, 401);
+      for (const [method, path] of [['GET', '/secret-sync/status'], ['GET', '/secret-sync/keys'], ['POST', '/secret-sync/sync'], ['PUT', '/secret-sync/preferences']] as const) {
+        assert.equal((await anonymous(method, path, method === 'GET' ? undefined : {})).status, 401, `${method} ${path}`);
+      }
+      assert.equal((await status()).interval, 'off', 'the refused change did not happen');
+    });
+
+    it('pushes the status over comms on secret-sync/status, retained for new editors', async () => {
+      const ws = new WebSocket(nr.url.replace('http', 'ws') + '/comms');
+      const messages: { topic?: string; auth?: string; data?: { state?: string } }[] = [];
+      ws.addEventListener('message', (e) => {
+        const data = JSON.parse(String(e.data)) as (typeof messages)[number] | typeof messages;
+        messages.push(...(Array.isArray(data) ? data : [data]));
+      });
+      try {
+        await new Promise((r) => ws.addEventListener('open', r));
+        ws.send(JSON.stringify({ auth: adminToken }));
+        await eventually(() => messages.find((m) => m.auth === 'ok'), 3_000, 'comms auth');
+        ws.send(JSON.stringify({ subscribe: 'secret-sync/#' }));
+        const retained = await eventually(() => messages.find((m) => m.topic === 'secret-sync/status'), 3_000, 'retained status');
+        assert.ok(['ok', 'syncing'].includes(retained?.data?.state ?? ''));
+        messages.length = 0;
+        await admin('POST', '/secret-sync/sync');
+        await eventually(() => messages.find((m) => m.topic === 'secret-sync/status' && m.data?.state === 'ok'), 3_000, 'pushed status');
+        for (const value of seen) assert.ok(!JSON.stringify(messages).includes(value));
+      } finally {
+        ws.close();
+      }
+    });
+  });
+
+  describe('at the end', () => {
+   it('never writes a value to a file, even with localfilesystem as the default context store', async () => {
+    await admin('POST', '/secret-sync/sync');
+    await probe();
+    await nr.stop();
+    stopped = true;
+    const all = files(nr.userDir);
+    assert.ok(all.some((f) => f.includes(join('context', 'global'))), 'the flows did write to the persistent store');
+    for (const file of all) {
+      const text = readFileSync(file, 'utf8');
+      for (const value of seen) assert.ok(!text.includes(value), `${file} holds a secret value`);
+    }
+    for (const line of nr.logs) for (const value of seen) assert.ok(!line.msg.includes(value), 'a log line holds a secret value');
+  });
+  });
+});
