@@ -1,0 +1,117 @@
+// Tests for src/plugin/config.ts: settings.js and SECRET_SYNC_* resolution, never throwing, naming the field.
+import assert from 'node:assert/strict';
+import { fieldLabel, parseBoolean, resolveConfig } from '../../src/plugin/config';
+import type { ConfigResult } from '../../src/plugin/config';
+
+const noFile = (): string => {
+  throw new Error('ENOENT');
+};
+const base = { url: 'http://127.0.0.1:8390/', space: 'demo', token: 'tok' };
+
+function failure(result: ConfigResult): { state: string; code: string; field?: string | undefined; message: string } {
+  assert.equal(result.ok, false);
+  if (result.ok) throw new Error('unreachable');
+  return { state: result.state, code: result.error.code, field: result.error.field, message: result.error.message };
+}
+
+describe('plugin/config', () => {
+  it('accepts a minimal configuration with the initial defaults', () => {
+    const result = resolveConfig(base, {}, noFile);
+    assert.ok(result.ok);
+    assert.deepEqual(result.config, {
+      provider: 'secret-manager',
+      url: 'http://127.0.0.1:8390',
+      space: 'demo',
+      token: 'tok',
+      interval: '60m',
+      syncOnDeploy: true,
+    });
+  });
+
+  it('lets every environment variable win over settings.js', () => {
+    const result = resolveConfig(base, {
+      SECRET_SYNC_URL: 'https://sm.example:8443',
+      SECRET_SYNC_SPACE: 'prod',
+      SECRET_SYNC_TOKEN: 'env-token',
+      SECRET_SYNC_INTERVAL: '5m',
+      SECRET_SYNC_ON_DEPLOY: 'false',
+      SECRET_SYNC_CA_FILE: '/etc/ca.pem',
+    }, noFile);
+    assert.ok(result.ok);
+    assert.deepEqual(result.config, {
+      provider: 'secret-manager',
+      url: 'https://sm.example:8443',
+      space: 'prod',
+      token: 'env-token',
+      interval: '5m',
+      syncOnDeploy: false,
+      caFile: '/etc/ca.pem',
+    });
+  });
+
+  it('works from the environment alone (containers need no settings edit)', () => {
+    const result = resolveConfig(undefined, { SECRET_SYNC_URL: 'http://m:1', SECRET_SYNC_SPACE: 's', SECRET_SYNC_TOKEN: 't' }, noFile);
+    assert.ok(result.ok);
+  });
+
+  it('reads the token from tokenFile, trimmed', () => {
+    const result = resolveConfig({ url: base.url, space: 'demo', tokenFile: '/run/token' }, {}, (p) => (p === '/run/token' ? ' file-token\n' : noFile()));
+    assert.ok(result.ok);
+    assert.equal(result.config.token, 'file-token');
+    const unreadable = failure(resolveConfig({ url: base.url, space: 'demo', tokenFile: '/nope' }, {}, noFile));
+    assert.deepEqual([unreadable.state, unreadable.field], ['error', 'tokenFile']);
+    assert.match(unreadable.message, /secretSync\.tokenFile \(SECRET_SYNC_TOKEN_FILE\): cannot read \/nope/);
+    const empty = failure(resolveConfig({ url: base.url, space: 'demo', tokenFile: '/empty' }, {}, () => '\n'));
+    assert.match(empty.message, /is empty/);
+  });
+
+  it('says unconfigured, with the field, when something is missing', () => {
+    assert.deepEqual(failure(resolveConfig(undefined, {}, noFile)).code, 'not_configured');
+    for (const [field, settings] of [
+      ['url', { space: 'demo', token: 't' }],
+      ['space', { url: base.url, token: 't' }],
+      ['token', { url: base.url, space: 'demo' }],
+    ] as const) {
+      const f = failure(resolveConfig(settings, {}, noFile));
+      assert.deepEqual([f.state, f.code, f.field], ['unconfigured', 'config_missing', field]);
+      assert.ok(f.message.includes(fieldLabel(field)), f.message);
+    }
+  });
+
+  it('says error, with the field, when something is invalid', () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ ...base, interval: '2m' }, 'interval', /must be one of: off, watch, 1m, 5m, 15m, 30m, 60m, 6h, 12h, 24h/],
+      [{ ...base, url: 'ftp://x' }, 'url', /must be an http/],
+      [{ ...base, url: 'http://' }, 'url', /must be an http/],
+      [{ ...base, space: 'a b' }, 'space', /may contain only/],
+      [{ ...base, provider: 'aws' }, 'provider', /secret-manager, vault/],
+      [{ ...base, syncOnDeploy: 'sometimes' }, 'syncOnDeploy', /true or false/],
+      [{ ...base, token: 42 }, 'token', /must be a string/],
+      [{ ...base, retry: { retries: -1 } }, 'retry', /0 or more/],
+      [{ ...base, retry: { tries: 1 } }, 'retry', /unknown/],
+    ];
+    for (const [settings, field, message] of cases) {
+      const f = failure(resolveConfig(settings, {}, noFile));
+      assert.deepEqual([f.state, f.field], ['error', field], JSON.stringify(settings));
+      assert.match(f.message, message);
+    }
+    assert.equal(failure(resolveConfig('yes', {}, noFile)).field, 'secretSync');
+  });
+
+  it('keeps what it could read for the status when failing', () => {
+    const result = resolveConfig({ space: 'demo', interval: '5m', syncOnDeploy: false }, {}, noFile);
+    assert.ok(!result.ok);
+    assert.deepEqual(result.partial, { provider: 'secret-manager', space: 'demo', interval: '5m', syncOnDeploy: false });
+  });
+
+  it('reads vault settings with defaults and accepts AppRole instead of a token', () => {
+    const result = resolveConfig({ provider: 'vault', url: 'https://vault:8200', space: 'demo' }, { SECRET_SYNC_VAULT_ROLE_ID: 'r', SECRET_SYNC_VAULT_SECRET_ID: 's' }, noFile);
+    assert.ok(result.ok);
+    assert.deepEqual(result.config.vault, { mount: 'secret', pathPrefix: 'node-red', roleId: 'r', secretId: 's' });
+    assert.equal(result.config.token, '');
+  });
+
+  it('parses the usual spellings of booleans', () => {
+    assert.deepEqual(['true', 'YES', '1', 'on', 'false', 'No', '0', 'off', 'maybe', 3].map(parseBoolean), [true, true, true, true, false, false, false, false, undefined, undefined]);
+  });
+});

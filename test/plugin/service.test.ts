@@ -1,0 +1,143 @@
+// Tests for src/plugin/service.ts: startup wait, deploy trigger, preferences, unconfigured state; scripted provider, fake timers.
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import type { FetchResult, SecretProvider } from '../../src/providers/provider';
+import { resolveConfig } from '../../src/plugin/config';
+import { GlobalSecrets } from '../../src/plugin/global-secrets';
+import type { SavedPreferences } from '../../src/plugin/preferences';
+import { SecretSyncService } from '../../src/plugin/service';
+import type { ServiceDeps } from '../../src/plugin/service';
+import { memoryLogger } from '../helpers/logger';
+
+const settings = { url: 'http://127.0.0.1:9', space: 'demo', token: 't', interval: '60m' };
+
+function provider(fetch: () => Promise<FetchResult>): SecretProvider & { calls: number } {
+  const p = {
+    name: 'scripted',
+    calls: 0,
+    fetch: () => {
+      p.calls++;
+      return fetch();
+    },
+  };
+  return p;
+}
+
+function build(overrides: Partial<ServiceDeps> & { fetch?: () => Promise<FetchResult> } = {}): {
+  service: SecretSyncService;
+  holder: Record<string, unknown>;
+  saved: SavedPreferences[];
+  source: ReturnType<typeof provider>;
+} {
+  const holder: Record<string, unknown> = {};
+  const saved: SavedPreferences[] = [];
+  let version = 0;
+  const source = provider(overrides.fetch ?? (() => Promise.resolve({ status: 'changed', version: ++version, etag: null, secrets: { A: `v${version}` } })));
+  const service = new SecretSyncService({
+    config: resolveConfig(settings, {}, () => ''),
+    createProvider: () => source,
+    target: new GlobalSecrets(holder),
+    preferences: { load: () => undefined, save: (v) => Promise.resolve(void saved.push(v)) },
+    logger: memoryLogger(),
+    splay: 0,
+    startupWaitMs: 2_000,
+    ...overrides,
+  });
+  return { service, holder, saved, source };
+}
+
+describe('plugin/service', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: new Date('2026-03-01T10:00:00.000Z') });
+  });
+  afterEach(() => clock.restore());
+
+  it('publishes before start() resolves when the manager answers in time', async () => {
+    const { service, holder } = build();
+    await service.start();
+    assert.deepEqual({ ...(holder.SECRETS as object) }, { A: 'v1' });
+    assert.equal(service.status().nextSyncAt, '2026-03-01T11:00:00.000Z');
+    await service.stop();
+  });
+
+  it('stops waiting for a slow first sync after the bound, and publishes when it lands', async () => {
+    let answer: (r: FetchResult) => void = () => undefined;
+    const { service, holder } = build({ fetch: () => new Promise((r) => (answer = r)) });
+    const started = service.start();
+    await clock.tickAsync(2_000);
+    await started;
+    assert.equal(holder.SECRETS, undefined);
+    answer({ status: 'changed', version: 1, etag: null, secrets: { LATE: 'x' } });
+    await clock.tickAsync(0);
+    assert.deepEqual(Object.keys((holder as Record<string, object>).SECRETS ?? {}), ['LATE']);
+    await service.stop();
+  });
+
+  it('ignores the startup flows:started and syncs on every later one while sync on deploy is on', async () => {
+    const { service, source } = build();
+    await service.start();
+    assert.equal(source.calls, 1);
+    service.flowsStarted();
+    await clock.tickAsync(0);
+    assert.equal(source.calls, 1, 'the startup start is not a deploy');
+    service.flowsStarted();
+    await clock.tickAsync(0);
+    assert.equal(source.calls, 2);
+    await service.setPreferences({ syncOnDeploy: false });
+    service.flowsStarted();
+    await clock.tickAsync(0);
+    assert.equal(source.calls, 2);
+    await service.stop();
+  });
+
+  it('reschedules on an interval change and persists the choice', async () => {
+    const { service, source, saved } = build();
+    await service.start();
+    const status = await service.setPreferences({ interval: '5m' });
+    assert.equal(status.interval, '5m');
+    assert.equal(status.nextSyncAt, '2026-03-01T10:05:00.000Z');
+    assert.deepEqual(saved.at(-1), { interval: { value: '5m', base: '60m' } });
+    await clock.tickAsync(15 * 60_000);
+    assert.equal(source.calls, 1 + 3);
+    await service.setPreferences({ interval: 'off' });
+    await clock.tickAsync(60 * 60_000);
+    assert.equal(source.calls, 4);
+    assert.equal(service.status().nextSyncAt, null);
+    await service.stop();
+    assert.equal(clock.countTimers(), 0);
+  });
+
+  it('reports unconfigured without a provider and never syncs', async () => {
+    let created = 0;
+    const service = new SecretSyncService({
+      config: resolveConfig({ space: 'demo' }, {}, () => ''),
+      createProvider: () => {
+        created++;
+        throw new Error('unreachable');
+      },
+      target: new GlobalSecrets({}),
+      preferences: { load: () => undefined, save: () => Promise.resolve() },
+      logger: memoryLogger(),
+      splay: 0,
+    });
+    await service.start();
+    const status = await service.sync('manual');
+    assert.equal(status.state, 'unconfigured');
+    assert.equal(status.space, 'demo');
+    assert.match(status.error?.message ?? '', /secretSync\.url/);
+    assert.equal(created, 0);
+    assert.deepEqual(service.keys(), []);
+  });
+
+  it('lists keys masked, filtered case-insensitively', async () => {
+    const { service } = build({ fetch: () => Promise.resolve({ status: 'changed', version: 1, etag: null, secrets: { my_api_token: 'x', MQTT: { user: 'u' } } }) });
+    await service.start();
+    assert.deepEqual(service.keys('api'), [{ key: 'my_api_token', masked: '••••••••' }]);
+    assert.deepEqual(service.keys(), [
+      { key: 'MQTT', masked: '••••••••', fields: ['user'] },
+      { key: 'my_api_token', masked: '••••••••' },
+    ]);
+    await service.stop();
+  });
+});

@@ -1,0 +1,56 @@
+// Tests for src/plugin/snapshot.ts: frozen null-prototype snapshots, rejected payloads, skipped keys and diffs.
+import assert from 'node:assert/strict';
+import type { SyncError } from '../../src/shared/sync-error';
+import { EMPTY_SNAPSHOT, MAX_KEYS, buildSnapshot, diffSnapshots, isEmptyDiff } from '../../src/plugin/snapshot';
+
+const rejects = (raw: unknown): void =>
+  assert.throws(() => buildSnapshot(raw), (e: SyncError) => e.code === 'invalid_payload');
+
+describe('plugin/snapshot', () => {
+  it('builds a deep-frozen, null-prototype object', () => {
+    const snap = buildSnapshot({ B: 'b', A: 'a', DB: { user: 'u', pass: 'p' } });
+    assert.equal(Object.getPrototypeOf(snap.secrets), null);
+    assert.ok(Object.isFrozen(snap.secrets));
+    const db = snap.secrets.DB as Record<string, string>;
+    assert.equal(Object.getPrototypeOf(db), null);
+    assert.ok(Object.isFrozen(db));
+    assert.deepEqual(snap.keys, ['A', 'B', 'DB']);
+    assert.throws(() => {
+      'use strict';
+      (snap.secrets as Record<string, string>).A = 'changed';
+    }, TypeError);
+  });
+
+  it('rejects the whole payload for values of the wrong type', () => {
+    rejects({ A: 5 });
+    rejects({ A: null });
+    rejects({ A: ['x'] });
+    rejects({ A: { x: 1 } });
+    rejects({ A: { 'a.b': 'x' } });
+    rejects(['A']);
+    rejects('A');
+    rejects(null);
+  });
+
+  it('rejects a payload with more keys than the limit instead of truncating it', () => {
+    const many = Object.fromEntries(Array.from({ length: MAX_KEYS + 1 }, (_, i) => [`K${i}`, 'v']));
+    rejects(many);
+  });
+
+  it('skips keys flows cannot address safely and names them, without polluting prototypes', () => {
+    const raw = JSON.parse('{"__proto__":{"polluted":"yes"},"constructor":"x","prototype":"y","a.b":"c","with space":"d","ok":"fine"}') as unknown;
+    const snap = buildSnapshot(raw);
+    assert.deepEqual(snap.keys, ['ok']);
+    assert.deepEqual(snap.skipped.map((s) => s.key).sort(), ['__proto__', 'a.b', 'constructor', 'prototype', 'with space']);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal((snap.secrets as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('diffs by key and value, names only', () => {
+    const before = buildSnapshot({ A: '1', B: '2', P: { x: '1' } });
+    const after = buildSnapshot({ A: '1', B: '3', C: '4', P: { x: '2' } });
+    assert.deepEqual(diffSnapshots(before, after), { added: ['C'], changed: ['B', 'P'], removed: [] });
+    assert.deepEqual(diffSnapshots(after, EMPTY_SNAPSHOT), { added: [], changed: [], removed: ['A', 'B', 'C', 'P'] });
+    assert.ok(isEmptyDiff(diffSnapshots(before, buildSnapshot({ P: { x: '1' }, B: '2', A: '1' }))));
+  });
+});

@@ -1,0 +1,137 @@
+// Tests for src/plugin/sync-engine.ts with a scripted provider: publish, single flight, last known good, events.
+import assert from 'node:assert/strict';
+import type { FetchRequest, FetchResult, SecretProvider } from '../../src/providers/provider';
+import { SyncError } from '../../src/shared/sync-error';
+import { memoryLogger } from '../helpers/logger';
+import { DEFAULT_RETRY_POLICY } from '../../src/plugin/retry';
+import type { SecretsObject } from '../../src/plugin/snapshot';
+import { SyncEngine } from '../../src/plugin/sync-engine';
+import type { SecretsChangedEvent } from '../../src/plugin/sync-engine';
+
+type Step = FetchResult | SyncError | (() => Promise<FetchResult>);
+
+class ScriptedProvider implements SecretProvider {
+  readonly name = 'scripted';
+  readonly requests: FetchRequest[] = [];
+  constructor(readonly steps: Step[]) {}
+  fetch(request: FetchRequest): Promise<FetchResult> {
+    this.requests.push(request);
+    const step = this.steps.shift();
+    if (step === undefined) return Promise.reject(new Error('no more steps'));
+    if (step instanceof SyncError) return Promise.reject(step);
+    if (typeof step === 'function') return step();
+    return Promise.resolve(step);
+  }
+}
+
+function setup(steps: Step[]): { engine: SyncEngine; provider: ScriptedProvider; published: SecretsObject[]; lines: string[] } {
+  const provider = new ScriptedProvider(steps);
+  const published: SecretsObject[] = [];
+  const lines: string[] = [];
+  const engine = new SyncEngine({
+    provider,
+    target: { publish: (s) => published.push(s) },
+    policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
+    logger: memoryLogger(lines),
+    space: 'demo',
+  });
+  return { engine, provider, published, lines };
+}
+
+const changed = (secrets: unknown, version = 1, etag = `"e${version}"`): FetchResult => ({ status: 'changed', version, etag, secrets });
+
+describe('plugin/sync-engine', () => {
+  it('publishes a snapshot and reports ok with the key count and version', async () => {
+    const { engine, published } = setup([changed({ A: 'a', B: 'b' }, 7)]);
+    const outcome = await engine.sync('manual');
+    assert.deepEqual(outcome, { ok: true, changed: true });
+    assert.equal(published.length, 1);
+    assert.deepEqual({ ...published[0] }, { A: 'a', B: 'b' });
+    const s = engine.state;
+    assert.deepEqual([s.state, s.keyCount, s.version, s.consecutiveFailures, s.error], ['ok', 2, 7, 0, null]);
+    assert.ok(s.lastSyncAt && s.lastAttemptAt);
+  });
+
+  it('sends the last ETag and changes nothing but lastSyncAt on "unchanged"', async () => {
+    const { engine, provider, published } = setup([changed({ A: 'a' }, 3, '"x.3"'), { status: 'unchanged' }]);
+    await engine.sync('manual');
+    const before = engine.state;
+    await new Promise((r) => setTimeout(r, 5));
+    await engine.sync('schedule');
+    assert.equal(provider.requests[1]?.etag, '"x.3"');
+    assert.equal(published.length, 1);
+    const after = engine.state;
+    assert.notEqual(after.lastSyncAt, before.lastSyncAt);
+    assert.deepEqual({ ...after, lastSyncAt: null, lastAttemptAt: null }, { ...before, lastSyncAt: null, lastAttemptAt: null });
+  });
+
+  it('keeps the very same snapshot on any failure and counts failures', async () => {
+    const { engine, published } = setup([
+      changed({ A: 'a' }),
+      new SyncError('unreachable', 'down', { retryable: true }),
+      changed({ A: 5 }, 2),
+      changed('not an object', 3),
+    ]);
+    await engine.sync('startup');
+    const good = engine.snapshot;
+    for (const code of ['unreachable', 'invalid_payload', 'invalid_payload']) {
+      const outcome = await engine.sync('schedule');
+      assert.equal(outcome.ok, false);
+      assert.equal(outcome.error?.code, code);
+      assert.equal(engine.snapshot, good);
+    }
+    assert.equal(published.length, 1);
+    assert.deepEqual([engine.state.state, engine.state.consecutiveFailures, engine.state.keyCount], ['error', 3, 1]);
+  });
+
+  it('joins a sync already running instead of starting another', async () => {
+    let release: (r: FetchResult) => void = () => undefined;
+    const { engine, provider } = setup([() => new Promise<FetchResult>((r) => (release = r))]);
+    const calls = [engine.sync('manual'), engine.sync('deploy'), engine.sync('schedule')];
+    assert.equal(engine.busy, true);
+    assert.equal(engine.state.state, 'syncing');
+    release(changed({ A: 'a' }));
+    const outcomes = await Promise.all(calls);
+    assert.equal(provider.requests.length, 1);
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.equal(engine.busy, false);
+  });
+
+  it('emits key names of what changed, never values', async () => {
+    const { engine } = setup([changed({ A: 'a', B: 'b' }, 1), changed({ A: 'a2', C: 'c' }, 2), changed({ A: 'a2', C: 'c' }, 3)]);
+    const events: SecretsChangedEvent[] = [];
+    engine.on('changed', (e) => events.push(e));
+    await engine.sync('startup');
+    await engine.sync('manual');
+    await engine.sync('manual');
+    assert.deepEqual(events, [
+      { version: 1, added: ['A', 'B'], changed: [], removed: [] },
+      { version: 2, added: ['C'], changed: ['A'], removed: ['B'] },
+    ]);
+  });
+
+  it('reports skipped keys by name in the state and the log', async () => {
+    const { engine, lines } = setup([changed({ 'bad key': 'x', ok: 'y' })]);
+    await engine.sync('manual');
+    assert.deepEqual(engine.state.skippedKeys, [{ key: 'bad key', reason: "not letters, digits, '_' and '-'" }]);
+    assert.ok(lines.some((l) => l.startsWith('warn:') && l.includes('bad key')));
+  });
+
+  it('records a failing target as an error and keeps the old snapshot', async () => {
+    const provider = new ScriptedProvider([changed({ A: 'a' })]);
+    const engine = new SyncEngine({
+      provider,
+      target: {
+        publish: () => {
+          throw new SyncError('settings_missing', 'no functionGlobalContext');
+        },
+      },
+      policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
+      logger: memoryLogger(),
+      space: 'demo',
+    });
+    const outcome = await engine.sync('manual');
+    assert.equal(outcome.error?.code, 'settings_missing');
+    assert.equal(engine.state.keyCount, 0);
+  });
+});

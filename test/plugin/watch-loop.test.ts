@@ -1,0 +1,74 @@
+// Tests for src/plugin/watch-loop.ts with fake timers: a change triggers a sync; failures back off; stop ends it.
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { SyncError } from '../../src/shared/sync-error';
+import { WatchLoop, watchBackoff } from '../../src/plugin/watch-loop';
+import { memoryLogger } from '../helpers/logger';
+
+describe('plugin/watch-loop', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => clock.restore());
+
+  it('syncs when the long poll reports a change, and only then', async () => {
+    const answers = [false, true, false];
+    let version = 1;
+    let syncs = 0;
+    const loop = new WatchLoop({
+      waitForChange: async (_v, seconds, signal) => {
+        const changed = answers.shift();
+        // Like the real provider: a poll in flight ends when the loop is stopped.
+        if (changed === undefined) return new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        await new Promise((r) => setTimeout(r, changed ? 10 : seconds * 1000));
+        return changed;
+      },
+      currentVersion: () => version,
+      sync: () => Promise.resolve((syncs++, version++)),
+      logger: memoryLogger(),
+      pollSeconds: 30,
+    });
+    loop.start();
+    await clock.tickAsync(30_000 + 10 + 30_000);
+    assert.equal(syncs, 1);
+    const stopping = loop.stop();
+    await clock.tickAsync(1);
+    await stopping;
+    assert.equal(loop.running, false);
+  });
+
+  it('backs off after failures and records the state with a sync each time', async () => {
+    const polls: number[] = [];
+    let syncs = 0;
+    const loop = new WatchLoop({
+      waitForChange: () => {
+        polls.push(Date.now());
+        return Promise.reject(new SyncError('unreachable', 'down', { retryable: true }));
+      },
+      currentVersion: () => 1,
+      sync: () => Promise.resolve(syncs++),
+      logger: memoryLogger(),
+      minDelayMs: 1_000,
+      maxDelayMs: 8_000,
+    });
+    loop.start();
+    await clock.tickAsync(60_000);
+    const stopping = loop.stop();
+    await clock.tickAsync(1);
+    await stopping;
+    const gaps = polls.slice(1).map((t, i) => t - (polls[i] as number));
+    assert.ok(gaps.length >= 5, `${gaps.length} polls`);
+    assert.ok(gaps.every((g) => g >= 500 && g <= 8_000), String(gaps));
+    assert.ok((gaps[gaps.length - 1] as number) >= 4_000, 'the wait grows');
+    assert.equal(syncs, polls.length);
+    assert.equal(clock.countTimers(), 0);
+  });
+
+  it('computes a doubling, jittered, capped backoff', () => {
+    assert.equal(watchBackoff(1, 1_000, 60_000, () => 0), 500);
+    assert.equal(watchBackoff(1, 1_000, 60_000, () => 1), 1_000);
+    assert.equal(watchBackoff(3, 1_000, 60_000, () => 1), 4_000);
+    assert.equal(watchBackoff(30, 1_000, 60_000, () => 1), 60_000);
+  });
+});

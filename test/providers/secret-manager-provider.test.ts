@@ -1,0 +1,122 @@
+// Tests for src/providers/secret-manager-provider.ts against real HTTP servers on 127.0.0.1.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SecretManagerProvider, MAX_RESPONSE_BYTES } from '../../src/providers/secret-manager-provider';
+import type { SyncError } from '../../src/shared/sync-error';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; close(): Promise<void> }> {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+
+async function fetchWith(handler: Handler, etag?: string): Promise<{ result?: unknown; error?: SyncError; seen: http.IncomingHttpHeaders[] }> {
+  const server = await serve(handler);
+  try {
+    const provider = new SecretManagerProvider({ url: server.url, space: 'demo', token: 'tok-canary-1', now: () => Date.parse('2026-03-01T10:00:00Z') });
+    try {
+      return { result: await provider.fetch({ etag, signal: new AbortController().signal }), seen: server.seen };
+    } catch (error) {
+      return { error: error as SyncError, seen: server.seen };
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+describe('providers/secret-manager-provider', () => {
+  it('reads the space with the bearer token and returns version, ETag and secrets', async () => {
+    const { result, seen } = await fetchWith(json(200, { space: 'demo', version: 4, secrets: { A: 'a' } }, { etag: '"x.4"' }));
+    assert.deepEqual(result, { status: 'changed', version: 4, etag: '"x.4"', secrets: { A: 'a' } });
+    assert.equal(seen[0]?.authorization, 'Bearer tok-canary-1');
+  });
+
+  it('sends If-None-Match and maps 304 to unchanged', async () => {
+    const { result, seen } = await fetchWith(json(304, ''), '"x.4"');
+    assert.deepEqual(result, { status: 'unchanged' });
+    assert.equal(seen[0]?.['if-none-match'], '"x.4"');
+  });
+
+  it('maps statuses to codes, retryable or not, with Retry-After in seconds or as a date', async () => {
+    const cases: [number, Record<string, string>, string, boolean, number | undefined][] = [
+      [401, {}, 'unauthorized', false, undefined],
+      [403, {}, 'forbidden', false, undefined],
+      [404, {}, 'not_found', false, undefined],
+      [500, {}, 'server_error', true, undefined],
+      [502, {}, 'server_error', true, undefined],
+      [503, { 'retry-after': '7' }, 'server_error', true, 7_000],
+      [429, { 'retry-after': '3' }, 'rate_limited', true, 3_000],
+      [429, { 'retry-after': 'Sun, 01 Mar 2026 10:00:30 GMT' }, 'rate_limited', true, 30_000],
+      [400, {}, 'http_error', false, undefined],
+    ];
+    for (const [status, headers, code, retryable, wait] of cases) {
+      const { error } = await fetchWith(json(status, '{}', headers));
+      assert.deepEqual([error?.code, error?.retryable, error?.retryAfterMs, error?.httpStatus], [code, retryable, wait, status], `${status}`);
+    }
+  });
+
+  it('does not follow a redirect, so the token never reaches another host', async () => {
+    const elsewhere = await serve(json(200, { space: 'demo', version: 1, secrets: {} }));
+    try {
+      const { error } = await fetchWith((_req, res) => {
+        res.writeHead(307, { location: `${elsewhere.url}/v1/spaces/demo/secrets` });
+        res.end();
+      });
+      assert.equal(error?.code, 'redirect_refused');
+      assert.equal(elsewhere.seen.length, 0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('rejects whole: HTML, truncated JSON, a wrong shape, another space', async () => {
+    const cases: [Handler, string][] = [
+      [(_q, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>login</html>');
+      }, 'invalid_payload'],
+      [json(200, '{"space":"demo","versi'), 'invalid_payload'],
+      [json(200, { space: 'demo', version: 1 }), 'invalid_payload'],
+      [json(200, { space: 'prod', version: 1, secrets: { A: 'a' } }), 'space_mismatch'],
+    ];
+    for (const [handler, code] of cases) {
+      const { error } = await fetchWith(handler);
+      assert.equal(error?.code, code);
+      assert.equal(error?.retryable, false);
+    }
+  });
+
+  it('rejects an answer larger than the limit without reading it all into a secret', async () => {
+    const big = JSON.stringify({ space: 'demo', version: 1, secrets: { A: 'x'.repeat(MAX_RESPONSE_BYTES) } });
+    const { error } = await fetchWith(json(200, big));
+    assert.equal(error?.code, 'response_too_large');
+  });
+
+  it('maps a refused connection and a reset to retryable codes, with no token in the message', async () => {
+    const down = new SecretManagerProvider({ url: 'http://127.0.0.1:9', space: 'demo', token: 'tok-canary-2' });
+    const refused = await down.fetch({ signal: new AbortController().signal }).catch((e: unknown) => e as SyncError);
+    assert.deepEqual([(refused as SyncError).code, (refused as SyncError).retryable], ['unreachable', true]);
+    assert.ok(!(refused as SyncError).message.includes('tok-canary-2'));
+    const { error } = await fetchWith((req) => req.socket.destroy());
+    assert.deepEqual([error?.code, error?.retryable], ['connection_reset', true]);
+  });
+});
