@@ -1,24 +1,33 @@
-// `npm start`: runs the whole product on one machine with the embedded Secret Manager and a seeded demo space.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `npm start`: runs the whole product on one machine: the embedded Secret Manager (seeded demo space) and Node-RED with the plugin.
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import express from 'express';
 import { DEFAULT_PORT, startServer } from 'secret-sync-manager';
 import type { RunningServer } from 'secret-sync-manager';
 
 const ROOT = resolve(__dirname, '../..');
 const DATA = join(ROOT, '.data');
 const DEMO_SPACE = 'demo';
+const DEMO_FLOW = join(ROOT, 'examples', '01 - Use a secret in a function node.json');
+
+/** The embedding API of the `node-red` package used here. */
+interface EmbeddedNodeRed {
+  init(server: http.Server, settings: Record<string, unknown>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  httpAdmin: express.Express;
+  httpNode: express.Express;
+}
 
 /** Fills the demo space on first start only, so later edits made with the CLI survive a restart. */
 function seedDemo(server: RunningServer): void {
   if (server.secrets.list({ kind: 'space', space: DEMO_SPACE }).length > 0) return;
   const space = { kind: 'space', space: DEMO_SPACE } as const;
-  server.secrets.create(space, { name: 'my_api_token', value: 'demo-token-not-a-real-secret', description: 'Token for the example HTTP flow' });
+  server.secrets.create(space, { name: 'my_api_token', value: 'demo-token-not-a-real-secret', description: 'Token for the example flow' });
   server.secrets.create(space, { name: 'WEATHER_API_KEY', value: 'demo-weather-key', description: 'Example API key' });
-  server.secrets.create(space, {
-    name: 'MQTT_BROKER',
-    value: { username: 'demo-user', password: 'demo-password' },
-    description: 'A multi-pair secret',
-  });
+  server.secrets.create(space, { name: 'MQTT_BROKER', value: { username: 'demo-user', password: 'demo-password' }, description: 'A multi-pair secret' });
   server.secrets.create({ kind: 'org' }, { name: 'SUPPORT_EMAIL', value: 'support@example.com', description: 'Visible in every space' });
 }
 
@@ -32,18 +41,64 @@ function ensureReadToken(server: RunningServer): string {
   return file;
 }
 
+async function startNodeRed(managerUrl: string, tokenFile: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const userDir = join(DATA, 'node-red');
+  mkdirSync(userDir, { recursive: true, mode: 0o700 });
+  const flowFile = join(userDir, 'flows.json');
+  if (!existsSync(flowFile)) copyFileSync(DEMO_FLOW, flowFile);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RED = require('node-red') as EmbeddedNodeRed;
+  const app = express();
+  const server = http.createServer(app);
+  RED.init(server, {
+    userDir,
+    flowFile,
+    nodesDir: [ROOT],
+    uiHost: '127.0.0.1',
+    httpAdminRoot: '/',
+    httpNodeRoot: '/api',
+    credentialSecret: false,
+    functionGlobalContext: {},
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+    editorTheme: { tours: false },
+    secretSync: { url: managerUrl, space: DEMO_SPACE, tokenFile, interval: '60m', syncOnDeploy: true },
+  });
+  app.use('/', RED.httpAdmin);
+  app.use('/api', RED.httpNode);
+  const port = Number(process.env.PORT ?? 1880);
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => done());
+  });
+  await RED.start();
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    stop: async () => {
+      await RED.stop();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true, mode: 0o700 });
-  const port = Number(process.env.SECRET_MANAGER_PORT ?? DEFAULT_PORT);
-  const manager = await startServer({ dataDir: join(DATA, 'manager'), port });
+  const manager = await startServer({ dataDir: join(DATA, 'manager'), port: Number(process.env.SECRET_MANAGER_PORT ?? DEFAULT_PORT) });
   seedDemo(manager);
   const tokenFile = ensureReadToken(manager);
+  let nodeRed: { url: string; stop(): Promise<void> };
+  try {
+    nodeRed = await startNodeRed(manager.url, tokenFile);
+  } catch (err) {
+    await manager.close();
+    throw err;
+  }
   process.stdout.write(
     [
       '',
-      `Secret Manager:  ${manager.url}  (space '${DEMO_SPACE}', data in .data/manager)`,
-      `Read token:      ${tokenFile}`,
-      `Manage secrets:  npx secret-manager --data-dir .data/manager --url ${manager.url} secret list --space ${DEMO_SPACE}`,
+      `Node-RED editor:  ${nodeRed.url}   (flows read global.SECRETS of space '${DEMO_SPACE}')`,
+      `Secret Manager:   ${manager.url}   (data in .data/manager)`,
+      `Change a secret:  echo -n new-value | npx secret-manager --data-dir .data/manager --url ${manager.url} secret update my_api_token --space ${DEMO_SPACE} --value-stdin`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
@@ -52,7 +107,11 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    void manager.close().then(() => process.exit(0));
+    process.stdout.write('\nStopping…\n');
+    void nodeRed
+      .stop()
+      .then(() => manager.close())
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
