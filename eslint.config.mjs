@@ -1,10 +1,11 @@
 // Lint rules for the whole repository: type-aware TypeScript, plain JS helpers, and (later) editor HTML.
 import eslint from '@eslint/js';
+import html from 'eslint-plugin-html';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/', '**/node_modules/', 'coverage/', '.data/'] },
+  { ignores: ['**/dist/', '**/node_modules/', 'coverage/', '.data/', 'resources/', 'test-results/'] },
   eslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -26,6 +27,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-expressions': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  {
+    files: ['plugin-ui/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, $: 'readonly', RED: 'readonly' } },
+  },
+  {
+    // Editor HTML: any inline script is linted as browser code.
+    files: ['**/*.html'],
+    plugins: { html },
+    languageOptions: { globals: { ...globals.browser, $: 'readonly', RED: 'readonly' }, sourceType: 'script' },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

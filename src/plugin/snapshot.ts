@@ -19,7 +19,7 @@ export interface Snapshot {
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 /** Most keys accepted in one payload; more is treated as a broken answer, not truncated. */
-export const MAX_KEYS = 10_000;
+export const MAX_KEYS = 20_000;
 /** Most pairs accepted in one multi-pair secret. */
 export const MAX_FIELDS = 1_000;
 

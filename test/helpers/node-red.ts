@@ -73,7 +73,9 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
     httpNodeRoot: '/api',
     nodesDir: [REPO_ROOT],
     credentialSecret: 'test-credential-secret',
-    editorTheme: { tours: false },
+    editorTheme: { tours: false, palette: { catalogues: [] } },
+    // An explicit choice, so the editor does not open its "update notifications" dialog.
+    telemetry: { enabled: false },
     logging: {
       console: { level: 'off' },
       capture: { level: 'trace', metrics: false, audit: true, handler: () => (msg: LogLine) => logs.push({ level: msg.level, msg: String(msg.msg) }) },

@@ -1,0 +1,26 @@
+// Calls to the plugin's admin API through jQuery, which the editor has set up with the user's token.
+import type { KeyEntry, Status } from './types';
+
+function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    void $.ajax({
+      url: path,
+      method,
+      dataType: 'json',
+      ...(body === undefined ? {} : { contentType: 'application/json', data: JSON.stringify(body) }),
+    })
+      .done((data: T) => resolve(data))
+      .fail((xhr: JQuery.jqXHR) => {
+        const answer = xhr.responseJSON as { message?: string } | undefined;
+        reject(new Error(answer?.message ?? `HTTP ${xhr.status}`));
+      });
+  });
+}
+
+/** The admin API of the plugin. */
+export const api = {
+  status: (): Promise<Status> => call('GET', 'secret-sync/status'),
+  keys: (q: string): Promise<{ keys: KeyEntry[]; total: number }> => call('GET', `secret-sync/keys${q ? `?q=${encodeURIComponent(q)}` : ''}`),
+  sync: (): Promise<Status> => call('POST', 'secret-sync/sync'),
+  preferences: (prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<Status> => call('PUT', 'secret-sync/preferences', prefs),
+};

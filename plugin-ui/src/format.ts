@@ -1,0 +1,55 @@
+// Pure formatting for the sidebar: relative times, state presentation and the paths users copy.
+
+/** How a state looks: an icon class and a colour role. */
+export interface StateLook {
+  icon: string;
+  tone: 'success' | 'error' | 'warning' | 'muted';
+}
+
+/** Icon and tone per state; the label comes from the message catalog. */
+export function stateLook(state: string): StateLook {
+  switch (state) {
+    case 'ok':
+      return { icon: 'fa fa-check-circle', tone: 'success' };
+    case 'syncing':
+      return { icon: 'fa fa-refresh fa-spin', tone: 'muted' };
+    case 'error':
+      return { icon: 'fa fa-exclamation-triangle', tone: 'error' };
+    default:
+      return { icon: 'fa fa-circle-o', tone: 'warning' };
+  }
+}
+
+/** A relative time split into a catalog key and a count, e.g. `{ key: 'minutesAgo', count: 5 }`. */
+export interface Relative {
+  key: 'justNow' | 'secondsAgo' | 'minutesAgo' | 'hoursAgo' | 'daysAgo' | 'inSeconds' | 'inMinutes' | 'inHours' | 'inDays';
+  count: number;
+}
+
+/** Describes `iso` relative to `nowMs`; past and future both. */
+export function relativeTime(iso: string, nowMs: number): Relative {
+  const delta = Math.round((Date.parse(iso) - nowMs) / 1000);
+  const abs = Math.abs(delta);
+  const future = delta > 0;
+  if (abs < 5) return { key: future ? 'inSeconds' : 'justNow', count: abs };
+  if (abs < 60) return { key: future ? 'inSeconds' : 'secondsAgo', count: abs };
+  if (abs < 3600) return { key: future ? 'inMinutes' : 'minutesAgo', count: Math.round(abs / 60) };
+  if (abs < 86400) return { key: future ? 'inHours' : 'hoursAgo', count: Math.round(abs / 3600) };
+  return { key: future ? 'inDays' : 'daysAgo', count: Math.round(abs / 86400) };
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function member(name: string, quote: "'" | '"'): string {
+  return IDENTIFIER.test(name) ? `.${name}` : `[${quote}${name}${quote}]`;
+}
+
+/** What a function node writes to read `key` (and `field` of a multi-pair secret). */
+export function functionPath(key: string, field?: string): string {
+  return `global.get('SECRETS')${member(key, "'")}${field === undefined ? '' : member(field, "'")}`;
+}
+
+/** The global context path change, inject and http request nodes take. */
+export function contextPath(key: string, field?: string): string {
+  return `SECRETS${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;
+}

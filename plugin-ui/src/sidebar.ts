@@ -1,0 +1,116 @@
+// The "Secrets" sidebar tab: wires the views to the admin API, comms updates, the editor action and cleanup.
+import { api } from './api';
+import { t } from './i18n';
+import { KeysView } from './keys-view';
+import { StatusView } from './status-view';
+import type { Status } from './types';
+
+/** Id of the sidebar tab. */
+export const TAB_ID = 'secret-sync';
+/** Editor action that runs a sync; bindable to a key in the keyboard settings. */
+export const SYNC_ACTION = 'secret-sync:sync-now';
+const STATUS_TOPIC = 'secret-sync/status';
+const CHANGED_TOPIC = 'secret-sync/changed';
+
+/** One mounted sidebar; `destroy()` undoes everything `mount()` did. */
+export class Sidebar {
+  readonly #canWrite = RED.user.hasPermission('secret-sync.write');
+  readonly #status: StatusView;
+  readonly #keys = new KeysView();
+  readonly #content: JQuery;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #lastVersion: number | null | undefined;
+  #syncing = false;
+
+  readonly #onStatus = (_topic: string, data: unknown): void => this.#show(data as Status);
+  readonly #onChanged = (): void => void this.#keys.refresh();
+
+  constructor() {
+    this.#status = new StatusView(
+      {
+        syncNow: () => void this.syncNow(),
+        setInterval: (interval) => void this.#save({ interval }),
+        setSyncOnDeploy: (syncOnDeploy) => void this.#save({ syncOnDeploy }),
+      },
+      this.#canWrite,
+    );
+    this.#content = $('<div class="secret-sync-sidebar" id="secret-sync-sidebar">');
+    this.#content.append(this.#status.element, this.#keys.element);
+  }
+
+  /** Adds the tab, the action and the comms subscriptions, then loads the current state. */
+  mount(): void {
+    RED.sidebar.addTab({
+      id: TAB_ID,
+      label: t('sidebar.label'),
+      name: t('sidebar.name'),
+      iconClass: 'fa fa-key',
+      content: this.#content,
+      enableOnEdit: true,
+      action: 'secret-sync:show-sidebar',
+    });
+    RED.actions.add('secret-sync:show-sidebar', () => RED.sidebar.show(TAB_ID), { label: t('actions.show') });
+    RED.actions.add(SYNC_ACTION, () => void this.syncNow(), { label: t('actions.syncNow') });
+    RED.comms.subscribe(STATUS_TOPIC, this.#onStatus);
+    RED.comms.subscribe(CHANGED_TOPIC, this.#onChanged);
+    this.#ticker = setInterval(() => this.#status.render(), 30_000);
+    api.status().then(
+      (status) => this.#show(status),
+      () => undefined,
+    );
+  }
+
+  /** Removes everything the sidebar added to the editor. */
+  destroy(): void {
+    clearInterval(this.#ticker);
+    this.#keys.destroy();
+    RED.comms.unsubscribe(STATUS_TOPIC, this.#onStatus);
+    RED.comms.unsubscribe(CHANGED_TOPIC, this.#onChanged);
+    RED.actions.remove(SYNC_ACTION);
+    RED.actions.remove('secret-sync:show-sidebar');
+    RED.sidebar.removeTab(TAB_ID);
+    $('link[href*="secret-sync-sidebar.css"]').remove();
+  }
+
+  /** Runs a sync and tells the result in a notification. */
+  async syncNow(): Promise<void> {
+    if (!this.#canWrite) {
+      RED.notify(t('controls.readOnly'), { type: 'warning' });
+      return;
+    }
+    if (this.#syncing) return;
+    this.#syncing = true;
+    this.#status.setBusy(true);
+    try {
+      const status = await api.sync();
+      this.#show(status);
+      if (status.state === 'ok') RED.notify(t('notify.synced', { count: status.keyCount }), { type: 'success' });
+      else RED.notify(t('notify.failed', { message: status.error?.message ?? t(`state.${status.state}`) }), { type: 'error' });
+    } catch (err) {
+      RED.notify(t('notify.failed', { message: (err as Error).message }), { type: 'error' });
+    } finally {
+      this.#syncing = false;
+      this.#status.setBusy(false);
+    }
+  }
+
+  async #save(prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<void> {
+    try {
+      this.#show(await api.preferences(prefs));
+      RED.notify(t('notify.saved'), { type: 'success', timeout: 2000 });
+    } catch (err) {
+      RED.notify(t('notify.saveFailed', { message: (err as Error).message }), { type: 'error' });
+      this.#status.render();
+    }
+  }
+
+  #show(status: Status): void {
+    this.#status.render(status);
+    this.#keys.setSpace(status.space);
+    // New secrets come with a new version: reload the list only then.
+    if (status.version !== this.#lastVersion || this.#lastVersion === undefined) {
+      this.#lastVersion = status.version;
+      void this.#keys.refresh();
+    }
+  }
+}

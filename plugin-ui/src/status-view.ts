@@ -1,0 +1,116 @@
+// The status section: state, space, times, counts, last error, and the sync controls.
+import { relativeTime, stateLook } from './format';
+import { t } from './i18n';
+import { INTERVALS } from './types';
+import type { Status } from './types';
+
+/** What the controls ask the sidebar to do. */
+export interface StatusActions {
+  syncNow(): void;
+  setInterval(interval: string): void;
+  setSyncOnDeploy(on: boolean): void;
+}
+
+function when(iso: string | null, now: number): JQuery {
+  if (iso === null) return $('<span>').text(t('status.never'));
+  const rel = relativeTime(iso, now);
+  return $('<span>')
+    .text(t(`time.${rel.key}`, { count: rel.count }))
+    .attr('title', new Date(iso).toLocaleString());
+}
+
+/** Renders a status and owns the controls. */
+export class StatusView {
+  readonly element: JQuery;
+  readonly #state: JQuery;
+  readonly #rows: JQuery;
+  readonly #error: JQuery;
+  readonly #syncNow: JQuery;
+  readonly #interval: JQuery<HTMLSelectElement>;
+  readonly #onDeploy: JQuery<HTMLInputElement>;
+  #status: Status | undefined;
+  #busy = false;
+
+  constructor(actions: StatusActions, private readonly canWrite: boolean) {
+    this.element = $('<div class="secret-sync-status">');
+    this.#state = $('<div class="secret-sync-state" role="status" aria-live="polite">').appendTo(this.element);
+    this.#rows = $('<tbody>').appendTo($('<table class="red-ui-info-table secret-sync-info">').appendTo(this.element));
+    this.#error = $('<div class="secret-sync-error" role="alert">').hide().appendTo(this.element);
+
+    const controls = $('<div class="secret-sync-controls">').appendTo(this.element);
+    this.#syncNow = $('<button type="button" id="secret-sync-sync-now" class="red-ui-button">')
+      .append($('<i class="fa fa-refresh">'), ' ', $('<span>').text(t('controls.syncNow')))
+      .on('click', () => actions.syncNow())
+      .appendTo(controls);
+
+    const intervalRow = $('<label class="secret-sync-control">').appendTo(controls);
+    $('<span>').text(t('controls.autoSync')).appendTo(intervalRow);
+    this.#interval = $<HTMLSelectElement>('<select id="secret-sync-interval">').appendTo(intervalRow);
+    for (const interval of INTERVALS) $('<option>').val(interval).text(t(`interval.${interval}`)).appendTo(this.#interval);
+    this.#interval.on('change', () => actions.setInterval(String(this.#interval.val())));
+
+    const deployRow = $('<label class="secret-sync-control secret-sync-checkbox">').appendTo(controls);
+    this.#onDeploy = $<HTMLInputElement>('<input type="checkbox" id="secret-sync-on-deploy">').appendTo(deployRow);
+    $('<span>').text(t('controls.syncOnSave')).appendTo(deployRow);
+    this.#onDeploy.on('change', () => actions.setSyncOnDeploy(this.#onDeploy.prop('checked') === true));
+
+    if (!canWrite) {
+      $('<div class="secret-sync-hint" id="secret-sync-readonly">').text(t('controls.readOnly')).appendTo(controls);
+    }
+    this.#applyEnabled();
+  }
+
+  /** Shows `status`; re-rendering with the same status refreshes the relative times. */
+  render(status: Status | undefined = this.#status): void {
+    if (!status) return;
+    this.#status = status;
+    const now = Date.now();
+    const look = stateLook(this.#busy ? 'syncing' : status.state);
+    this.#state
+      .attr('class', `secret-sync-state secret-sync-tone-${look.tone}`)
+      .attr('data-state', status.state)
+      .empty()
+      .append($('<i>').attr('class', look.icon).attr('aria-hidden', 'true'), ' ', $('<span>').text(t(`state.${status.state}`)));
+
+    const row = (label: string, value: JQuery | string, id: string): JQuery =>
+      $('<tr>').append($('<td>').text(label), $('<td>').attr('id', `secret-sync-${id}`).append(value));
+    this.#rows.empty().append(
+      row(t('status.space'), status.space ?? '—', 'space'),
+      row(t('status.provider'), status.provider, 'provider'),
+      row(t('status.lastSync'), when(status.lastSyncAt, now), 'last-sync'),
+      row(t('status.nextSync'), status.nextSyncAt === null ? t(`status.next.${status.interval === 'watch' ? 'watch' : 'none'}`) : when(status.nextSyncAt, now), 'next-sync'),
+      row(t('status.keys'), String(status.keyCount), 'key-count'),
+      row(t('status.version'), status.version === null ? '—' : String(status.version), 'version'),
+    );
+    if (status.error) {
+      this.#error
+        .empty()
+        .append($('<div>').text(status.error.message), $('<div class="secret-sync-code">').text(t('status.errorCode', { code: status.error.code, count: status.consecutiveFailures })))
+        .show();
+    } else {
+      this.#error.hide();
+    }
+    if (this.#interval.val() !== status.interval) this.#interval.val(status.interval);
+    this.#onDeploy.prop('checked', status.syncOnDeploy);
+    this.#applyEnabled();
+  }
+
+  /** Shows the spinner on "Sync now" while a sync runs. */
+  setBusy(busy: boolean): void {
+    this.#busy = busy;
+    this.#syncNow.find('i').toggleClass('fa-spin', busy);
+    this.#syncNow.attr('aria-busy', String(busy));
+    this.#applyEnabled();
+    this.render();
+  }
+
+  #applyEnabled(): void {
+    const configured = this.#status !== undefined && this.#status.state !== 'unconfigured';
+    this.#syncNow.prop('disabled', !this.canWrite || this.#busy || !configured);
+    this.#interval.prop('disabled', !this.canWrite);
+    this.#onDeploy.prop('disabled', !this.canWrite);
+    if (!this.canWrite) {
+      for (const el of [this.#syncNow, this.#interval, this.#onDeploy]) el.attr('title', t('controls.readOnly'));
+    }
+  }
+}
