@@ -18,8 +18,39 @@ export interface Notification {
   close(): void;
 }
 
+/** A node in the editor's workspace. */
+export interface EditorNode {
+  id: string;
+  type: string;
+  name?: string;
+  z: string;
+  g?: string;
+  x?: number;
+}
+
+/** A wire between two nodes. */
+export interface EditorLink {
+  source: EditorNode;
+  target: EditorNode;
+  sourcePort: number;
+}
+
 /** The editor API used by the sidebar. */
 export interface RedEditor {
+  events: { on(event: string, handler: () => void): void; off(event: string, handler: () => void): void };
+  nodes: {
+    filterNodes(filter: { type?: string; z?: string }): EditorNode[];
+    workspace(id: string): { id: string; label?: string; locked?: boolean } | undefined;
+    subflow(id: string): { id: string; name?: string; locked?: boolean } | undefined;
+    detachNodes(nodes: EditorNode[]): { newLinks: EditorLink[]; removedLinks: EditorLink[] };
+    remove(id: string): { nodes: EditorNode[]; links: EditorLink[] };
+    group(id: string): { nodes: EditorNode[] } | undefined;
+    dirty(): boolean;
+    dirty(value: boolean): void;
+  };
+  history: { push(event: Record<string, unknown>): void };
+  view: { reveal(id: string): void; select(selection: { nodes: EditorNode[] }): void; redraw(updateActive?: boolean): void };
+  group?: { markDirty(group: unknown): void };
   _(key: string, params?: Record<string, unknown>): string;
   sidebar: {
     addTab(options: SidebarTabOptions): void;
@@ -31,7 +62,16 @@ export interface RedEditor {
     subscribe(topic: string, handler: (topic: string, data: unknown) => void): void;
     unsubscribe(topic: string, handler: (topic: string, data: unknown) => void): void;
   };
-  notify(message: string, options?: { type?: 'success' | 'error' | 'warning' | 'compact'; timeout?: number }): Notification;
+  notify(
+    message: string,
+    options?: {
+      type?: 'success' | 'error' | 'warning' | 'compact';
+      timeout?: number;
+      fixed?: boolean;
+      id?: string;
+      buttons?: { text: string; class?: string; click: () => void }[];
+    },
+  ): Notification;
   plugins: { registerPlugin(id: string, definition: { onadd?: () => void; onremove?: () => void }): void };
   user: { hasPermission(permission: string): boolean };
   clipboard: { copyText(value: string, element?: JQuery, message?: string): boolean };

@@ -2,6 +2,8 @@
 import { api } from './api';
 import { t } from './i18n';
 import { KeysView } from './keys-view';
+import { LegacyNodesNotice } from './legacy-nodes';
+import { LegacyView } from './legacy-view';
 import { StatusView } from './status-view';
 import type { Status } from './types';
 
@@ -18,6 +20,8 @@ export class Sidebar {
   readonly #status: StatusView;
   readonly #keys = new KeysView();
   readonly #content: JQuery;
+  readonly #legacyView: LegacyView;
+  readonly #legacy: LegacyNodesNotice;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #lastVersion: number | null | undefined;
   #syncing = false;
@@ -34,8 +38,10 @@ export class Sidebar {
       },
       this.#canWrite,
     );
+    this.#legacy = new LegacyNodesNotice(() => this.#legacyView.render());
+    this.#legacyView = new LegacyView(() => this.#legacy.deleteAll(), RED.user.hasPermission('flows.write'));
     this.#content = $('<div class="secret-sync-sidebar" id="secret-sync-sidebar">');
-    this.#content.append(this.#status.element, this.#keys.element);
+    this.#content.append(this.#status.element, this.#legacyView.element, this.#keys.element);
   }
 
   /** Adds the tab, the action and the comms subscriptions, then loads the current state. */
@@ -54,6 +60,8 @@ export class Sidebar {
     RED.comms.subscribe(STATUS_TOPIC, this.#onStatus);
     RED.comms.subscribe(CHANGED_TOPIC, this.#onChanged);
     this.#ticker = setInterval(() => this.#status.render(), 30_000);
+    this.#legacy.mount();
+    this.#legacy.check();
     api.status().then(
       (status) => this.#show(status),
       () => undefined,
@@ -64,6 +72,7 @@ export class Sidebar {
   destroy(): void {
     clearInterval(this.#ticker);
     this.#keys.destroy();
+    this.#legacy.destroy();
     RED.comms.unsubscribe(STATUS_TOPIC, this.#onStatus);
     RED.comms.unsubscribe(CHANGED_TOPIC, this.#onChanged);
     RED.actions.remove(SYNC_ACTION);

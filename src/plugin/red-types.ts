@@ -34,15 +34,36 @@ export interface FlowNodeConfig {
 
 /** Payload of `flows:started`. */
 export interface FlowsStartedEvent {
-  config?: { flows?: FlowNodeConfig[] };
+  config?: { flows?: (FlowNodeConfig & { label?: string })[] };
   type?: string;
 }
 
-/** A runtime plugin definition for `RED.plugins.registerPlugin`. */
+/** A runtime plugin definition for `RED.plugins.registerPlugin`; extra members are the plugin's API for nodes. */
 export interface PluginDefinition {
   type: string;
   onadd?: () => void;
   onremove?: () => void;
+  [member: string]: unknown;
+}
+
+/** A node instance, as far as this package's nodes use it. */
+export interface RedNode {
+  id: string;
+  on(event: 'input', listener: (msg: Record<string, unknown>, send: (msg: unknown) => void, done: (err?: Error) => void) => void): void;
+  on(event: 'close', listener: (done: () => void) => void): void;
+  send(msg: unknown): void;
+  status(status: { fill?: 'red' | 'green' | 'yellow' | 'blue' | 'grey'; shape?: 'dot' | 'ring'; text?: string }): void;
+  warn(message: string): void;
+}
+
+/** The `RED` given to node modules. */
+export interface NodeRedNodesApi {
+  nodes: {
+    createNode(node: object, config: object): void;
+    registerType(type: string, constructor: (this: RedNode, config: Record<string, unknown>) => void): void;
+  };
+  plugins: { get(id: string): unknown };
+  _(key: string, params?: Record<string, unknown>): string;
 }
 
 /** The parts of `RED` given to a plugin's module function. */

@@ -7,7 +7,10 @@ import { resolveConfig } from './config';
 import { GlobalSecrets } from './global-secrets';
 import { createPluginLogger } from './logger';
 import { PREFERENCES_KEY } from './preferences';
-import type { NodeRedApi } from './red-types';
+import { describeLegacyNodes, findLegacyNodes } from './legacy-nodes';
+import { PLUGIN_ID } from './plugin-api';
+import type { SecretSyncPluginApi } from './plugin-api';
+import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from './scheduler';
 import { SecretSyncService } from './service';
 import { CHANGED_TOPIC, STATUS_TOPIC } from './status';
@@ -40,10 +43,23 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
 
   service.on('status', (status) => RED.comms.publish(STATUS_TOPIC, status, true));
   service.on('changed', (event) => RED.comms.publish(CHANGED_TOPIC, event, false));
-  RED.events.on('flows:started', () => service.flowsStarted());
+  RED.events.on('flows:started', (event) => {
+    const flows = (event as FlowsStartedEvent | undefined)?.config?.flows ?? [];
+    const legacy = findLegacyNodes(flows);
+    if (legacy.length > 0) logger.warn(describeLegacyNodes(legacy, flows));
+    service.setLegacyNodes(legacy);
+    service.flowsStarted();
+  });
   RED.server?.once('close', () => void service.stop());
   registerAdminRoutes(RED, service, logger);
-  RED.plugins.registerPlugin('secret-sync', { type: 'secret-sync' });
+  const api: SecretSyncPluginApi = {
+    sync: (trigger) => service.sync(trigger),
+    onChanged: (listener) => {
+      service.on('changed', listener);
+      return () => service.off('changed', listener);
+    },
+  };
+  RED.plugins.registerPlugin(PLUGIN_ID, { type: 'secret-sync', ...api });
   return service.start();
 }
 

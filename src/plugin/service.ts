@@ -64,6 +64,8 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
 
   constructor(deps: ServiceDeps) {
     super();
+    // Every "secrets changed" node listens here: the count is the user's, not a leak.
+    this.setMaxListeners(0);
     this.#deps = deps;
     const { config } = deps;
     this.#configured = config.ok

@@ -107,7 +107,7 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
 }
 
 /** Waits until `check` returns a truthy value, polling every 25 ms for at most `ms`. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 5_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, ms = 5_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -1,0 +1,26 @@
+// The legacy "Secret Manager" node, kept so old flows load and run: it triggers a plugin sync and passes the message on.
+import { PLUGIN_ID, pluginApi } from '../src/plugin/plugin-api';
+import type { NodeRedNodesApi, RedNode } from '../src/plugin/red-types';
+
+/** Registers the deprecated `secret-manager` node type. */
+function register(RED: NodeRedNodesApi): void {
+  RED.nodes.registerType('secret-manager', function SecretManagerNode(this: RedNode, config: Record<string, unknown>) {
+    RED.nodes.createNode(this, config);
+    const api = pluginApi(RED.plugins.get(PLUGIN_ID));
+    this.status({ fill: 'yellow', shape: 'ring', text: RED._('secret-manager.status.deprecated') });
+    this.on('input', (msg, send, done) => {
+      // Downstream nodes read global.SECRETS: pass the message on after the sync, whatever its outcome.
+      const passOn = (): void => {
+        send(msg);
+        done();
+      };
+      if (!api) {
+        passOn();
+        return;
+      }
+      api.sync('legacy-node').then(passOn, passOn);
+    });
+  });
+}
+
+export = register;

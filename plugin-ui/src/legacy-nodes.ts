@@ -1,0 +1,115 @@
+// Legacy "Secret Manager" nodes in the editor: find them, reveal them, delete them all in one undoable step.
+import type { EditorLink, EditorNode, Notification } from './red-editor';
+import { t } from './i18n';
+
+/** The deprecated node type. */
+export const LEGACY_TYPE = 'secret-manager';
+
+function locked(node: EditorNode): boolean {
+  return RED.nodes.workspace(node.z)?.locked === true || RED.nodes.subflow(node.z)?.locked === true;
+}
+
+/** Every legacy node in the workspace, locked flows included. */
+export function findLegacyNodes(): EditorNode[] {
+  return RED.nodes.filterNodes({ type: LEGACY_TYPE });
+}
+
+/** Selects the legacy nodes and shows the first one. */
+export function revealLegacyNodes(): void {
+  const nodes = findLegacyNodes();
+  const first = nodes[0];
+  if (!first) return;
+  RED.view.reveal(first.id);
+  RED.view.select({ nodes: nodes.filter((n) => n.z === first.z) });
+}
+
+/**
+ * Deletes every legacy node outside locked flows as one history event, so one
+ * undo brings them all back. Like "delete and reconnect", the wires into and out
+ * of a removed node are joined, since the node only passed messages on.
+ */
+export function deleteLegacyNodes(): { deleted: number; skipped: number } {
+  const all = findLegacyNodes();
+  const nodes = all.filter((n) => !locked(n));
+  if (nodes.length === 0) return { deleted: 0, skipped: all.length };
+  const startDirty = RED.nodes.dirty();
+  const { newLinks, removedLinks } = RED.nodes.detachNodes(nodes);
+  const removedNodes: EditorNode[] = [];
+  const links: EditorLink[] = [...removedLinks];
+  for (const node of nodes) {
+    const removed = RED.nodes.remove(node.id);
+    removedNodes.push(node, ...removed.nodes);
+    links.push(...removed.links);
+    const group = node.g === undefined ? undefined : RED.nodes.group(node.g);
+    if (group) {
+      group.nodes.splice(group.nodes.indexOf(node), 1);
+      RED.group?.markDirty(group);
+    }
+  }
+  const deleteEvent = { t: 'delete', nodes: removedNodes, links, groups: [], junctions: [], dirty: startDirty };
+  RED.history.push(newLinks.length > 0 ? { t: 'multi', events: [deleteEvent, { t: 'add', links: newLinks }] } : deleteEvent);
+  RED.nodes.dirty(true);
+  RED.view.redraw(true);
+  return { deleted: nodes.length, skipped: all.length - nodes.length };
+}
+
+/** Offers, once per load or deploy, to delete legacy nodes found in the workspace. */
+export class LegacyNodesNotice {
+  #notification: Notification | undefined;
+  readonly #check = (): void => this.check();
+
+  constructor(private readonly onChange: () => void) {}
+
+  mount(): void {
+    RED.events.on('flows:loaded', this.#check);
+    RED.events.on('deploy', this.#check);
+    RED.events.on('nodes:remove', this.onChange);
+    RED.events.on('nodes:add', this.onChange);
+  }
+
+  destroy(): void {
+    RED.events.off('flows:loaded', this.#check);
+    RED.events.off('deploy', this.#check);
+    RED.events.off('nodes:remove', this.onChange);
+    RED.events.off('nodes:add', this.onChange);
+    this.#close();
+  }
+
+  /** Shows the notice when legacy nodes are in the workspace. */
+  check(): void {
+    this.onChange();
+    const count = findLegacyNodes().length;
+    this.#close();
+    if (count === 0) return;
+    this.#notification = RED.notify(t('legacy.notice', { count }), {
+      type: 'warning',
+      fixed: true,
+      id: 'secret-sync-legacy',
+      buttons: [
+        { text: t('legacy.show'), click: () => revealLegacyNodes() },
+        {
+          text: t('legacy.delete'),
+          class: 'primary',
+          click: () => {
+            this.#close();
+            this.deleteAll();
+          },
+        },
+        { text: t('legacy.notNow'), click: () => this.#close() },
+      ],
+    });
+  }
+
+  /** Deletes them and says what happened. */
+  deleteAll(): void {
+    const { deleted, skipped } = deleteLegacyNodes();
+    if (deleted > 0) RED.notify(t('legacy.deleted', { count: deleted }), { type: 'success' });
+    if (skipped > 0) RED.notify(t('legacy.skipped', { count: skipped }), { type: 'warning' });
+    this.onChange();
+  }
+
+  #close(): void {
+    this.#notification?.close();
+    this.#notification = undefined;
+  }
+}

@@ -1,0 +1,94 @@
+// Legacy node handling in real Chromium: the notice, Show, the one-step undoable delete that joins wires, locked flows kept.
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { legacyFlows } from '../fixtures/legacy-flows';
+import { adminAuthSettings } from '../helpers/admin-auth';
+import { hasChromium, launchBrowser, openEditor, openSecretsTab } from '../helpers/browser';
+import { startTestManager } from '../helpers/manager';
+import type { TestManager } from '../helpers/manager';
+import { spawnNodeRed } from '../helpers/node-red-child';
+import type { NodeRedChild } from '../helpers/node-red-child';
+
+interface EditorRed {
+  nodes: {
+    filterNodes(f: { type: string }): { id: string }[];
+    filterLinks(f: { source?: { id: string } }): { source: { id: string }; target: { id: string } }[];
+  };
+  view: { selection(): { nodes?: { id: string }[] } };
+  actions: { invoke(name: string): void };
+}
+
+/** Legacy node ids, and every wire as "source>target", sorted. */
+async function workspace(page: Page): Promise<{ legacy: string[]; wires: string[] }> {
+  return page.evaluate(() => {
+    const red = (window as unknown as { RED: EditorRed }).RED;
+    const legacy = red.nodes.filterNodes({ type: 'secret-manager' }).map((n) => n.id).sort();
+    const wires = ['old-in', 'legacy-1', 'legacy-2', 'old-fn'].flatMap((id) => red.nodes.filterLinks({ source: { id } }).map((l) => `${l.source.id}>${l.target.id}`));
+    return { legacy, wires: wires.sort() };
+  });
+}
+
+describe('e2e: legacy Secret Manager nodes', function () {
+  this.timeout(120_000);
+  let manager: TestManager;
+  let nr: NodeRedChild;
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    if (!hasChromium()) {
+      if (process.env.REQUIRE_BROWSER) throw new Error('REQUIRE_BROWSER is set but /usr/bin/chromium is missing');
+      console.warn('e2e: /usr/bin/chromium is missing (apt-get install -y chromium); skipping the browser suite');
+      this.skip();
+    }
+    manager = await startTestManager();
+    const token = await manager.readToken('demo');
+    nr = await spawnNodeRed({ flows: legacyFlows(), settings: { adminAuth: adminAuthSettings(), secretSync: { url: manager.url, space: 'demo', token } } });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openEditor(page, nr.url, 'admin');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    await manager?.stop();
+  });
+
+  it('offers to delete them when the flows load, with Show, Delete and Not now', async () => {
+    const notice = page.locator('.red-ui-notification', { hasText: 'deprecated Secret Manager node' });
+    await notice.waitFor({ timeout: 15_000 });
+    assert.match((await notice.textContent()) ?? '', /3 deprecated Secret Manager node\(s\)/);
+    const buttons = await notice.locator('button').allTextContents();
+    assert.deepEqual(buttons.map((b) => b.trim()), ['Show', 'Delete legacy nodes', 'Not now']);
+  });
+
+  it('lists them in the Secrets sidebar', async () => {
+    await openSecretsTab(page);
+    await page.waitForSelector('#secret-sync-legacy:visible');
+    const items = await page.$$eval('#secret-sync-legacy li', (els) => els.map((e) => e.getAttribute('data-node')));
+    assert.deepEqual(items.sort(), ['legacy-1', 'legacy-2', 'legacy-locked']);
+  });
+
+  it('"Show" selects them', async () => {
+    await page.locator('.red-ui-notification button', { hasText: 'Show' }).click();
+    const selected = await page.evaluate(() => ((window as unknown as { RED: EditorRed }).RED.view.selection().nodes ?? []).map((n) => n.id).sort());
+    assert.deepEqual(selected, ['legacy-1', 'legacy-2']);
+  });
+
+  it('deletes them in one step, joins the wires around them, keeps the locked one, and one undo restores all', async () => {
+    const before = await workspace(page);
+    assert.deepEqual(before.wires, ['legacy-1>legacy-2', 'legacy-2>old-fn', 'old-fn>old-out', 'old-in>legacy-1']);
+    await page.locator('.red-ui-notification button', { hasText: 'Delete legacy nodes' }).click();
+    await page.locator('.red-ui-notification', { hasText: 'Deleted 2 legacy node(s)' }).waitFor();
+    await page.locator('.red-ui-notification', { hasText: 'in locked flows were kept' }).waitFor();
+    const after = await workspace(page);
+    assert.deepEqual(after, { legacy: ['legacy-locked'], wires: ['old-fn>old-out', 'old-in>old-fn'] });
+    await page.waitForFunction(() => document.querySelectorAll('#secret-sync-legacy li').length === 1);
+
+    await page.evaluate(() => (window as unknown as { RED: EditorRed }).RED.actions.invoke('core:undo'));
+    const undone = await workspace(page);
+    assert.deepEqual(undone, before);
+  });
+});

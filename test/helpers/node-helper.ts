@@ -1,0 +1,34 @@
+// node-red-node-test-helper, typed for this suite, with a way to hand nodes a fake Secret Sync plugin.
+import { PLUGIN_ID } from '../../src/plugin/plugin-api';
+import type { SecretSyncPluginApi } from '../../src/plugin/plugin-api';
+import type { NodeRedNodesApi } from '../../src/plugin/red-types';
+
+/** A node as the helper returns it. */
+export interface HelperNode {
+  on(event: string, listener: (...args: unknown[]) => void): void;
+  receive(msg: Record<string, unknown>): void;
+  status: { (...args: unknown[]): void; lastCall?: { args: unknown[] }; getCalls?(): { args: unknown[] }[] };
+}
+
+/** The parts of node-red-node-test-helper used here. */
+export interface NodeHelper {
+  init(nodeRedRuntime: string): void;
+  load(nodes: unknown, flow: unknown[]): Promise<void>;
+  getNode(id: string): HelperNode;
+  startServer(done: () => void): void;
+  stopServer(done: () => void): void;
+  unload(): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const helper = require('node-red-node-test-helper') as NodeHelper;
+helper.init(require.resolve('node-red'));
+
+/** Wraps a node module so that `RED.plugins.get('secret-sync')` returns `api` (the helper stubs plugins). */
+export function withPlugin(module: (RED: NodeRedNodesApi) => void, api: SecretSyncPluginApi): (RED: NodeRedNodesApi) => void {
+  return (RED) => {
+    const get = RED.plugins.get.bind(RED.plugins);
+    RED.plugins.get = (id: string) => (id === PLUGIN_ID ? api : get(id));
+    module(RED);
+  };
+}
