@@ -6,20 +6,12 @@ import { join, resolve } from 'node:path';
 import express from 'express';
 import { DEFAULT_PORT, startServer } from 'secret-sync-manager';
 import type { RunningServer } from 'secret-sync-manager';
+import type { EmbeddedNodeRed } from './embedded-node-red';
 
 const ROOT = resolve(__dirname, '../..');
 const DATA = join(ROOT, '.data');
 const DEMO_SPACE = 'demo';
 const DEMO_FLOW = join(ROOT, 'examples', '01 - Use a secret in a function node.json');
-
-/** The embedding API of the `node-red` package used here. */
-interface EmbeddedNodeRed {
-  init(server: http.Server, settings: Record<string, unknown>): void;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  httpAdmin: express.Express;
-  httpNode: express.Express;
-}
 
 /** Fills the demo space on first start only, so later edits made with the CLI survive a restart. */
 function seedDemo(server: RunningServer): void {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { legacyFlows } from '../fixtures/legacy-flows';
 import { adminAuthSettings } from '../helpers/admin-auth';
-import { hasChromium, launchBrowser, openEditor, openSecretsTab } from '../helpers/browser';
+import { launchBrowser, openEditor, openSecretsTab, requireBrowser } from '../helpers/browser';
 import { startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 import { spawnNodeRed } from '../helpers/node-red-child';
@@ -37,11 +37,7 @@ describe('e2e: legacy Secret Manager nodes', function () {
   let page: Page;
 
   before(async function () {
-    if (!hasChromium()) {
-      if (process.env.REQUIRE_BROWSER) throw new Error('REQUIRE_BROWSER is set but /usr/bin/chromium is missing');
-      console.warn('e2e: /usr/bin/chromium is missing (apt-get install -y chromium); skipping the browser suite');
-      this.skip();
-    }
+    requireBrowser(this);
     manager = await startTestManager();
     const token = await manager.readToken('demo');
     nr = await spawnNodeRed({ flows: legacyFlows(), settings: { adminAuth: adminAuthSettings(), secretSync: { url: manager.url, space: 'demo', token } } });

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { adminAuthSettings } from '../helpers/admin-auth';
-import { hasChromium, launchBrowser, openEditor, openSecretsTab } from '../helpers/browser';
+import { launchBrowser, openEditor, openSecretsTab, requireBrowser } from '../helpers/browser';
 import { canary, startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 import { REPO_ROOT } from '../helpers/node-red';
@@ -36,12 +36,7 @@ describe('e2e: Secrets sidebar', function () {
   }
 
   before(async function () {
-    if (!hasChromium()) {
-      // .ci/run installs Chromium and sets REQUIRE_BROWSER; elsewhere a machine without it skips, loudly.
-      if (process.env.REQUIRE_BROWSER) throw new Error('REQUIRE_BROWSER is set but /usr/bin/chromium is missing');
-      console.warn('e2e: /usr/bin/chromium is missing (apt-get install -y chromium); skipping the browser suite');
-      this.skip();
-    }
+    requireBrowser(this);
     manager = await startTestManager();
     await manager.api('POST', space, { body: { name: 'my_api_token', value: values[0] } });
     await manager.api('POST', space, { body: { name: 'MQTT', value: { username: values[1], password: values[2] } } });

@@ -13,6 +13,17 @@ export function hasChromium(): boolean {
   return existsSync(CHROMIUM);
 }
 
+/**
+ * Skips the calling suite when Chromium is missing, loudly; fails instead where
+ * REQUIRE_BROWSER is set (.ci/run installs Chromium and sets it).
+ */
+export function requireBrowser(suite: Mocha.Context): void {
+  if (hasChromium()) return;
+  if (process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} is missing`);
+  console.warn(`e2e: ${CHROMIUM} is missing (apt-get install -y chromium); skipping the browser suite`);
+  suite.skip();
+}
+
 /** Starts headless Chromium with the flags that keep it off the network. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

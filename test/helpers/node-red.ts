@@ -7,15 +7,7 @@ import { join, resolve } from 'node:path';
 import express from 'express';
 import { request } from './http';
 import type { RequestOptions, TestResponse } from './http';
-
-/** The embedding API of the `node-red` package, as far as tests use it. */
-interface EmbeddedNodeRed {
-  init(server: http.Server, settings: Record<string, unknown>): void;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  httpAdmin: express.Express;
-  httpNode: express.Express;
-}
+import type { EmbeddedNodeRed } from '../../scripts/embedded-node-red';
 
 /** One captured Node-RED log line. */
 export interface LogLine {

@@ -1,0 +1,12 @@
+// The embedding API of the `node-red` package (RED.init / start / stop), typed once for the launcher and the tests.
+import type http from 'node:http';
+import type express from 'express';
+
+/** What `require('node-red')` offers an application that embeds Node-RED. */
+export interface EmbeddedNodeRed {
+  init(server: http.Server, settings: Record<string, unknown>): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  httpAdmin: express.Express;
+  httpNode: express.Express;
+}
