@@ -29,6 +29,8 @@ export interface SyncConfig {
   syncOnDeploy: boolean;
   caFile?: string;
   vault?: VaultSettings;
+  /** Mask secret values in messages to debug nodes (settings.js `secretSync.maskDebug`, default true). */
+  maskDebug: boolean;
   /** Advanced: overrides of the retry policy (settings.js `secretSync.retry` only). */
   retry?: Partial<RetryPolicy>;
 }
@@ -163,7 +165,9 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
-    const config: SyncConfig = { provider: providerName, url: url.replace(/\/+$/, ''), space, token, interval, syncOnDeploy };
+    const maskDebug = section.maskDebug === undefined ? true : section.maskDebug;
+    if (typeof maskDebug !== 'boolean') throw invalid('maskDebug', 'secretSync.maskDebug must be true or false');
+    const config: SyncConfig = { provider: providerName, url: url.replace(/\/+$/, ''), space, token, interval, syncOnDeploy, maskDebug };
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;

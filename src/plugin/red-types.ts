@@ -1,4 +1,5 @@
 // The slice of Node-RED's `RED` API this package uses, typed in one place.
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
 
 /** `RED.log`. */
@@ -16,6 +17,7 @@ export interface RedSettings {
   readonly functionGlobalContext?: Record<string, unknown>;
   readonly secretSync?: unknown;
   readonly userDir?: string;
+  readonly httpAdminRoot?: string | false;
 }
 
 /** `RED.events`: the runtime event bus. */
@@ -36,6 +38,12 @@ export interface FlowNodeConfig {
 export interface FlowsStartedEvent {
   config?: { flows?: (FlowNodeConfig & { label?: string })[] };
   type?: string;
+}
+
+/** The event of the `preDeliver` hook: replacing `msg` changes what the destination receives. */
+export interface DeliveryEvent {
+  msg: unknown;
+  destination: { id: string; node: { type: string } };
 }
 
 /** A runtime plugin definition for `RED.plugins.registerPlugin`; extra members are the plugin's API for nodes. */
@@ -75,7 +83,11 @@ export interface NodeRedApi {
   plugins: { registerPlugin(id: string, definition: PluginDefinition): void };
   auth: { needsPermission(permission: string): RequestHandler };
   httpAdmin: Router;
+  hooks: { add(name: string, hook: (event: DeliveryEvent) => void): void; remove(name: string): void };
   /** The HTTP server Node-RED runs on; its 'close' is the plugin's cue to stop. */
-  server?: { once(event: 'close', listener: () => void): void };
+  server?: {
+    once(event: 'close', listener: () => void): void;
+    prependListener(event: 'request', listener: (req: IncomingMessage) => void): void;
+  };
   version(): string;
 }

@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import { createProvider } from '../providers/registry';
 import { registerAdminRoutes } from './admin-routes';
 import { resolveConfig } from './config';
+import { guardContextApi } from './context-guard';
+import { maskSecrets, secretValues } from './debug-mask';
 import { GlobalSecrets } from './global-secrets';
 import { createPluginLogger } from './logger';
 import { PREFERENCES_KEY } from './preferences';
@@ -13,6 +15,7 @@ import type { SecretSyncPluginApi } from './plugin-api';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from './scheduler';
 import { SecretSyncService } from './service';
+import type { Snapshot } from './snapshot';
 import { CHANGED_TOPIC, STATUS_TOPIC } from './status';
 
 /**
@@ -52,6 +55,20 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   });
   RED.server?.once('close', () => void service.stop());
   registerAdminRoutes(RED, service, logger);
+  const adminRoot = RED.settings.httpAdminRoot;
+  if (adminRoot !== false && !guardContextApi(RED, adminRoot ?? '/', () => service.snapshot())) {
+    logger.warn('could not protect GET /context/global/SECRETS (no HTTP server): restrict context.read to trusted users');
+  }
+  if (!config.ok || config.config.maskDebug) {
+    let masked: { snapshot: Snapshot; values: string[] } | undefined;
+    RED.hooks.add('preDeliver.secret-sync', (event) => {
+      if (event.destination.node.type !== 'debug') return;
+      const snapshot = service.snapshot();
+      // Recompute the list only when the snapshot object changed (after a sync).
+      if (masked?.snapshot !== snapshot) masked = { snapshot, values: secretValues(snapshot) };
+      event.msg = maskSecrets(event.msg, masked.values);
+    });
+  }
   const api: SecretSyncPluginApi = {
     sync: (trigger) => service.sync(trigger),
     onChanged: (listener) => {

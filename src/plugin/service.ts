@@ -13,6 +13,7 @@ import { DEFAULT_RETRY_POLICY } from './retry';
 import type { RetryPolicy } from './retry';
 import { SyncScheduler } from './scheduler';
 import { EMPTY_SNAPSHOT } from './snapshot';
+import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
 import type { KeyEntry, LegacyNode, SyncStatus } from './status';
 import { SyncEngine } from './sync-engine';
@@ -126,6 +127,11 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       };
     }
     return { ...base, ...this.#engine.state };
+  }
+
+  /** The snapshot flows read now (empty before the first sync). */
+  snapshot(): Snapshot {
+    return this.#engine?.snapshot ?? EMPTY_SNAPSHOT;
   }
 
   /** Keys flows can read now, masked, filtered by `query`. */

@@ -25,6 +25,7 @@ describe('plugin/config', () => {
       token: 'tok',
       interval: '60m',
       syncOnDeploy: true,
+      maskDebug: true,
     });
   });
 
@@ -45,6 +46,7 @@ describe('plugin/config', () => {
       token: 'env-token',
       interval: '5m',
       syncOnDeploy: false,
+      maskDebug: true,
       caFile: '/etc/ca.pem',
     });
   });
@@ -89,6 +91,7 @@ describe('plugin/config', () => {
       [{ ...base, token: 42 }, 'token', /must be a string/],
       [{ ...base, retry: { retries: -1 } }, 'retry', /0 or more/],
       [{ ...base, retry: { tries: 1 } }, 'retry', /unknown/],
+      [{ ...base, maskDebug: 'no' }, 'maskDebug', /true or false/],
     ];
     for (const [settings, field, message] of cases) {
       const f = failure(resolveConfig(settings, {}, noFile));

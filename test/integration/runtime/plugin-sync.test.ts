@@ -9,7 +9,7 @@ import { canary, startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
 import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
-import { probeFlows } from '../../fixtures/probe-flows';
+import { debugLeakFlows, probeFlows } from '../../fixtures/probe-flows';
 
 interface Probe {
   viaObject: string | null;
@@ -74,11 +74,13 @@ describe('integration: plugin in a real Node-RED runtime', function () {
     manager = await startTestManager();
     seen.push(first, pairValue);
     await manager.api('POST', space, { body: { name: 'my_api_token', value: first } });
-    await manager.api('POST', space, { body: { name: 'MQTT', value: { username: pairValue, password: canary('mqtt-pass') } } });
+    const mqttPass = canary('mqtt-pass');
+    seen.push(mqttPass);
+    await manager.api('POST', space, { body: { name: 'MQTT', value: { username: pairValue, password: mqttPass } } });
     const token = await manager.readToken('demo');
     proxy = await startFaultProxy(manager.url);
     nr = await startNodeRed({
-      flows: probeFlows(),
+      flows: [...probeFlows(), ...debugLeakFlows()],
       settings: {
         adminAuth: adminAuthSettings(),
         contextStorage: { default: { module: 'localfilesystem', config: { flushInterval: 0 } }, memory: { module: 'memory' } },
@@ -290,6 +292,49 @@ describe('integration: plugin in a real Node-RED runtime', function () {
         await admin('POST', '/secret-sync/sync');
         await eventually(() => messages.find((m) => m.topic === 'secret-sync/status' && m.data?.state === 'ok'), 3_000, 'pushed status');
         for (const value of seen) assert.ok(!JSON.stringify(messages).includes(value));
+      } finally {
+        ws.close();
+      }
+    });
+  });
+
+  describe('leaks through Node-RED itself', () => {
+    it('answers GET /context/global/SECRETS… with masks, to readers and admins alike', async () => {
+      for (const token of [readerToken, adminToken]) {
+        const whole = await nr.admin('GET', '/context/global/SECRETS', { token });
+        assert.equal(whole.status, 200);
+        assert.deepEqual(JSON.parse((whole.body as { msg: string }).msg), {
+          MQTT: { username: '••••••••', password: '••••••••' },
+          my_api_token: '••••••••',
+        });
+        for (const path of ['SECRETS.my_api_token', 'SECRETS%2Emy_api_token', 'SECRETS["my_api_token"]', 'SECRETS.MQTT.username']) {
+          const one = await nr.admin('GET', `/context/global/${path}`, { token });
+          assert.equal(one.status, 200, path);
+          assert.equal((one.body as { msg: string }).msg, '••••••••', path);
+          for (const value of seen) assert.ok(!one.text.includes(value), path);
+        }
+        for (const value of seen) assert.ok(!whole.text.includes(value));
+      }
+      const other = await nr.admin('GET', '/context/global/probeStarted', { token: readerToken });
+      assert.equal(other.status, 200, 'other keys are still served by Node-RED');
+    });
+
+    it('masks secret values in messages to debug nodes, on by default', async () => {
+      const ws = new WebSocket(nr.url.replace('http', 'ws') + '/comms');
+      const frames: string[] = [];
+      ws.addEventListener('message', (e) => frames.push(String(e.data)));
+      try {
+        await new Promise((r) => ws.addEventListener('open', r));
+        ws.send(JSON.stringify({ auth: adminToken }));
+        await eventually(() => frames.some((f) => f.includes('"auth":"ok"')), 3_000, 'comms auth');
+        ws.send(JSON.stringify({ subscribe: 'debug' }));
+        await new Promise((r) => setTimeout(r, 100));
+        const res = await nr.admin('POST', '/inject/leak-inject', { token: adminToken });
+        assert.equal(res.status, 200);
+        await eventually(() => frames.some((f) => f.includes('leak-debug')), 3_000, 'debug message');
+        const all = frames.join('\n');
+        assert.ok(all.includes('••••••••'), 'the mask is shown instead');
+        for (const value of seen) assert.ok(!all.includes(value), 'a debug frame holds a secret value');
       } finally {
         ws.close();
       }
