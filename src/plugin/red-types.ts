@@ -1,6 +1,7 @@
 // The slice of Node-RED's `RED` API this package uses, typed in one place.
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
+import type { NodesLike } from './global-override';
 
 /** `RED.log`. */
 export interface RedLog {
@@ -18,6 +19,7 @@ export interface RedSettings {
   readonly secretSync?: unknown;
   readonly userDir?: string;
   readonly httpAdminRoot?: string | false;
+  readonly contextStorage?: unknown;
 }
 
 /** `RED.events`: the runtime event bus. */
@@ -83,6 +85,7 @@ export interface NodeRedApi {
   plugins: { registerPlugin(id: string, definition: PluginDefinition): void };
   auth: { needsPermission(permission: string): RequestHandler };
   httpAdmin: Router;
+  nodes: NodesLike;
   hooks: { add(name: string, hook: (event: DeliveryEvent) => void): void; remove(name: string): void };
   /** The HTTP server Node-RED runs on; its 'close' is the plugin's cue to stop. */
   server?: {

@@ -7,6 +7,7 @@ import { resolveConfig } from './config';
 import { guardContextApi } from './context-guard';
 import { maskSecrets, secretValues } from './debug-mask';
 import { GlobalSecrets } from './global-secrets';
+import { contextStores, findGlobalContext, removeOverrides } from './global-override';
 import { createPluginLogger } from './logger';
 import { PREFERENCES_KEY } from './preferences';
 import { describeLegacyNodes, findLegacyNodes } from './legacy-nodes';
@@ -26,10 +27,16 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   const logger = createPluginLogger(RED.log);
   const config = resolveConfig(RED.settings.secretSync, process.env, (path) => readFileSync(path, 'utf8'));
   const space = config.ok ? config.config.space : (config.partial.space ?? '');
-  const service = new SecretSyncService({
+  const target = new GlobalSecrets(RED.settings.functionGlobalContext);
+  const stores = contextStores(RED.settings.contextStorage);
+  const service: SecretSyncService = new SecretSyncService({
     config,
+    afterSync: () => {
+      const global = findGlobalContext(RED.nodes);
+      if (global) removeOverrides(global, stores, service.snapshot().secrets, logger);
+    },
     createProvider,
-    target: new GlobalSecrets(RED.settings.functionGlobalContext),
+    target,
     logger,
     splay: instanceSplay(hostname(), RED.settings.userDir ?? '', space),
     preferences: {

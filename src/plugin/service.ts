@@ -39,6 +39,8 @@ export interface ServiceDeps {
   policy?: Partial<RetryPolicy>;
   /** Longest wait for the first sync before flows start, ms. */
   startupWaitMs?: number;
+  /** Runs after every successful sync (the entry uses it to undo flows' overrides of global.SECRETS). */
+  afterSync?: () => void;
 }
 
 /** Events of the service. */
@@ -97,7 +99,11 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
         logger: deps.logger,
       });
     }
-    engine?.on('state', () => this.#emitStatus());
+    engine?.on('state', () => {
+      // A successful sync (changed or not) is the moment to make global.SECRETS whole again.
+      if (engine.state.state === 'ok') this.#afterSync();
+      this.#emitStatus();
+    });
     engine?.on('changed', (event) => this.emit('changed', event));
     if (this.#blocked) deps.logger.warn(`${this.#blocked.state}: ${this.#blocked.error.message}`);
   }
@@ -207,6 +213,15 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       this.#deps.logger.warn(`the ${this.#deps.config.ok ? this.#deps.config.config.provider : ''} provider cannot watch; use a scheduled interval`);
     }
     this.#emitStatus();
+  }
+
+  // A hook of the entry must never turn a good sync into a failed one.
+  #afterSync(): void {
+    try {
+      this.#deps.afterSync?.();
+    } catch (err) {
+      this.#deps.logger.debug(`after-sync check skipped (${err instanceof Error ? err.name : 'error'})`);
+    }
   }
 
   #emitStatus(): void {

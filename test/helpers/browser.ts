@@ -52,8 +52,12 @@ export async function openEditor(page: Page, url: string, user: keyof typeof PAS
 
 /** Opens the Secrets sidebar tab and waits until it shows a state. */
 export async function openSecretsTab(page: Page): Promise<void> {
-  // The editor reopens the last tab after a reload; clicking an open tab's button would close it.
-  await page.waitForTimeout(300);
-  if (!(await page.isVisible('#secret-sync-sidebar'))) await page.click('button[data-tab-id="secret-sync"]');
+  // The editor restores the last open tab on its own, at a moment of its choosing, and a click on
+  // an open tab's button closes it: click only while it is hidden, and look again after each click.
+  for (let i = 0; i < 10 && !(await page.isVisible('#secret-sync-sidebar')); i++) {
+    await page.waitForTimeout(300);
+    if (!(await page.isVisible('#secret-sync-sidebar'))) await page.click('button[data-tab-id="secret-sync"]');
+    await page.waitForTimeout(200);
+  }
   await page.waitForSelector('#secret-sync-sidebar .secret-sync-state[data-state]', { state: 'visible', timeout: 10_000 });
 }

@@ -130,6 +130,17 @@ describe('plugin/service', () => {
     assert.deepEqual(service.keys(), []);
   });
 
+  it('keeps a sync good when the after-sync hook throws', async () => {
+    const { service } = build({
+      afterSync: () => {
+        throw new TypeError('no flows yet');
+      },
+    });
+    await service.start();
+    assert.equal(service.status().state, 'ok');
+    await service.stop();
+  });
+
   it('lists keys masked, filtered case-insensitively', async () => {
     const { service } = build({ fetch: () => Promise.resolve({ status: 'changed', version: 1, etag: null, secrets: { my_api_token: 'x', MQTT: { user: 'u' } } }) });
     await service.start();

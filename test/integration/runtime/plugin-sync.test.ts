@@ -319,6 +319,23 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       assert.equal(other.status, 200, 'other keys are still served by Node-RED');
     });
 
+    it('undoes a flow that overwrites global.SECRETS at the next sync, with a warning', async () => {
+      const real = (await probe()).viaPath;
+      assert.equal((await admin('POST', '/inject/hijack-inject')).status, 200);
+      await eventually(async () => (await probe()).viaPath === 'hijacked-by-a-flow', 3_000, 'the overwrite');
+      await admin('POST', '/secret-sync/sync');
+      assert.equal((await probe()).viaPath, real);
+      assert.ok(nr.logs.some((l) => l.msg.includes('a flow overwrote global.SECRETS (context store: default)')));
+    });
+
+    it('keeps values out of /settings and the exported flows', async () => {
+      for (const path of ['/settings', '/flows', '/secret-sync/status']) {
+        const res = await admin('GET', path);
+        assert.equal(res.status, 200, path);
+        for (const value of seen) assert.ok(!res.text.includes(value), `${path} holds a secret value`);
+      }
+    });
+
     it('masks secret values in messages to debug nodes, on by default', async () => {
       const ws = new WebSocket(nr.url.replace('http', 'ws') + '/comms');
       const frames: string[] = [];
