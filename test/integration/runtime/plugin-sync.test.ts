@@ -227,6 +227,17 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
       assert.equal(proxy.requests.length - count, 1);
     });
+
+    it('rapid deploys make one request', async () => {
+      const count = proxy.requests.length;
+      // Below this suite's 1 s attempt limit, so the slow answer is not retried.
+      proxy.queue({ kind: 'pass', delayMs: 900 });
+      const started = Date.now();
+      for (let i = 0; i < 5; i++) await deploy();
+      assert.ok(Date.now() - started < 900, 'the deploys came while the first sync was still running');
+      await eventually(async () => ((await status()).state === 'ok' ? true : undefined), 5_000, 'sync done');
+      assert.equal(proxy.requests.length - count, 1);
+    });
   });
 
   describe('admin API', () => {
