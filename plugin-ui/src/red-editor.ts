@@ -75,8 +75,6 @@ export interface RedEditor {
   plugins: { registerPlugin(id: string, definition: { onadd?: () => void; onremove?: () => void }): void };
   user: { hasPermission(permission: string): boolean };
   clipboard: { copyText(value: string, element?: JQuery, message?: string): boolean };
-  popover: { tooltip(target: JQuery, content: string | (() => string), action?: string): { delete(): void } };
-  settings: { apiRootUrl?: string };
 }
 
 declare global {

@@ -10,9 +10,12 @@ export const READ_PERMISSION = 'secret-sync.read';
 /** Permission for the routes that change something. */
 export const WRITE_PERMISSION = 'secret-sync.write';
 
+/** Codes that mean the request itself was wrong. */
+const BAD_REQUEST = new Set(['invalid_preferences', 'invalid_query']);
+
 function fail(res: Response, err: unknown, logger: PluginLogger): void {
   const error = toSyncError(err);
-  const status = error.code === 'invalid_preferences' ? 400 : 500;
+  const status = BAD_REQUEST.has(error.code) ? 400 : 500;
   if (status === 500) logger.error(`admin API failed (${error.code})`);
   res.status(status).json({ code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
 }
@@ -29,7 +32,7 @@ export function registerAdminRoutes(RED: NodeRedApi, service: SecretSyncService,
   RED.httpAdmin.get('/secret-sync/keys', read, (req: Request, res: Response) => {
     const q = req.query.q;
     if (q !== undefined && typeof q !== 'string') {
-      fail(res, new SyncError('invalid_preferences', 'q must be a single text value'), logger);
+      fail(res, new SyncError('invalid_query', 'q must be a single text value', { field: 'q' }), logger);
       return;
     }
     const keys = service.keys(q);

@@ -34,11 +34,6 @@ export class GlobalSecrets implements SecretsTarget {
     return undefined;
   }
 
-  /** Whether something other than this plugin replaced global.SECRETS since the last publish. */
-  tampered(): boolean {
-    return this.#published !== undefined && this.holder?.[GLOBAL_KEY] !== this.#published;
-  }
-
   /** Replaces global.SECRETS in one assignment. */
   publish(secrets: SecretsObject): void {
     const problem = this.problem();

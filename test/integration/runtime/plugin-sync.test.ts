@@ -265,6 +265,8 @@ describe('integration: plugin in a real Node-RED runtime', function () {
           { key: 'my_api_token', masked: '••••••••' },
         ],
       );
+      const twice = await admin('GET', '/secret-sync/keys?q=a&q=b');
+      assert.deepEqual([twice.status, (twice.body as { code: string }).code], [400, 'invalid_query']);
       const filtered = await admin('GET', '/secret-sync/keys?q=API');
       assert.deepEqual((filtered.body as { keys: { key: string }[] }).keys.map((k) => k.key), ['my_api_token']);
       for (const value of seen) assert.ok(!all.text.includes(value));
