@@ -1,7 +1,11 @@
 // One bounded sync attempt loop: p-retry with capped, jittered backoff, Retry-After honoured, and hard time limits.
-import pRetry, { AbortError } from 'p-retry';
+import type * as PRetry from 'p-retry';
 import { delay } from '../shared/delay';
 import { SyncError, toSyncError } from '../shared/sync-error';
+
+// p-retry is an ES module. A dynamic import loads it on every Node 22 (Node-RED 5 starts at 22.9),
+// where require() of an ES module works only from 22.12. Started at load, so it is ready by the first sync.
+const pRetryModule: Promise<typeof PRetry> = import('p-retry');
 
 /** Limits of one sync. */
 export interface RetryPolicy {
@@ -44,6 +48,7 @@ export async function runWithRetry<T>(
   policy: RetryPolicy,
   onRetry?: RetryListener,
 ): Promise<T> {
+  const { default: pRetry, AbortError } = await pRetryModule;
   const total = new AbortController();
   const totalTimer = setTimeout(
     () => total.abort(new SyncError('sync_timeout', `The sync did not finish within ${Math.round(policy.totalTimeoutMs / 1000)} s`)),

@@ -88,6 +88,7 @@ describe('plugin/sync-engine', () => {
     let release: (r: FetchResult) => void = () => undefined;
     const { engine, provider } = setup([() => new Promise<FetchResult>((r) => (release = r))]);
     const calls = [engine.sync('manual'), engine.sync('deploy'), engine.sync('schedule')];
+    await new Promise((r) => setImmediate(r));
     assert.equal(engine.busy, true);
     assert.equal(engine.state.state, 'syncing');
     release(changed({ A: 'a' }));
