@@ -65,6 +65,7 @@ describe('integration: example flows', function () {
       '02 - Call an API with a header from SECRETS.json',
       '03 - React to a rotation.json',
       '04 - Use a multi-pair secret.json',
+      '05 - Migrate from the legacy Secret Manager node.json',
     ]);
     const library = await nr.admin('GET', '/library/examples/flows/node-red-contrib-secret-sync');
     assert.equal(library.status, 200, library.text);
@@ -85,6 +86,11 @@ describe('integration: example flows', function () {
   it('04: a multi-pair secret fills connection options', async () => {
     await inject('ss-ex04-inject');
     assert.equal(JSON.parse(JSON.stringify((await debugFrom('ss-ex04-debug')).msg)), 'connection options ready: username, password');
+  });
+
+  it('05: a legacy flow still runs through the deprecated node', async () => {
+    await inject('ss-ex05-inject');
+    assert.equal((await debugFrom('ss-ex05-debug')).msg, 'my_api_token is available without the legacy node');
   });
 
   it('03: a rotation reaches the "secrets changed" node with names only', async () => {
