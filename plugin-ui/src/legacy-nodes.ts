@@ -1,9 +1,8 @@
 // Legacy "Secret Manager" nodes in the editor: find them, reveal them, delete them all in one undoable step.
+import { LEGACY_TYPE } from '../../src/plugin/legacy-nodes';
 import type { EditorLink, EditorNode, Notification } from './red-editor';
 import { t } from './i18n';
 
-/** The deprecated node type. */
-export const LEGACY_TYPE = 'secret-manager';
 
 function locked(node: EditorNode): boolean {
   return RED.nodes.workspace(node.z)?.locked === true || RED.nodes.subflow(node.z)?.locked === true;

@@ -1,4 +1,5 @@
 // The "Secrets" sidebar tab: wires the views to the admin API, comms updates, the editor action and cleanup.
+import { CHANGED_TOPIC, STATUS_TOPIC } from '../../src/plugin/status';
 import { api } from './api';
 import { t } from './i18n';
 import { KeysView } from './keys-view';
@@ -11,8 +12,6 @@ import type { Status } from './types';
 export const TAB_ID = 'secret-sync';
 /** Editor action that runs a sync; bindable to a key in the keyboard settings. */
 export const SYNC_ACTION = 'secret-sync:sync-now';
-const STATUS_TOPIC = 'secret-sync/status';
-const CHANGED_TOPIC = 'secret-sync/changed';
 
 /** One mounted sidebar; `destroy()` undoes everything `mount()` did. */
 export class Sidebar {

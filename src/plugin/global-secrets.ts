@@ -14,8 +14,6 @@ export const GLOBAL_KEY = 'SECRETS';
  * persistent context store, whatever store is the default.
  */
 export class GlobalSecrets implements SecretsTarget {
-  #published: SecretsObject | undefined;
-
   /** `holder` is `RED.settings.functionGlobalContext` (the very object Node-RED reads). */
   constructor(private readonly holder: Record<string, unknown> | undefined) {}
 
@@ -39,12 +37,5 @@ export class GlobalSecrets implements SecretsTarget {
     const problem = this.problem();
     if (problem) throw problem;
     (this.holder as Record<string, unknown>)[GLOBAL_KEY] = secrets;
-    this.#published = secrets;
-  }
-
-  /** Removes global.SECRETS (plugin removed). */
-  clear(): void {
-    if (this.holder && this.#published !== undefined && this.holder[GLOBAL_KEY] === this.#published) delete this.holder[GLOBAL_KEY];
-    this.#published = undefined;
   }
 }

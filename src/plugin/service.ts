@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { SecretProvider } from '../providers/provider';
 import { delay } from '../shared/delay';
-import type { SyncError} from '../shared/sync-error';
+import type { SyncError } from '../shared/sync-error';
 import { toSyncError } from '../shared/sync-error';
 import type { ConfigResult, SyncConfig } from './config';
 import type { GlobalSecrets } from './global-secrets';
@@ -142,7 +142,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
 
   /** Keys flows can read now, masked, filtered by `query`. */
   keys(query?: string): KeyEntry[] {
-    return listKeys(this.#engine?.snapshot ?? EMPTY_SNAPSHOT, query);
+    return listKeys(this.snapshot(), query);
   }
 
   /**
