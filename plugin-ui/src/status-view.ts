@@ -25,6 +25,7 @@ export class StatusView {
   readonly #state: JQuery;
   readonly #rows: JQuery;
   readonly #error: JQuery;
+  readonly #unmasked: JQuery;
   readonly #syncNow: JQuery;
   readonly #interval: JQuery<HTMLSelectElement>;
   readonly #onDeploy: JQuery<HTMLInputElement>;
@@ -36,6 +37,7 @@ export class StatusView {
     this.#state = $('<div class="secret-sync-state" role="status" aria-live="polite">').appendTo(this.element);
     this.#rows = $('<tbody>').appendTo($('<table class="red-ui-info-table secret-sync-info">').appendTo(this.element));
     this.#error = $('<div class="secret-sync-error" role="alert">').hide().appendTo(this.element);
+    this.#unmasked = $('<div class="secret-sync-hint" id="secret-sync-unmasked">').hide().appendTo(this.element);
 
     const controls = $('<div class="secret-sync-controls">').appendTo(this.element);
     this.#syncNow = $('<button type="button" id="secret-sync-sync-now" class="red-ui-button">')
@@ -90,6 +92,8 @@ export class StatusView {
     } else {
       this.#error.hide();
     }
+    const unmasked = status.unmaskedKeys ?? [];
+    this.#unmasked.text(t('status.unmasked', { keys: unmasked.join(', ') })).toggle(unmasked.length > 0);
     if (this.#interval.val() !== status.interval) this.#interval.val(status.interval);
     this.#onDeploy.prop('checked', status.syncOnDeploy);
     this.#applyEnabled();

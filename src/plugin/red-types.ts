@@ -1,5 +1,4 @@
 // The slice of Node-RED's `RED` API this package uses, typed in one place.
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler, Router } from 'express';
 import type { NodesLike } from './global-override';
 
@@ -9,6 +8,8 @@ export interface RedLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Present on the real `RED.log` (a copy of the log module's members); used to find that module. */
+  addHandler?: unknown;
 }
 
 /** `RED.settings`: settings.js values as properties, plus the runtime's persistent get/set. */
@@ -25,6 +26,7 @@ export interface RedSettings {
 /** `RED.events`: the runtime event bus. */
 export interface RedEvents {
   on(event: string, listener: (...args: unknown[]) => void): void;
+  prependListener(event: string, listener: (...args: unknown[]) => void): void;
   removeListener(event: string, listener: (...args: unknown[]) => void): void;
 }
 
@@ -87,10 +89,13 @@ export interface NodeRedApi {
   httpAdmin: Router;
   nodes: NodesLike;
   hooks: { add(name: string, hook: (event: DeliveryEvent) => void): void; remove(name: string): void };
+  /** Node-RED's utilities; the context key parser is the one its runtime uses. */
+  util: { normalisePropertyExpression(path: string): unknown[] };
   /** The HTTP server Node-RED runs on; its 'close' is the plugin's cue to stop. */
   server?: {
     once(event: 'close', listener: () => void): void;
-    prependListener(event: 'request', listener: (req: IncomingMessage) => void): void;
+    removeListener(event: 'close', listener: () => void): void;
+    listeners(event: 'request'): unknown[];
   };
   version(): string;
 }

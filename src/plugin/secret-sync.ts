@@ -4,8 +4,9 @@ import { hostname } from 'node:os';
 import { createProvider } from '../providers/registry';
 import { registerAdminRoutes } from './admin-routes';
 import { resolveConfig } from './config';
-import { guardContextApi } from './context-guard';
-import { maskSecrets, secretValues } from './debug-mask';
+import { maskerFor } from './core/masker';
+import { guardContextApi } from './node-red/context-guard';
+import { maskPrintPaths } from './node-red/print-masks';
 import { GlobalSecrets } from './global-secrets';
 import { contextStores, findGlobalContext, removeOverrides } from './global-override';
 import { createPluginLogger } from './logger';
@@ -16,7 +17,6 @@ import type { SecretSyncPluginApi } from './plugin-api';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from './scheduler';
 import { SecretSyncService } from './service';
-import type { Snapshot } from './snapshot';
 import { CHANGED_TOPIC, STATUS_TOPIC } from './status';
 
 /**
@@ -51,31 +51,45 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     },
   });
 
-  service.on('status', (status) => RED.comms.publish(STATUS_TOPIC, status, true));
-  service.on('changed', (event) => RED.comms.publish(CHANGED_TOPIC, event, false));
-  RED.events.on('flows:started', (event) => {
+  // Everything registered below is undone by `stop`, on shutdown and on removal from the palette.
+  const undo: (() => void)[] = [];
+  const publishStatus = (status: unknown): void => RED.comms.publish(STATUS_TOPIC, status, true);
+  const publishChanged = (event: unknown): void => RED.comms.publish(CHANGED_TOPIC, event, false);
+  service.on('status', publishStatus);
+  service.on('changed', publishChanged);
+  undo.push(() => service.off('status', publishStatus).off('changed', publishChanged));
+  const onFlowsStarted = (event: unknown): void => {
     const flows = (event as FlowsStartedEvent | undefined)?.config?.flows ?? [];
     const legacy = findLegacyNodes(flows);
     if (legacy.length > 0) logger.warn(describeLegacyNodes(legacy, flows));
     service.setLegacyNodes(legacy);
     service.flowsStarted();
-  });
-  RED.server?.once('close', () => void service.stop());
+  };
+  RED.events.on('flows:started', onFlowsStarted);
+  undo.push(() => RED.events.removeListener('flows:started', onFlowsStarted));
   registerAdminRoutes(RED, service, logger);
-  const adminRoot = RED.settings.httpAdminRoot;
-  if (adminRoot !== false && !guardContextApi(RED, adminRoot ?? '/', () => service.snapshot())) {
-    logger.warn('could not protect GET /context/global/SECRETS (no HTTP server): restrict context.read to trusted users');
+  if (RED.settings.httpAdminRoot !== false) {
+    const apps = [(RED.httpAdmin as { parent?: unknown }).parent, ...(RED.server?.listeners('request') ?? [])];
+    const unguard = guardContextApi(apps, () => service.snapshot(), (key) => RED.util.normalisePropertyExpression(key));
+    if (unguard) undo.push(unguard);
+    else logger.warn('could not guard the context API (no Express admin app found): GET /context/global/SECRETS may show values; restrict context.read to trusted users');
   }
   if (!config.ok || config.config.maskDebug) {
-    let masked: { snapshot: Snapshot; values: string[] } | undefined;
-    RED.hooks.add('preDeliver.secret-sync', (event) => {
-      if (event.destination.node.type !== 'debug') return;
-      const snapshot = service.snapshot();
-      // Recompute the list only when the snapshot object changed (after a sync).
-      if (masked?.snapshot !== snapshot) masked = { snapshot, values: secretValues(snapshot) };
-      event.msg = maskSecrets(event.msg, masked.values);
-    });
+    const masks = maskPrintPaths(RED, () => maskerFor(service.snapshot()));
+    undo.push(masks.undo);
+    if (!masks.logs) logger.warn("could not find Node-RED's log module: secret values in log lines are not masked");
   }
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      for (const step of undo.reverse()) step();
+      await service.stop();
+    })();
+    return stopped;
+  };
+  const onClose = (): void => void stop();
+  RED.server?.once('close', onClose);
+  undo.push(() => RED.server?.removeListener('close', onClose));
   const api: SecretSyncPluginApi = {
     sync: (trigger) => service.sync(trigger),
     onChanged: (listener) => {
@@ -83,7 +97,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
       return () => service.off('changed', listener);
     },
   };
-  RED.plugins.registerPlugin(PLUGIN_ID, { type: 'secret-sync', ...api });
+  RED.plugins.registerPlugin(PLUGIN_ID, { type: 'secret-sync', onremove: () => void stop(), ...api });
   return service.start();
 }
 

@@ -1,4 +1,5 @@
 // The Secret Sync service: configuration, engine, schedule, watch, preferences and status together. Never touches RED.
+import { unmaskedKeys } from './core/masker';
 import { EventEmitter } from 'node:events';
 import type { SecretProvider } from '../providers/provider';
 import { delay } from '../shared/delay';
@@ -119,6 +120,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       legacyNodes: this.#legacy.map((n) => ({ ...n })),
       nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
     };
+    const unmasked = { unmaskedKeys: unmaskedKeys(this.snapshot()) };
     if (!this.#engine || this.#blocked) {
       return {
         ...base,
@@ -130,9 +132,10 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
         consecutiveFailures: 0,
         error: this.#blocked?.error.toJSON() ?? null,
         skippedKeys: [],
+        ...unmasked,
       };
     }
-    return { ...base, ...this.#engine.state };
+    return { ...base, ...this.#engine.state, ...unmasked };
   }
 
   /** The snapshot flows read now (empty before the first sync). */

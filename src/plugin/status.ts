@@ -32,6 +32,8 @@ export interface SyncStatus {
   legacyNodes: LegacyNode[];
   /** Keys left out of global.SECRETS because flows cannot address them safely. */
   skippedKeys: { key: string; reason: string }[];
+  /** `KEY` or `KEY.field` of values too short to be masked in debug, logs and the context API (README, "What is masked"). */
+  unmaskedKeys: string[];
 }
 
 /** One entry of `GET secret-sync/keys`. */

@@ -103,25 +103,28 @@ function serveCommand(): Command {
       if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
         throw new ManagerError('invalid_tls', 400, '--tls-cert and --tls-key go together');
       }
-      const server = await startServer({
-        dataDir: resolve(globals.dataDir),
-        host: opts.host,
-        port,
-        masterKey: process.env.SECRET_MANAGER_MASTER_KEY,
-        masterKeyFile: opts.masterKeyFile,
-        adminToken: process.env.SECRET_MANAGER_ADMIN_TOKEN,
-        tls: opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
-        logger: createLogger({ level: parseLogLevel(opts.logLevel) }),
-      });
-      await new Promise<void>((done) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server.close().then(done);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      // Listen for the stop signals before starting, so one that arrives during start-up still stops cleanly.
+      let requestStop: () => void = () => undefined;
+      const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+      process.on('SIGINT', requestStop);
+      process.on('SIGTERM', requestStop);
+      try {
+        const server = await startServer({
+          dataDir: resolve(globals.dataDir),
+          host: opts.host,
+          port,
+          masterKey: process.env.SECRET_MANAGER_MASTER_KEY,
+          masterKeyFile: opts.masterKeyFile,
+          adminToken: process.env.SECRET_MANAGER_ADMIN_TOKEN,
+          tls: opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
+          logger: createLogger({ level: parseLogLevel(opts.logLevel) }),
+        });
+        await stopRequested;
+        await server.close();
+      } finally {
+        process.off('SIGINT', requestStop);
+        process.off('SIGTERM', requestStop);
+      }
     });
 }
 

@@ -1,0 +1,92 @@
+// Decides what Node-RED's context API may answer: SECRETS as masks, every other value with secrets masked.
+import { MASK } from '../status';
+import type { SecretEntry, Snapshot } from '../snapshot';
+import type { Masker } from './masker';
+
+/** The global context key flows read the secrets from. */
+const SECRETS = 'SECRETS';
+
+/** What Node-RED's router decided for one context API request: its route pattern and parameters. */
+export interface ContextRequest {
+  /** The route pattern Node-RED matched, e.g. `/context/:scope(global)/*`. */
+  routePath: string;
+  scope: unknown;
+  /** `req.params[0]`: the key path, when the route has one. */
+  key: unknown;
+  keysOnly: boolean;
+}
+
+/** Splits a context key path the way Node-RED's runtime does (`RED.util.normalisePropertyExpression`). */
+export type KeyParser = (key: string) => unknown[];
+
+/** Whether `path` is one of Node-RED's context API route patterns (`/context/...`). */
+export function isContextRoute(path: unknown): path is string {
+  return typeof path === 'string' && path.startsWith('/context');
+}
+
+function maskedEntry(entry: SecretEntry | undefined): string | Record<string, string> {
+  return typeof entry === 'string' || entry === undefined ? MASK : Object.fromEntries(Object.keys(entry).map((f) => [f, MASK]));
+}
+
+/**
+ * The masked view of a path inside global.SECRETS (`segments` as the runtime
+ * splits it: `['SECRETS']`, `['SECRETS', 'KEY']`, …) in the shape Node-RED's
+ * context API answers: an object of masks, or one mask.
+ */
+export function maskedContext(snapshot: Snapshot, segments: readonly unknown[]): { msg: string; format: string } {
+  let view: string | Record<string, unknown> = MASK;
+  if (segments.length <= 1) view = Object.fromEntries(snapshot.keys.map((k) => [k, maskedEntry(snapshot.secrets[k])]));
+  else if (segments.length === 2 && typeof segments[1] === 'string') view = maskedEntry(snapshot.secrets[segments[1]]);
+  return typeof view === 'string' ? { msg: MASK, format: `string[${MASK.length}]` } : { msg: JSON.stringify(view), format: 'Object' };
+}
+
+/**
+ * Whether reading `key` reads inside global.SECRETS: its first segment, split
+ * by the runtime's own parser, is `SECRETS`. A key the parser refuses counts
+ * when it mentions SECRETS in any letter case (refusing is the safe side).
+ */
+export function readsSecrets(key: string, parse: KeyParser): boolean {
+  try {
+    return parse(key)[0] === SECRETS;
+  } catch {
+    return key.toUpperCase().includes(SECRETS);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The answer to send instead of `body`: reads of global SECRETS (or a path
+ * inside it) become the masked view; in a listing of the global context the
+ * SECRETS entry becomes the masked view; and any secret value left anywhere
+ * (a flow's copy in another key, flow or node context) is masked. Key-only
+ * answers carry names, never values, and are left as they are.
+ */
+export function maskContextAnswer(request: ContextRequest, body: unknown, snapshot: Snapshot, masker: Masker, parse: KeyParser): unknown {
+  let answer = body;
+  const global = typeof request.scope === 'string' && request.scope.toLowerCase() === 'global';
+  if (global && !request.keysOnly && isRecord(body)) {
+    const key = typeof request.key === 'string' && request.key !== '' ? request.key : undefined;
+    if (key !== undefined) {
+      if (readsSecrets(key, parse)) {
+        answer = { ...maskedContext(snapshot, segmentsOf(key, parse)), ...(typeof body.store === 'string' ? { store: body.store } : {}) };
+      }
+    } else {
+      answer = Object.fromEntries(
+        Object.entries(body).map(([store, values]) => [store, isRecord(values) && SECRETS in values ? { ...values, [SECRETS]: maskedContext(snapshot, [SECRETS]) } : values]),
+      );
+    }
+  }
+  return masker.value(answer);
+}
+
+/** The key's segments as the runtime splits it; a key it refuses shows as one mask. */
+function segmentsOf(key: string, parse: KeyParser): unknown[] {
+  try {
+    return parse(key);
+  } catch {
+    return [SECRETS, key];
+  }
+}

@@ -1,0 +1,38 @@
+// Keeps secret values out of Node-RED's context API (GET <httpAdminRoot>/context/…), for every user and every URL spelling.
+import type { Request, Response } from 'express';
+import { isContextRoute, maskContextAnswer } from '../core/context-answer';
+import type { KeyParser } from '../core/context-answer';
+import { maskerFor } from '../core/masker';
+import type { Snapshot } from '../snapshot';
+import { asExpressApp, prependMiddleware } from './front-layer';
+
+/**
+ * Guards the context API. Node-RED's own routes run before any route a
+ * plugin can add, so the guard is put at the front of the editor's admin app
+ * (the app that holds, and is the only way into, the context routes): it
+ * runs first for every request, whatever the path's spelling. It decides
+ * nothing from the URL: it wraps `res.json`, and when Node-RED answers, the
+ * route pattern Node-RED's router matched (`req.route.path`) and the
+ * parameters it extracted (`req.params`) say whether this is a context read
+ * and of which key (README, "Security and reliability").
+ *
+ * `apps` are the candidates, outermost first; returns the undo, or undefined
+ * when none is an Express app (the caller warns).
+ */
+export function guardContextApi(apps: readonly unknown[], snapshot: () => Snapshot, parse: KeyParser): (() => void) | undefined {
+  const app = apps.map(asExpressApp).find((candidate) => candidate !== undefined);
+  if (!app) return undefined;
+  const guard = (req: Request, res: Response, next: () => void): void => {
+    const json = res.json;
+    res.json = function maskedJson(this: Response, body: unknown): Response {
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      if (!isContextRoute(route)) return json.call(this, body);
+      const params = req.params as Record<string, unknown>;
+      const request = { routePath: route, scope: params.scope, key: params[0], keysOnly: req.query.keysOnly !== undefined };
+      const current = snapshot();
+      return json.call(this, maskContextAnswer(request, body, current, maskerFor(current), parse));
+    };
+    next();
+  };
+  return prependMiddleware(app, guard);
+}

@@ -1,0 +1,80 @@
+// Tests for src/plugin/core/masker.ts: one mask for text and message trees, encodings included, the original never touched.
+import assert from 'node:assert/strict';
+import vm from 'node:vm';
+import { Masker, maskerFor, unmaskedKeys } from '../../../src/plugin/core/masker';
+import { buildSnapshot } from '../../../src/plugin/snapshot';
+
+const M = '••••••••';
+
+describe('plugin/core/masker', () => {
+  const snapshot = buildSnapshot({ TOKEN: 'tok-12345', DB: { user: 'app', pass: 'pass-67890' }, SHORT: 'abc', PEM: 'line-one-aaaa\nline-two-bbbb' });
+  const masker = new Masker(snapshot);
+
+  it('masks whole values and values inside longer strings, at any depth', () => {
+    const msg = { payload: 'tok-12345', headers: { Authorization: 'Bearer tok-12345' }, list: ['x', { deep: 'pass-67890!' }], n: 5 };
+    assert.deepEqual(masker.value(msg), { payload: M, headers: { Authorization: `Bearer ${M}` }, list: ['x', { deep: `${M}!` }], n: 5 });
+  });
+
+  it('masks base64 (any offset), URI-encoded, JSON-escaped forms, each line, and user:password in Basic auth', () => {
+    const b64 = Buffer.from('x=tok-12345;').toString('base64');
+    assert.ok(!masker.text(b64).includes(Buffer.from('tok-12345').toString('base64').slice(2, 10)));
+    assert.equal(masker.text(encodeURIComponent('a b tok-12345')), `a%20b%20${M}`);
+    assert.equal(masker.text(JSON.stringify({ pem: 'line-one-aaaa\nline-two-bbbb' })), `{"pem":"${M}"}`);
+    assert.equal(masker.text('line-one-aaaa\r\nline-two-bbbb'), `${M}\r\n${M}`, 'each line, whatever the line ends');
+    assert.equal(masker.text('first: line-two-bbbb'), `first: ${M}`);
+    assert.equal(masker.text(`Basic ${Buffer.from('app:pass-67890').toString('base64')}`), `Basic ${M}`);
+  });
+
+  it('names the values too short to mask, and leaves them alone', () => {
+    assert.deepEqual(unmaskedKeys(snapshot), ['DB.user', 'SHORT']);
+    assert.deepEqual(masker.unmaskedKeys, ['DB.user', 'SHORT']);
+    assert.equal(masker.text('abc app'), 'abc app');
+  });
+
+  it('never modifies the original, and hands it back as is when it held no secret', () => {
+    const msg = { payload: { token: 'tok-12345' } };
+    const copy = structuredClone(msg);
+    masker.value(msg);
+    assert.deepEqual(msg, copy);
+    const clean = { payload: 'nothing', list: [1, 2] };
+    assert.equal(masker.value(clean), clean);
+  });
+
+  it('masks messages built in another realm (the function node sandbox), Errors, Buffers, Maps and Sets', () => {
+    const foreign = vm.runInNewContext('({ payload: { list: ["tok-12345"] }, err: new Error("failed with tok-12345") })') as { err: Error };
+    const out = masker.value(foreign) as { payload: { list: string[] }; err: Error };
+    assert.deepEqual(out.payload.list, [M]);
+    assert.equal(out.err.message, `failed with ${M}`);
+    assert.ok(!String(out.err.stack).includes('tok-12345'));
+    assert.ok(foreign.err.message.includes('tok-12345'), 'the original error is untouched');
+    const err = Object.assign(new TypeError('bad tok-12345'), { code: 'x', cause: new Error('pass-67890') });
+    const masked = masker.value(err);
+    assert.ok(masked instanceof TypeError);
+    assert.equal(masked.message, `bad ${M}`);
+    assert.equal((masked.cause as { message?: string }).message, M);
+    assert.equal((masker.value(Buffer.from('key=tok-12345')) as Buffer).toString(), `key=${M}`);
+    assert.deepEqual([...masker.value(new Map([['k', 'tok-12345']]))], [['k', M]]);
+    assert.deepEqual([...masker.value(new Set(['pass-67890']))], [M]);
+  });
+
+  it('survives cycles and passes other objects (sockets, dates, class instances) through untouched', () => {
+    const cyclic: Record<string, unknown> = { secret: 'tok-12345' };
+    cyclic.self = cyclic;
+    const out = masker.value(cyclic);
+    assert.equal(out.secret, M);
+    assert.equal(out.self, out);
+    class Client {
+      token = 'tok-12345';
+    }
+    const client = new Client();
+    const date = new Date();
+    const kept = masker.value({ date, client });
+    assert.equal(kept.date, date);
+    assert.equal(kept.client, client);
+  });
+
+  it('compiles once per snapshot', () => {
+    assert.equal(maskerFor(snapshot), maskerFor(snapshot));
+    assert.notEqual(maskerFor(snapshot), maskerFor(buildSnapshot({ TOKEN: 'tok-12345' })));
+  });
+});
