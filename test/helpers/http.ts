@@ -1,4 +1,5 @@
-// A small fetch wrapper for tests: one call, status, headers and parsed body back.
+// A small fetch wrapper for tests: one call, status, headers and parsed body back; and a raw request that sends a path verbatim.
+import http from 'node:http';
 
 /** What a test request returns. */
 export interface TestResponse {
@@ -35,4 +36,27 @@ export async function request(method: string, url: string, options: RequestOptio
     body = undefined;
   }
   return { status: response.status, headers: response.headers, text, body };
+}
+
+/** What {@link rawRequest} returns. */
+export interface RawResponse {
+  status: number;
+  text: string;
+}
+
+/**
+ * Sends `method rawPath` exactly as written (no URL normalisation: `//`,
+ * `%2e`, `..` and `;` reach the server as they are), to 127.0.0.1:`port`.
+ */
+export function rawRequest(port: number, method: string, rawPath: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: rawPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error(`no answer to ${method} ${rawPath}`)));
+    req.on('error', reject);
+    req.end();
+  });
 }

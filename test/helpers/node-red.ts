@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { inspect } from 'node:util';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { request } from './http';
@@ -18,6 +19,8 @@ export interface LogLine {
 /** A running test runtime. */
 export interface TestNodeRed {
   url: string;
+  /** `url` plus httpAdminRoot (no trailing slash): where the admin API and comms are. */
+  adminUrl: string;
   userDir: string;
   /** The functionGlobalContext object handed to Node-RED (where global.SECRETS lives). */
   globalContext: Record<string, unknown>;
@@ -44,6 +47,8 @@ export interface NodeRedOptions {
   userDir?: string;
   /** Keep the flows file already in `userDir`. */
   keepFlows?: boolean;
+  /** Level of Node-RED's console log handler; default off. */
+  consoleLevel?: string;
 }
 
 /** Starts Node-RED; only once per process, as Node-RED's runtime is a singleton. */
@@ -69,8 +74,8 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
     // An explicit choice, so the editor does not open its "update notifications" dialog.
     telemetry: { enabled: false },
     logging: {
-      console: { level: 'off' },
-      capture: { level: 'trace', metrics: false, audit: true, handler: () => (msg: LogLine) => logs.push({ level: msg.level, msg: String(msg.msg) }) },
+      console: { level: options.consoleLevel ?? 'off' },
+      capture: { level: 'trace', metrics: false, audit: true, handler: () => (msg: { level: number; msg: unknown }) => logs.push({ level: msg.level, msg: typeof msg.msg === 'string' ? msg.msg : inspect(msg.msg, { depth: 8 }) }) },
     },
     ...(options.withoutGlobalContext ? {} : { functionGlobalContext: globalContext }),
     ...options.settings,
@@ -78,17 +83,20 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
   const app = express();
   const server = http.createServer(app);
   RED.init(server, settings);
-  app.use('/', RED.httpAdmin);
+  const adminRoot = typeof settings.httpAdminRoot === 'string' ? settings.httpAdminRoot : '/';
+  app.use(adminRoot, RED.httpAdmin);
   app.use('/api', RED.httpNode);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await RED.start();
+  const adminUrl = url + adminRoot.replace(/\/$/, '');
   return {
     url,
+    adminUrl,
     userDir,
     globalContext,
     logs,
-    admin: (method, path, opts = {}) => request(method, url + path, opts),
+    admin: (method, path, opts = {}) => request(method, adminUrl + path, opts),
     endpoint: (path) => request('GET', `${url}/api${path}`),
     stop: async () => {
       await RED.stop();

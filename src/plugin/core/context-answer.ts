@@ -70,7 +70,8 @@ export function maskContextAnswer(request: ContextRequest, body: unknown, snapsh
   if (global && !request.keysOnly && isRecord(body)) {
     const key = typeof request.key === 'string' && request.key !== '' ? request.key : undefined;
     if (key !== undefined) {
-      if (readsSecrets(key, parse)) {
+      // Only a value answer (`{ msg, format }`) is replaced: an empty or error answer stays what Node-RED said.
+      if ('msg' in body && readsSecrets(key, parse)) {
         answer = { ...maskedContext(snapshot, segmentsOf(key, parse)), ...(typeof body.store === 'string' ? { store: body.store } : {}) };
       }
     } else {

@@ -105,9 +105,14 @@ function maskEntries(
   return result;
 }
 
-/** A copy of an Error, of the same class, with its own fields (message and stack included) masked. */
+/**
+ * A copy of an Error with its own fields (message and stack included)
+ * masked: a real Error (so logs and inspectors still show it as one) with
+ * the original's prototype, or the original when nothing changed.
+ */
 function maskError(error: Error, seen: WeakMap<object, unknown>, walk: (v: unknown) => unknown): Error {
-  const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Error;
+  const copy = new Error();
+  Object.setPrototypeOf(copy, Object.getPrototypeOf(error) as object | null);
   seen.set(error, copy);
   let changed = false;
   for (const name of Object.getOwnPropertyNames(error)) {

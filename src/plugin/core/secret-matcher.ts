@@ -8,11 +8,19 @@
  * match whole grapheme clusters only (a secret followed by a combining mark
  * would then not be found, which is a leak for a masker) or keep about 8 KB
  * of heap per pattern (65 MB for 8,000 patterns). This one keeps the trie in
- * one Map plus typed arrays (README, "What is masked").
+ * typed arrays, with a Map only for the states that branch (README, "What is
+ * masked").
  */
 export class SecretMatcher {
-  /** Transitions: `state * 65536 + codeUnit` → next state. */
-  readonly #next = new Map<number, number>();
+  /** The first child of each state: its code unit (-1 for none) and the child. Most states have one (a chain). */
+  readonly #firstUnit: Int32Array;
+  readonly #firstChild: Int32Array;
+  /** The root's transitions, by code unit (0 for none): the root is where most failure links end. */
+  readonly #root = new Int32Array(65536);
+  /** Whether a state has transitions besides its first. */
+  readonly #branches: Uint8Array;
+  /** Every other transition: `state * 65536 + codeUnit` → next state. */
+  readonly #more = new Map<number, number>();
   /** Failure link of each state. */
   readonly #fail: Int32Array;
   /** Length of the longest pattern that ends at each state (itself or through failure links); 0 for none. */
@@ -21,44 +29,56 @@ export class SecretMatcher {
   readonly size: number;
 
   constructor(patterns: Iterable<string>) {
-    const parent: number[] = [0];
-    const unit: number[] = [0];
-    const depth: number[] = [0];
-    const terminal: number[] = [0];
-    let size = 0;
-    for (const pattern of new Set(patterns)) {
-      if (pattern.length === 0) continue;
-      size++;
+    const unique = [...new Set(patterns)].filter((p) => p.length > 0);
+    // At most one state per pattern character, plus the root: typed arrays of that size, no growing.
+    let capacity = 1;
+    for (const pattern of unique) capacity += pattern.length;
+    const parent = new Int32Array(capacity);
+    const unit = new Int32Array(capacity);
+    const depth = new Int32Array(capacity);
+    const terminal = new Int32Array(capacity);
+    const firstUnit = new Int32Array(capacity).fill(-1);
+    const firstChild = new Int32Array(capacity);
+    const branches = new Uint8Array(capacity);
+    let count = 1;
+    for (const pattern of unique) {
       let state = 0;
       for (let i = 0; i < pattern.length; i++) {
         const code = pattern.charCodeAt(i);
-        const key = state * 65536 + code;
-        let child = this.#next.get(key);
+        const first = firstUnit[state]!;
+        let child = first === code ? firstChild[state] : branches[state] === 1 ? this.#more.get(state * 65536 + code) : undefined;
         if (child === undefined) {
-          child = parent.length;
-          this.#next.set(key, child);
-          parent.push(state);
-          unit.push(code);
-          depth.push(depth[state]! + 1);
-          terminal.push(0);
+          child = count++;
+          if (first === -1) {
+            firstUnit[state] = code;
+            firstChild[state] = child;
+          } else {
+            this.#more.set(state * 65536 + code, child);
+            branches[state] = 1;
+          }
+          if (state === 0) this.#root[code] = child;
+          parent[child] = state;
+          unit[child] = code;
+          depth[child] = depth[state]! + 1;
         }
         state = child;
       }
       terminal[state] = pattern.length;
     }
-    this.size = size;
-    const count = parent.length;
+    this.size = unique.length;
+    this.#firstUnit = firstUnit;
+    this.#firstChild = firstChild;
+    this.#branches = branches;
     this.#fail = new Int32Array(count);
     this.#longest = new Int32Array(count);
     // Failure links need every shallower state done first: visit states by depth (a counting sort).
-    const byDepth = statesByDepth(depth);
-    for (const state of byDepth) {
+    for (const state of statesByDepth(depth.subarray(0, count))) {
       if (state === 0) continue;
       const code = unit[state]!;
       let fallback = parent[state] === 0 ? -1 : this.#fail[parent[state]!]!;
       let link = 0;
       while (fallback >= 0) {
-        const candidate = this.#next.get(fallback * 65536 + code);
+        const candidate = this.#step(fallback, code);
         if (candidate !== undefined && candidate !== state) {
           link = candidate;
           break;
@@ -70,6 +90,13 @@ export class SecretMatcher {
     }
   }
 
+  /** The state after `state` on `code`, or undefined when there is no such transition. */
+  #step(state: number, code: number): number | undefined {
+    if (state === 0) return this.#root[code] || undefined;
+    if (this.#firstUnit[state] === code) return this.#firstChild[state];
+    return this.#branches[state] === 1 ? this.#more.get(state * 65536 + code) : undefined;
+  }
+
   /** The ranges `[start, end)` of `text` covered by any pattern, overlapping and touching ones merged, in order. */
   ranges(text: string): [number, number][] {
     const out: [number, number][] = [];
@@ -78,7 +105,7 @@ export class SecretMatcher {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       for (;;) {
-        const child = this.#next.get(state * 65536 + code);
+        const child = this.#step(state, code);
         if (child !== undefined) {
           state = child;
           break;
@@ -110,7 +137,7 @@ export class SecretMatcher {
   }
 }
 
-function statesByDepth(depth: readonly number[]): Int32Array {
+function statesByDepth(depth: Int32Array): Int32Array {
   let max = 0;
   for (const d of depth) if (d > max) max = d;
   const starts = new Int32Array(max + 2);

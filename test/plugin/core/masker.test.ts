@@ -1,5 +1,6 @@
 // Tests for src/plugin/core/masker.ts: one mask for text and message trees, encodings included, the original never touched.
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import vm from 'node:vm';
 import { Masker, maskerFor, unmaskedKeys } from '../../../src/plugin/core/masker';
 import { buildSnapshot } from '../../../src/plugin/snapshot';
@@ -50,6 +51,7 @@ describe('plugin/core/masker', () => {
     const err = Object.assign(new TypeError('bad tok-12345'), { code: 'x', cause: new Error('pass-67890') });
     const masked = masker.value(err);
     assert.ok(masked instanceof TypeError);
+    assert.match(inspect(masked), /TypeError: bad ••••••••/, 'still shown as an error, with its stack');
     assert.equal(masked.message, `bad ${M}`);
     assert.equal((masked.cause as { message?: string }).message, M);
     assert.equal((masker.value(Buffer.from('key=tok-12345')) as Buffer).toString(), `key=${M}`);
