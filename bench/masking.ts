@@ -1,7 +1,7 @@
 // `npm run bench` (masking): cost of masking one debug message against 10, 1k and 10k secrets, and of compiling the mask per sync.
 import { randomBytes } from 'node:crypto';
 import { Masker } from '../src/plugin/core/masker';
-import { buildSnapshot } from '../src/plugin/snapshot';
+import { buildSnapshot } from '../src/plugin/core/snapshot';
 
 function secrets(count: number): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,6 +1,6 @@
 // The legacy "Secret Manager" node, kept so old flows load and run: it triggers a plugin sync and passes the message on.
-import { PLUGIN_ID, pluginApi } from '../src/plugin/plugin-api';
-import type { NodeRedNodesApi, RedNode } from '../src/plugin/red-types';
+import { PLUGIN_ID, pluginApi } from '../src/plugin/node-red/plugin-api';
+import type { NodeRedNodesApi, RedNode } from '../src/plugin/node-red/red-types';
 
 /** Registers the deprecated `secret-manager` node type. */
 function register(RED: NodeRedNodesApi): void {

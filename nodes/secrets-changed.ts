@@ -1,6 +1,6 @@
 // The "secrets changed" node: emits key names (never values) after a sync changed the secrets.
-import { PLUGIN_ID, pluginApi } from '../src/plugin/plugin-api';
-import type { NodeRedNodesApi, RedNode } from '../src/plugin/red-types';
+import { PLUGIN_ID, pluginApi } from '../src/plugin/node-red/plugin-api';
+import type { NodeRedNodesApi, RedNode } from '../src/plugin/node-red/red-types';
 
 /** Registers the `secrets-changed` node type. */
 function register(RED: NodeRedNodesApi): void {

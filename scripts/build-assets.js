@@ -21,8 +21,8 @@ esbuild.buildSync({
 fs.copyFileSync(at('plugin-ui/secret-sync-sidebar.css'), at('resources/secret-sync-sidebar.css'));
 
 // The plugin's editor HTML and message catalogs sit next to its compiled entry, as Node-RED expects.
-fs.copyFileSync(at('plugin-ui/secret-sync.html'), at('dist/src/plugin/secret-sync.html'));
-fs.cpSync(at('plugin-ui/locales'), at('dist/src/plugin/locales'), { recursive: true });
+fs.copyFileSync(at('plugin-ui/secret-sync.html'), at('dist/src/plugin/node-red/secret-sync.html'));
+fs.cpSync(at('plugin-ui/locales'), at('dist/src/plugin/node-red/locales'), { recursive: true });
 
 // Nodes: every non-TypeScript file (HTML, locales, icons) next to the compiled node.
 if (fs.existsSync(at('nodes'))) {

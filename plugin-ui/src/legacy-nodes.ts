@@ -1,5 +1,5 @@
 // Legacy "Secret Manager" nodes in the editor: find them, reveal them, delete them all in one undoable step.
-import { LEGACY_TYPE } from '../../src/plugin/legacy-nodes';
+import { LEGACY_TYPE } from '../../src/plugin/core/legacy-nodes';
 import type { EditorLink, EditorNode, Notification } from './red-editor';
 import { t } from './i18n';
 

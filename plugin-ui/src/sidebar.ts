@@ -1,5 +1,5 @@
 // The "Secrets" sidebar tab: wires the views to the admin API, comms updates, the editor action and cleanup.
-import { CHANGED_TOPIC, STATUS_TOPIC } from '../../src/plugin/status';
+import { CHANGED_TOPIC, STATUS_TOPIC } from '../../src/plugin/core/status';
 import { api } from './api';
 import { t } from './i18n';
 import { KeysView } from './keys-view';

@@ -1,6 +1,6 @@
 // Picks the provider for the configured name; the only place that knows which providers exist.
 import { SyncError } from '../shared/sync-error';
-import type { SyncConfig } from '../plugin/config';
+import type { SyncConfig } from '../plugin/core/config';
 import type { SecretProvider } from './provider';
 import { SecretManagerProvider } from './secret-manager-provider';
 

@@ -1,5 +1,5 @@
 // A PluginLogger that keeps its lines in memory, for assertions and leak checks.
-import type { PluginLogger } from '../../src/plugin/logger';
+import type { PluginLogger } from '../../src/plugin/core/logger';
 
 /** Returns a logger writing `level: message` lines into `lines`. */
 export function memoryLogger(lines: string[] = []): PluginLogger {

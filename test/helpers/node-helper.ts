@@ -1,7 +1,7 @@
 // node-red-node-test-helper, typed for this suite, with a way to hand nodes a fake Secret Sync plugin.
-import { PLUGIN_ID } from '../../src/plugin/plugin-api';
-import type { SecretSyncPluginApi } from '../../src/plugin/plugin-api';
-import type { NodeRedNodesApi } from '../../src/plugin/red-types';
+import { PLUGIN_ID } from '../../src/plugin/node-red/plugin-api';
+import type { SecretSyncPluginApi } from '../../src/plugin/node-red/plugin-api';
+import type { NodeRedNodesApi } from '../../src/plugin/node-red/red-types';
 
 /** A node as the helper returns it. */
 export interface HelperNode {

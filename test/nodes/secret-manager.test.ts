@@ -1,8 +1,8 @@
 // Tests for nodes/secret-manager.ts (the deprecated node) with node-red-node-test-helper.
 import assert from 'node:assert/strict';
 import legacyNode from '../../nodes/secret-manager';
-import type { SecretSyncPluginApi } from '../../src/plugin/plugin-api';
-import type { SyncStatus } from '../../src/plugin/status';
+import type { SecretSyncPluginApi } from '../../src/plugin/node-red/plugin-api';
+import type { SyncStatus } from '../../src/plugin/core/status';
 import { helper, withPlugin } from '../helpers/node-helper';
 
 const flow = [

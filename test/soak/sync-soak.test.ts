@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { SecretManagerProvider } from '../../src/providers/secret-manager-provider';
-import { GlobalSecrets } from '../../src/plugin/global-secrets';
-import { DEFAULT_RETRY_POLICY } from '../../src/plugin/retry';
-import { SyncEngine } from '../../src/plugin/sync-engine';
+import { GlobalSecrets } from '../../src/plugin/core/global-secrets';
+import { DEFAULT_RETRY_POLICY } from '../../src/plugin/core/retry';
+import { SyncEngine } from '../../src/plugin/core/sync-engine';
 import { memoryLogger } from '../helpers/logger';
 
 const CYCLES = 10_000;

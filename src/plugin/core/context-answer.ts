@@ -1,6 +1,6 @@
 // Decides what Node-RED's context API may answer: SECRETS as masks, every other value with secrets masked.
-import { MASK } from '../status';
-import type { SecretEntry, Snapshot } from '../snapshot';
+import { MASK } from './status';
+import type { SecretEntry, Snapshot } from './snapshot';
 import type { Masker } from './masker';
 
 /** The global context key flows read the secrets from. */

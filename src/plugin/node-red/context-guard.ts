@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { isContextRoute, maskContextAnswer } from '../core/context-answer';
 import type { KeyParser } from '../core/context-answer';
 import { maskerFor } from '../core/masker';
-import type { Snapshot } from '../snapshot';
+import type { Snapshot } from '../core/snapshot';
 import { asExpressApp, prependMiddleware } from './front-layer';
 
 /**

@@ -1,6 +1,6 @@
 // Masks secrets in everything a flow prints, before it leaves the runtime: log handlers, comms frames, node status, debug messages.
 import type { Masker } from '../core/masker';
-import type { DeliveryEvent, NodeRedApi, RedLog } from '../red-types';
+import type { DeliveryEvent, NodeRedApi, RedLog } from './red-types';
 
 /** The hook name of the debug-message mask. */
 const DEBUG_HOOK = 'preDeliver.secret-sync';

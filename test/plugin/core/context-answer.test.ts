@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { isContextRoute, maskContextAnswer, readsSecrets } from '../../../src/plugin/core/context-answer';
 import { Masker } from '../../../src/plugin/core/masker';
-import { buildSnapshot } from '../../../src/plugin/snapshot';
+import { buildSnapshot } from '../../../src/plugin/core/snapshot';
 
 const M = '••••••••';
 // Node-RED's own parser, as the runtime uses it.

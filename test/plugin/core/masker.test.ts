@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import vm from 'node:vm';
 import { Masker, maskerFor, unmaskedKeys } from '../../../src/plugin/core/masker';
-import { buildSnapshot } from '../../../src/plugin/snapshot';
+import { buildSnapshot } from '../../../src/plugin/core/snapshot';
 
 const M = '••••••••';
 

@@ -1,5 +1,5 @@
 // Puts the snapshot where flows read it: global context `SECRETS`, served from settings.js functionGlobalContext.
-import { SyncError } from '../shared/sync-error';
+import { SyncError } from '../../shared/sync-error';
 import type { SecretsObject } from './snapshot';
 import type { SecretsTarget } from './sync-engine';
 

@@ -1,5 +1,5 @@
 // The plugin's one logger: every line prefixed `[secret-sync]`, through Node-RED's log. Callers pass names and codes only.
-import type { RedLog } from './red-types';
+import type { RedLog } from '../node-red/red-types';
 
 /** Levelled, prefixed logging used by every part of the plugin. */
 export interface PluginLogger {

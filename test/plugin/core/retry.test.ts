@@ -1,9 +1,9 @@
-// Tests for src/plugin/retry.ts with fake timers: capped jittered backoff, Retry-After, and the time limits.
+// Tests for src/plugin/core/retry.ts with fake timers: capped jittered backoff, Retry-After, and the time limits.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { SyncError } from '../../src/shared/sync-error';
-import { DEFAULT_RETRY_POLICY, runWithRetry } from '../../src/plugin/retry';
-import type { RetryPolicy } from '../../src/plugin/retry';
+import { SyncError } from '../../../src/shared/sync-error';
+import { DEFAULT_RETRY_POLICY, runWithRetry } from '../../../src/plugin/core/retry';
+import type { RetryPolicy } from '../../../src/plugin/core/retry';
 
 const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, retries: 4, minDelayMs: 1_000, maxDelayMs: 8_000, factor: 2, maxRetryAfterMs: 30_000, attemptTimeoutMs: 5_000, totalTimeoutMs: 120_000 };
 

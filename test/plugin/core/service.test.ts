@@ -1,13 +1,13 @@
-// Tests for src/plugin/service.ts: startup wait, deploy trigger, preferences, unconfigured state; scripted provider, fake timers.
+// Tests for src/plugin/core/service.ts: startup wait, deploy trigger, preferences, unconfigured state; scripted provider, fake timers.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import type { FetchResult, SecretProvider } from '../../src/providers/provider';
-import { resolveConfig } from '../../src/plugin/config';
-import { GlobalSecrets } from '../../src/plugin/global-secrets';
-import type { SavedPreferences } from '../../src/plugin/preferences';
-import { SecretSyncService } from '../../src/plugin/service';
-import type { ServiceDeps } from '../../src/plugin/service';
-import { memoryLogger } from '../helpers/logger';
+import type { FetchResult, SecretProvider } from '../../../src/providers/provider';
+import { resolveConfig } from '../../../src/plugin/core/config';
+import { GlobalSecrets } from '../../../src/plugin/core/global-secrets';
+import type { SavedPreferences } from '../../../src/plugin/core/preferences';
+import { SecretSyncService } from '../../../src/plugin/core/service';
+import type { ServiceDeps } from '../../../src/plugin/core/service';
+import { memoryLogger } from '../../helpers/logger';
 
 const settings = { url: 'http://127.0.0.1:9', space: 'demo', token: 't', interval: '60m' };
 

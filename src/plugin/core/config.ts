@@ -1,5 +1,5 @@
 // Reads the plugin's configuration from settings.js `secretSync` and SECRET_SYNC_* variables (environment wins).
-import { SyncError } from '../shared/sync-error';
+import { SyncError } from '../../shared/sync-error';
 import { DEFAULT_INTERVAL, INTERVALS, isInterval } from './intervals';
 import type { Interval } from './intervals';
 import type { RetryPolicy } from './retry';

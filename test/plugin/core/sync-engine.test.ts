@@ -1,12 +1,12 @@
-// Tests for src/plugin/sync-engine.ts with a scripted provider: publish, single flight, last known good, events.
+// Tests for src/plugin/core/sync-engine.ts with a scripted provider: publish, single flight, last known good, events.
 import assert from 'node:assert/strict';
-import type { FetchRequest, FetchResult, SecretProvider } from '../../src/providers/provider';
-import { SyncError } from '../../src/shared/sync-error';
-import { memoryLogger } from '../helpers/logger';
-import { DEFAULT_RETRY_POLICY } from '../../src/plugin/retry';
-import type { SecretsObject } from '../../src/plugin/snapshot';
-import { SyncEngine } from '../../src/plugin/sync-engine';
-import type { SecretsChangedEvent } from '../../src/plugin/sync-engine';
+import type { FetchRequest, FetchResult, SecretProvider } from '../../../src/providers/provider';
+import { SyncError } from '../../../src/shared/sync-error';
+import { memoryLogger } from '../../helpers/logger';
+import { DEFAULT_RETRY_POLICY } from '../../../src/plugin/core/retry';
+import type { SecretsObject } from '../../../src/plugin/core/snapshot';
+import { SyncEngine } from '../../../src/plugin/core/sync-engine';
+import type { SecretsChangedEvent } from '../../../src/plugin/core/sync-engine';
 
 type Step = FetchResult | SyncError | (() => Promise<FetchResult>);
 

@@ -1,8 +1,8 @@
-// Tests for src/plugin/global-override.ts: which stores are checked, and that only foreign values are removed.
+// Tests for src/plugin/core/global-override.ts: which stores are checked, and that only foreign values are removed.
 import assert from 'node:assert/strict';
-import { contextStores, findGlobalContext, removeOverrides } from '../../src/plugin/global-override';
-import type { GlobalContextLike } from '../../src/plugin/global-override';
-import { memoryLogger } from '../helpers/logger';
+import { contextStores, findGlobalContext, removeOverrides } from '../../../src/plugin/core/global-override';
+import type { GlobalContextLike } from '../../../src/plugin/core/global-override';
+import { memoryLogger } from '../../helpers/logger';
 
 function fakeGlobal(values: Record<string, unknown>, published: unknown): GlobalContextLike & { sets: string[] } {
   const sets: string[] = [];

@@ -1,8 +1,8 @@
-// Tests for src/plugin/scheduler.ts with fake timers: node-cron fires once per period; rescheduling leaks no timer.
+// Tests for src/plugin/core/scheduler.ts with fake timers: node-cron fires once per period; rescheduling leaks no timer.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { SyncScheduler, instanceSplay } from '../../src/plugin/scheduler';
-import { memoryLogger } from '../helpers/logger';
+import { SyncScheduler, instanceSplay } from '../../../src/plugin/core/scheduler';
+import { memoryLogger } from '../../helpers/logger';
 
 describe('plugin/scheduler', () => {
   let clock: sinon.SinonFakeTimers;

@@ -1,7 +1,7 @@
-// Tests for src/plugin/preferences.ts: validation, and how saved choices sit on top of settings.js.
+// Tests for src/plugin/core/preferences.ts: validation, and how saved choices sit on top of settings.js.
 import assert from 'node:assert/strict';
-import type { SyncError } from '../../src/shared/sync-error';
-import { effectivePreferences, parsePreferencesBody, toSavedPreferences } from '../../src/plugin/preferences';
+import type { SyncError } from '../../../src/shared/sync-error';
+import { effectivePreferences, parsePreferencesBody, toSavedPreferences } from '../../../src/plugin/core/preferences';
 
 describe('plugin/preferences', () => {
   const configured = { interval: '60m', syncOnDeploy: true } as const;

@@ -1,5 +1,5 @@
 // Sidebar choices (interval, sync on deploy): validation, and how they persist on top of settings.js.
-import { SyncError } from '../shared/sync-error';
+import { SyncError } from '../../shared/sync-error';
 import { INTERVALS, isInterval } from './intervals';
 import type { Interval } from './intervals';
 

@@ -1,9 +1,9 @@
-// Tests for src/plugin/watch-loop.ts with fake timers: a change triggers a sync; failures back off; stop ends it.
+// Tests for src/plugin/core/watch-loop.ts with fake timers: a change triggers a sync; failures back off; stop ends it.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { SyncError } from '../../src/shared/sync-error';
-import { WatchLoop, watchBackoff } from '../../src/plugin/watch-loop';
-import { memoryLogger } from '../helpers/logger';
+import { SyncError } from '../../../src/shared/sync-error';
+import { WatchLoop, watchBackoff } from '../../../src/plugin/core/watch-loop';
+import { memoryLogger } from '../../helpers/logger';
 
 describe('plugin/watch-loop', () => {
   let clock: sinon.SinonFakeTimers;

@@ -1,8 +1,8 @@
 // The sync engine: one provider fetch with retries, validation, atomic publish, last-known-good on failure. Never touches RED.
 import { EventEmitter } from 'node:events';
-import type { SecretProvider } from '../providers/provider';
-import type { SyncError} from '../shared/sync-error';
-import { toSyncError } from '../shared/sync-error';
+import type { SecretProvider } from '../../providers/provider';
+import type { SyncError} from '../../shared/sync-error';
+import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';

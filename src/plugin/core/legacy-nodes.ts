@@ -1,5 +1,5 @@
 // Finds legacy `secret-manager` nodes in a flow configuration and describes where they are.
-import type { FlowNodeConfig } from './red-types';
+import type { FlowNodeConfig } from '../node-red/red-types';
 import type { LegacyNode } from './status';
 
 /** The node type flows used before the plugin existed. */

@@ -1,7 +1,7 @@
-// Tests for src/plugin/config.ts: settings.js and SECRET_SYNC_* resolution, never throwing, naming the field.
+// Tests for src/plugin/core/config.ts: settings.js and SECRET_SYNC_* resolution, never throwing, naming the field.
 import assert from 'node:assert/strict';
-import { fieldLabel, parseBoolean, resolveConfig } from '../../src/plugin/config';
-import type { ConfigResult } from '../../src/plugin/config';
+import { fieldLabel, parseBoolean, resolveConfig } from '../../../src/plugin/core/config';
+import type { ConfigResult } from '../../../src/plugin/core/config';
 
 const noFile = (): string => {
   throw new Error('ENOENT');

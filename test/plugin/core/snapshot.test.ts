@@ -1,7 +1,7 @@
-// Tests for src/plugin/snapshot.ts: frozen null-prototype snapshots, rejected payloads, skipped keys and diffs.
+// Tests for src/plugin/core/snapshot.ts: frozen null-prototype snapshots, rejected payloads, skipped keys and diffs.
 import assert from 'node:assert/strict';
-import type { SyncError } from '../../src/shared/sync-error';
-import { EMPTY_SNAPSHOT, MAX_KEYS, buildSnapshot, diffSnapshots, isEmptyDiff } from '../../src/plugin/snapshot';
+import type { SyncError } from '../../../src/shared/sync-error';
+import { EMPTY_SNAPSHOT, MAX_KEYS, buildSnapshot, diffSnapshots, isEmptyDiff } from '../../../src/plugin/core/snapshot';
 
 const rejects = (raw: unknown): void =>
   assert.throws(() => buildSnapshot(raw), (e: SyncError) => e.code === 'invalid_payload');

@@ -1,5 +1,5 @@
 // Turns a provider's payload into the frozen, null-prototype object flows read as global.SECRETS, and diffs two of them.
-import { SyncError } from '../shared/sync-error';
+import { SyncError } from '../../shared/sync-error';
 
 /** One entry of global.SECRETS: a string, or the frozen pairs of a multi-pair secret. */
 export type SecretEntry = string | Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
 // The `watch` interval: long polls that trigger a sync the moment the space changes, with backoff on errors.
-import { delay } from '../shared/delay';
+import { delay } from '../../shared/delay';
 import type { PluginLogger } from './logger';
 
 /** How the loop waits and what it calls. */

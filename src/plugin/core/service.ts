@@ -1,10 +1,10 @@
 // The Secret Sync service: configuration, engine, schedule, watch, preferences and status together. Never touches RED.
-import { unmaskedKeys } from './core/masker';
+import { unmaskedKeys } from './masker';
 import { EventEmitter } from 'node:events';
-import type { SecretProvider } from '../providers/provider';
-import { delay } from '../shared/delay';
-import type { SyncError } from '../shared/sync-error';
-import { toSyncError } from '../shared/sync-error';
+import type { SecretProvider } from '../../providers/provider';
+import { delay } from '../../shared/delay';
+import type { SyncError } from '../../shared/sync-error';
+import { toSyncError } from '../../shared/sync-error';
 import type { ConfigResult, SyncConfig } from './config';
 import type { GlobalSecrets } from './global-secrets';
 import type { PluginLogger } from './logger';

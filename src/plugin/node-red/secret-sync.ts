@@ -1,23 +1,23 @@
 // Node-RED entry of the runtime plugin: binds the Secret Sync service to RED (settings, events, comms, admin API).
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { createProvider } from '../providers/registry';
+import { createProvider } from '../../providers/registry';
 import { registerAdminRoutes } from './admin-routes';
-import { resolveConfig } from './config';
-import { maskerFor } from './core/masker';
-import { guardContextApi } from './node-red/context-guard';
-import { maskPrintPaths } from './node-red/print-masks';
-import { GlobalSecrets } from './global-secrets';
-import { contextStores, findGlobalContext, removeOverrides } from './global-override';
-import { createPluginLogger } from './logger';
-import { PREFERENCES_KEY } from './preferences';
-import { describeLegacyNodes, findLegacyNodes } from './legacy-nodes';
+import { resolveConfig } from '../core/config';
+import { maskerFor } from '../core/masker';
+import { guardContextApi } from './context-guard';
+import { maskPrintPaths } from './print-masks';
+import { GlobalSecrets } from '../core/global-secrets';
+import { contextStores, findGlobalContext, removeOverrides } from '../core/global-override';
+import { createPluginLogger } from '../core/logger';
+import { PREFERENCES_KEY } from '../core/preferences';
+import { describeLegacyNodes, findLegacyNodes } from '../core/legacy-nodes';
 import { PLUGIN_ID } from './plugin-api';
 import type { SecretSyncPluginApi } from './plugin-api';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
-import { instanceSplay } from './scheduler';
-import { SecretSyncService } from './service';
-import { CHANGED_TOPIC, STATUS_TOPIC } from './status';
+import { instanceSplay } from '../core/scheduler';
+import { SecretSyncService } from '../core/service';
+import { CHANGED_TOPIC, STATUS_TOPIC } from '../core/status';
 
 /**
  * Registers the `secret-sync` plugin. Returns a promise Node-RED waits for

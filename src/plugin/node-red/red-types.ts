@@ -1,6 +1,6 @@
 // The slice of Node-RED's `RED` API this package uses, typed in one place.
 import type { RequestHandler, Router } from 'express';
-import type { NodesLike } from './global-override';
+import type { NodesLike } from '../core/global-override';
 
 /** `RED.log`. */
 export interface RedLog {

@@ -1,8 +1,8 @@
-// Tests for src/plugin/intervals.ts: the pure timing decision, checked against node-cron with fixed dates.
+// Tests for src/plugin/core/intervals.ts: the pure timing decision, checked against node-cron with fixed dates.
 import assert from 'node:assert/strict';
 import cron from 'node-cron';
 import sinon from 'sinon';
-import { INTERVALS, cronExpression, isInterval, periodSeconds } from '../../src/plugin/intervals';
+import { INTERVALS, cronExpression, isInterval, periodSeconds } from '../../../src/plugin/core/intervals';
 
 function nextRuns(expression: string, from: string, count: number): string[] {
   const clock = sinon.useFakeTimers(new Date(from));

@@ -1,7 +1,7 @@
 // One bounded sync attempt loop: p-retry with capped, jittered backoff, Retry-After honoured, and hard time limits.
 import type * as PRetry from 'p-retry';
-import { delay } from '../shared/delay';
-import { SyncError, toSyncError } from '../shared/sync-error';
+import { delay } from '../../shared/delay';
+import { SyncError, toSyncError } from '../../shared/sync-error';
 
 // p-retry is an ES module. A dynamic import loads it on every Node 22 (Node-RED 5 starts at 22.9),
 // where require() of an ES module works only from 22.12. Started at load, so it is ready by the first sync.

@@ -1,6 +1,6 @@
 // What the runtime plugin offers the package's nodes through `RED.plugins.get('secret-sync')`.
-import type { SecretsChangedEvent } from './sync-engine';
-import type { SyncStatus } from './status';
+import type { SecretsChangedEvent } from '../core/sync-engine';
+import type { SyncStatus } from '../core/status';
 
 /** The id the plugin registers under; nodes look it up with `RED.plugins.get(PLUGIN_ID)`. */
 export const PLUGIN_ID = 'secret-sync';

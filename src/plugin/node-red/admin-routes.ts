@@ -1,9 +1,9 @@
 // The plugin's admin HTTP API (SPEC §4) under Node-RED's httpAdminRoot; no answer ever holds a secret value.
 import type { Request, Response } from 'express';
-import { SyncError, toSyncError } from '../shared/sync-error';
-import type { PluginLogger } from './logger';
+import { SyncError, toSyncError } from '../../shared/sync-error';
+import type { PluginLogger } from '../core/logger';
 import type { NodeRedApi } from './red-types';
-import type { SecretSyncService } from './service';
+import type { SecretSyncService } from '../core/service';
 
 /** Permission for the GET routes. */
 export const READ_PERMISSION = 'secret-sync.read';
