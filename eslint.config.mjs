@@ -4,6 +4,16 @@ import html from 'eslint-plugin-html';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** What RED-free code must not import: Node-RED, Express, or the adapters that wrap them (README, "Project layout"). */
+export const BOUNDARY = {
+  patterns: [
+    {
+      group: ['node-red', 'node-red/*', '@node-red/*', 'express', 'express/*', '**/node-red/*', '**/plugin/node-red'],
+      message: 'src/plugin/core, src/providers and src/shared never see Node-RED: take what you need as a parameter, and adapt RED in src/plugin/node-red.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['**/dist/', '**/node_modules/', 'coverage/', '.data/', 'resources/', 'test-results/'] },
   eslint.configs.recommended,
@@ -19,6 +29,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The core/adapter split: the engine and its parts, the providers and the contract never import Node-RED or Express.
+    files: ['src/plugin/core/**/*.ts', 'src/providers/**/*.ts', 'src/shared/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', BOUNDARY] },
   },
   {
     files: ['test/**/*.ts'],

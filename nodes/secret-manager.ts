@@ -1,10 +1,11 @@
 // The legacy "Secret Manager" node, kept so old flows load and run: it triggers a plugin sync and passes the message on.
-import { PLUGIN_ID, pluginApi } from '../src/plugin/node-red/plugin-api';
+import { NODE_TYPES, PLUGIN_ID } from '../src/shared/contract';
+import { pluginApi } from '../src/plugin/node-red/plugin-api';
 import type { NodeRedNodesApi, RedNode } from '../src/plugin/node-red/red-types';
 
 /** Registers the deprecated `secret-manager` node type. */
 function register(RED: NodeRedNodesApi): void {
-  RED.nodes.registerType('secret-manager', function SecretManagerNode(this: RedNode, config: Record<string, unknown>) {
+  RED.nodes.registerType(NODE_TYPES.legacy, function SecretManagerNode(this: RedNode, config: Record<string, unknown>) {
     RED.nodes.createNode(this, config);
     const api = pluginApi(RED.plugins.get(PLUGIN_ID));
     this.status({ fill: 'yellow', shape: 'ring', text: RED._('secret-manager.status.deprecated') });

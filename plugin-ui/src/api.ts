@@ -1,5 +1,6 @@
 // Calls to the plugin's admin API through jQuery, which the editor has set up with the user's token.
-import type { KeyEntry, Status } from './types';
+import { ROUTES } from '../../src/shared/contract';
+import type { KeyEntry, SyncStatus } from '../../src/shared/contract';
 
 function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -19,8 +20,8 @@ function call<T>(method: string, path: string, body?: unknown): Promise<T> {
 
 /** The admin API of the plugin. */
 export const api = {
-  status: (): Promise<Status> => call('GET', 'secret-sync/status'),
-  keys: (q: string): Promise<{ keys: KeyEntry[]; total: number }> => call('GET', `secret-sync/keys${q ? `?q=${encodeURIComponent(q)}` : ''}`),
-  sync: (): Promise<Status> => call('POST', 'secret-sync/sync'),
-  preferences: (prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<Status> => call('PUT', 'secret-sync/preferences', prefs),
+  status: (): Promise<SyncStatus> => call('GET', ROUTES.status),
+  keys: (q: string): Promise<{ keys: KeyEntry[]; total: number }> => call('GET', `${ROUTES.keys}${q ? `?q=${encodeURIComponent(q)}` : ''}`),
+  sync: (): Promise<SyncStatus> => call('POST', ROUTES.sync),
+  preferences: (prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<SyncStatus> => call('PUT', ROUTES.preferences, prefs),
 };

@@ -2,7 +2,7 @@
 import { api } from './api';
 import { contextPath, functionPath } from './format';
 import { t } from './i18n';
-import type { KeyEntry } from './types';
+import type { KeyEntry } from '../../src/shared/contract';
 
 /** Rows rendered per page; the rest come with "Show more", so 10,000 keys stay fast. */
 export const PAGE_SIZE = 200;

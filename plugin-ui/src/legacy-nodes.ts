@@ -1,5 +1,5 @@
 // Legacy "Secret Manager" nodes in the editor: find them, reveal them, delete them all in one undoable step.
-import { LEGACY_TYPE } from '../../src/plugin/core/legacy-nodes';
+import { NODE_TYPES } from '../../src/shared/contract';
 import type { EditorLink, EditorNode, Notification } from './red-editor';
 import { t } from './i18n';
 
@@ -10,7 +10,7 @@ function locked(node: EditorNode): boolean {
 
 /** Every legacy node in the workspace, locked flows included. */
 export function findLegacyNodes(): EditorNode[] {
-  return RED.nodes.filterNodes({ type: LEGACY_TYPE });
+  return RED.nodes.filterNodes({ type: NODE_TYPES.legacy });
 }
 
 /** Selects the legacy nodes and shows the first one. */

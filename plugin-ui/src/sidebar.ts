@@ -1,21 +1,19 @@
 // The "Secrets" sidebar tab: wires the views to the admin API, comms updates, the editor action and cleanup.
-import { CHANGED_TOPIC, STATUS_TOPIC } from '../../src/plugin/core/status';
+import { PERMISSIONS, PLUGIN_ID, SYNC_ACTION, TOPICS } from '../../src/shared/contract';
+import type { SyncStatus } from '../../src/shared/contract';
 import { api } from './api';
 import { t } from './i18n';
 import { KeysView } from './keys-view';
 import { LegacyNodesNotice } from './legacy-nodes';
 import { LegacyView } from './legacy-view';
 import { StatusView } from './status-view';
-import type { Status } from './types';
 
 /** Id of the sidebar tab. */
-export const TAB_ID = 'secret-sync';
-/** Editor action that runs a sync; bindable to a key in the keyboard settings. */
-export const SYNC_ACTION = 'secret-sync:sync-now';
+export const TAB_ID = PLUGIN_ID;
 
 /** One mounted sidebar; `destroy()` undoes everything `mount()` did. */
 export class Sidebar {
-  readonly #canWrite = RED.user.hasPermission('secret-sync.write');
+  readonly #canWrite = RED.user.hasPermission(PERMISSIONS.write);
   readonly #status: StatusView;
   readonly #keys = new KeysView();
   readonly #content: JQuery;
@@ -25,7 +23,7 @@ export class Sidebar {
   #lastVersion: number | null | undefined;
   #syncing = false;
 
-  readonly #onStatus = (_topic: string, data: unknown): void => this.#show(data as Status);
+  readonly #onStatus = (_topic: string, data: unknown): void => this.#show(data as SyncStatus);
   readonly #onChanged = (): void => void this.#keys.refresh();
 
   constructor() {
@@ -56,8 +54,8 @@ export class Sidebar {
     });
     RED.actions.add('secret-sync:show-sidebar', () => RED.sidebar.show(TAB_ID), { label: t('actions.show') });
     RED.actions.add(SYNC_ACTION, () => void this.syncNow(), { label: t('actions.syncNow') });
-    RED.comms.subscribe(STATUS_TOPIC, this.#onStatus);
-    RED.comms.subscribe(CHANGED_TOPIC, this.#onChanged);
+    RED.comms.subscribe(TOPICS.status, this.#onStatus);
+    RED.comms.subscribe(TOPICS.changed, this.#onChanged);
     this.#ticker = setInterval(() => this.#status.render(), 30_000);
     this.#legacy.mount();
     this.#legacy.check();
@@ -72,8 +70,8 @@ export class Sidebar {
     clearInterval(this.#ticker);
     this.#keys.destroy();
     this.#legacy.destroy();
-    RED.comms.unsubscribe(STATUS_TOPIC, this.#onStatus);
-    RED.comms.unsubscribe(CHANGED_TOPIC, this.#onChanged);
+    RED.comms.unsubscribe(TOPICS.status, this.#onStatus);
+    RED.comms.unsubscribe(TOPICS.changed, this.#onChanged);
     RED.actions.remove(SYNC_ACTION);
     RED.actions.remove('secret-sync:show-sidebar');
     RED.sidebar.removeTab(TAB_ID);
@@ -112,7 +110,7 @@ export class Sidebar {
     }
   }
 
-  #show(status: Status): void {
+  #show(status: SyncStatus): void {
     this.#status.render(status);
     this.#keys.setSpace(status.space);
     // New secrets come with a new version: reload the list only then.

@@ -1,8 +1,8 @@
 // The status section: state, space, times, counts, last error, and the sync controls.
 import { relativeTime, stateLook } from './format';
 import { t } from './i18n';
-import { INTERVALS } from './types';
-import type { Status } from './types';
+import { INTERVALS } from '../../src/shared/contract';
+import type { SyncStatus } from '../../src/shared/contract';
 
 /** What the controls ask the sidebar to do. */
 export interface StatusActions {
@@ -29,7 +29,7 @@ export class StatusView {
   readonly #syncNow: JQuery;
   readonly #interval: JQuery<HTMLSelectElement>;
   readonly #onDeploy: JQuery<HTMLInputElement>;
-  #status: Status | undefined;
+  #status: SyncStatus | undefined;
   #busy = false;
 
   constructor(actions: StatusActions, private readonly canWrite: boolean) {
@@ -63,7 +63,7 @@ export class StatusView {
   }
 
   /** Shows `status`; re-rendering with the same status refreshes the relative times. */
-  render(status: Status | undefined = this.#status): void {
+  render(status: SyncStatus | undefined = this.#status): void {
     if (!status) return;
     this.#status = status;
     const now = Date.now();

@@ -1,4 +1,5 @@
 // Provider for the reference Secret Manager: one GET with ETag, long poll for `watch`, strict answer checks.
+import { isRecord } from '../shared/guards';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -19,10 +20,6 @@ export interface SecretManagerOptions {
   token: string;
   caFile?: string | undefined;
   now?: () => number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads secrets of one space from `GET {url}/v1/spaces/{space}/secrets`. */

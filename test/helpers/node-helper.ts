@@ -1,6 +1,6 @@
 // node-red-node-test-helper, typed for this suite, with a way to hand nodes a fake Secret Sync plugin.
-import { PLUGIN_ID } from '../../src/plugin/node-red/plugin-api';
-import type { SecretSyncPluginApi } from '../../src/plugin/node-red/plugin-api';
+import { PLUGIN_ID } from '../../src/shared/contract';
+import type { SecretSyncPluginApi } from '../../src/shared/contract';
 import type { NodeRedNodesApi } from '../../src/plugin/node-red/red-types';
 
 /** A node as the helper returns it. */

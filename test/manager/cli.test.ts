@@ -65,7 +65,7 @@ describe('manager/cli', function () {
     for (const secret of [value, readToken, admin]) assert.ok(!serve.output().includes(secret), 'the server log holds no value or token');
   });
 
-  it('explains seed 001 errors, bad scopes and an unreachable server in one line', async () => {
+  it('explains validation errors, bad scopes and an unreachable server in one line', async () => {
     const noKey = await runCli(['secret', 'create', '', '--space', 'demo', '--value', 'x'], { env });
     assert.deepEqual([noKey.code, noKey.stderr], [1, 'secret-manager: Secret key is required [key_required]\n']);
     const noValue = await runCli(['secret', 'create', 'A', '--space', 'demo'], { env });

@@ -1,4 +1,4 @@
-// Tests for src/manager/lib/validation.ts: seed 001's messages and the input rules, as pure functions.
+// Tests for src/manager/lib/validation.ts: the validation messages and the input rules, as pure functions.
 import assert from 'node:assert/strict';
 import type { ManagerError } from 'secret-sync-manager';
 import { parseCreateBody, parsePatchBody, parseTokenBody, sameValue } from 'secret-sync-manager/dist/validation';

@@ -1,8 +1,7 @@
 // Tests for nodes/secret-manager.ts (the deprecated node) with node-red-node-test-helper.
 import assert from 'node:assert/strict';
 import legacyNode from '../../nodes/secret-manager';
-import type { SecretSyncPluginApi } from '../../src/plugin/node-red/plugin-api';
-import type { SyncStatus } from '../../src/plugin/core/status';
+import type { SecretSyncPluginApi, SyncStatus } from '../../src/shared/contract';
 import { helper, withPlugin } from '../helpers/node-helper';
 
 const flow = [

@@ -1,9 +1,7 @@
 // Tests for nodes/secrets-changed.ts with node-red-node-test-helper: message shape, names only, cleanup.
 import assert from 'node:assert/strict';
 import changedNode from '../../nodes/secrets-changed';
-import type { SecretSyncPluginApi } from '../../src/plugin/node-red/plugin-api';
-import type { SecretsChangedEvent } from '../../src/plugin/core/sync-engine';
-import type { SyncStatus } from '../../src/plugin/core/status';
+import type { SecretSyncPluginApi, SecretsChangedEvent, SyncStatus } from '../../src/shared/contract';
 import { helper, withPlugin } from '../helpers/node-helper';
 
 const flow = [

@@ -4,7 +4,7 @@
 const path = require('node:path');
 const fs = require('node:fs');
 
-const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+const cli = path.join(__dirname, '..', 'dist', 'manager', 'lib', 'cli.js');
 if (!fs.existsSync(cli)) {
   process.stderr.write('secret-manager: not built yet: run `npm run build` (npm start and npm test build too)\n');
   process.exit(1);

@@ -1,4 +1,6 @@
-// Input rules for secrets and spaces (seed 001's messages word for word), as pure functions over parsed JSON.
+// Input rules for secrets and spaces (the validation messages of README "HTTP API", word for word), as pure functions over parsed JSON.
+import { isRecord } from '../../shared/guards';
+import { NAME_PATTERN, RESERVED_NAMES } from '../../shared/names';
 import { badRequest } from './errors';
 
 /** A secret's value: one string, or an object of string pairs (a multi-pair secret). */
@@ -17,10 +19,6 @@ export interface PatchInput {
   description?: string;
 }
 
-/** Names of secrets, sub-keys and spaces: letters, digits, `_` and `-`. */
-export const NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-/** Names that would reach `Object.prototype` when flows index `global.SECRETS`. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** Largest accepted description, in characters. */
 export const MAX_DESCRIPTION = 1000;
 /** Largest accepted value, in bytes of its JSON form. */
@@ -33,12 +31,8 @@ const MESSAGES = {
   valueRequired: 'Secret value is required',
   noChanges: 'No changes to save',
 } as const;
-/** Seed 001's validation messages, exported for tests and clients. */
+/** The validation messages (README, "HTTP API"), exported for tests and clients. */
 export const VALIDATION_MESSAGES = MESSAGES;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function checkName(name: string, what: string, field: string): void {
   if (RESERVED_NAMES.has(name)) throw badRequest('invalid_name', `${what} '${name}' is reserved`, field);
@@ -71,7 +65,7 @@ function parseValue(value: unknown): SecretValue {
     if (value.trim() === '') throw badRequest('value_required', MESSAGES.valueRequired, 'value');
     return checkSize(value);
   }
-  if (!isPlainObject(value)) {
+  if (!isRecord(value)) {
     throw badRequest('invalid_type', 'value must be a string or an object of string pairs', 'value');
   }
   const entries = Object.entries(value);
@@ -104,7 +98,7 @@ function parseDescription(value: unknown): string {
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
-  if (!isPlainObject(body)) throw badRequest('invalid_body', 'The request body must be a JSON object');
+  if (!isRecord(body)) throw badRequest('invalid_body', 'The request body must be a JSON object');
   return body;
 }
 

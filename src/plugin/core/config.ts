@@ -1,7 +1,9 @@
 // Reads the plugin's configuration from settings.js `secretSync` and SECRET_SYNC_* variables (environment wins).
+import { isRecord } from '../../shared/guards';
+import { NAME_PATTERN } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
-import { DEFAULT_INTERVAL, INTERVALS, isInterval } from './intervals';
-import type { Interval } from './intervals';
+import { DEFAULT_INTERVAL, INTERVALS, isInterval } from '../../shared/contract';
+import type { Interval } from '../../shared/contract';
 import type { RetryPolicy } from './retry';
 
 /** The providers the plugin can talk to. */
@@ -37,8 +39,8 @@ export interface SyncConfig {
 
 const RETRY_FIELDS = ['retries', 'minDelayMs', 'maxDelayMs', 'factor', 'maxRetryAfterMs', 'attemptTimeoutMs', 'totalTimeoutMs'] as const;
 
-/** What the status can still show when the configuration is not usable. */
-export interface PartialConfig {
+/** What the status shows of the configuration, usable or not. */
+export interface ConfigSummary {
   provider: string;
   space: string | null;
   interval: Interval;
@@ -47,10 +49,8 @@ export interface PartialConfig {
 
 /** Outcome of {@link resolveConfig}. */
 export type ConfigResult =
-  | { ok: true; config: SyncConfig }
-  | { ok: false; state: 'unconfigured' | 'error'; error: SyncError; partial: PartialConfig };
-
-const SPACE_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+  | { ok: true; config: SyncConfig; summary: ConfigSummary }
+  | { ok: false; state: 'unconfigured' | 'error'; error: SyncError; summary: ConfigSummary };
 
 const FIELDS = {
   provider: 'SECRET_SYNC_PROVIDER',
@@ -74,10 +74,6 @@ const VAULT_FIELDS = {
 /** `secretSync.url (SECRET_SYNC_URL)`: how messages name a field so users find it in either place. */
 export function fieldLabel(field: keyof typeof FIELDS): string {
   return `secretSync.${field} (${FIELDS[field]})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Parses the usual spellings of a boolean; undefined for anything else. */
@@ -119,25 +115,25 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
     const fromEnv = env[FIELDS[field]];
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : section[field];
   };
-  const partial: PartialConfig = { provider: 'secret-manager', space: null, interval: DEFAULT_INTERVAL, syncOnDeploy: true };
+  const summary: ConfigSummary = { provider: 'secret-manager', space: null, interval: DEFAULT_INTERVAL, syncOnDeploy: true };
   try {
     if (settings !== undefined && !isRecord(settings)) throw invalid('secretSync', 'secretSync in settings.js must be an object');
     const provider = pick('provider') ?? 'secret-manager';
     if (typeof provider !== 'string' || !(PROVIDERS as readonly string[]).includes(provider)) {
       throw invalid('provider', `${fieldLabel('provider')} must be one of: ${PROVIDERS.join(', ')}`);
     }
-    partial.provider = provider;
+    summary.provider = provider;
     const providerName = provider as ProviderName;
     const space = pick('space');
-    if (typeof space === 'string' && SPACE_PATTERN.test(space)) partial.space = space;
+    if (typeof space === 'string' && NAME_PATTERN.test(space)) summary.space = space;
 
     const interval = pick('interval') ?? DEFAULT_INTERVAL;
     if (!isInterval(interval)) throw invalid('interval', `${fieldLabel('interval')} must be one of: ${INTERVALS.join(', ')}`);
-    partial.interval = interval;
+    summary.interval = interval;
     const rawOnDeploy = pick('syncOnDeploy');
     const syncOnDeploy = rawOnDeploy === undefined ? true : parseBoolean(rawOnDeploy);
     if (syncOnDeploy === undefined) throw invalid('syncOnDeploy', `${fieldLabel('syncOnDeploy')} must be true or false`);
-    partial.syncOnDeploy = syncOnDeploy;
+    summary.syncOnDeploy = syncOnDeploy;
 
     if (settings === undefined && !Object.values(FIELDS).some((name) => env[name])) {
       throw new Fail(
@@ -156,7 +152,7 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
       throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
     }
     if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
-    if (typeof space !== 'string' || !SPACE_PATTERN.test(space)) {
+    if (typeof space !== 'string' || !NAME_PATTERN.test(space)) {
       throw invalid('space', `${fieldLabel('space')} may contain only letters, digits, '_' and '-' (1 to 128 characters)`);
     }
 
@@ -171,9 +167,9 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
-    return { ok: true, config };
+    return { ok: true, config, summary };
   } catch (err) {
-    if (err instanceof Fail) return { ok: false, state: err.state, error: err.error, partial };
+    if (err instanceof Fail) return { ok: false, state: err.state, error: err.error, summary };
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 // Decides what Node-RED's context API may answer: SECRETS as masks, every other value with secrets masked.
-import { MASK } from './status';
+import { isRecord } from '../../shared/guards';
+import { MASK } from '../../shared/contract';
 import type { SecretEntry, Snapshot } from './snapshot';
 import type { Masker } from './masker';
 
@@ -51,10 +52,6 @@ export function readsSecrets(key: string, parse: KeyParser): boolean {
   } catch {
     return key.toUpperCase().includes(SECRETS);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -8,28 +8,6 @@ export interface GlobalContextLike {
   set(key: string, value: unknown, store?: string): void;
 }
 
-/** The slice of `RED.nodes` needed to reach the global context through any deployed node. */
-export interface NodesLike {
-  eachNode(callback: (config: { id: string }) => void): void;
-  getNode(id: string): { context(): { global: GlobalContextLike } } | null;
-}
-
-/** Finds the global context through the first live node, or undefined when no flow runs (yet). */
-export function findGlobalContext(nodes: NodesLike): GlobalContextLike | undefined {
-  let found: GlobalContextLike | undefined;
-  try {
-    nodes.eachNode((config) => {
-      if (found) return;
-      const node = nodes.getNode(config.id);
-      if (node && typeof node.context === 'function') found = node.context().global;
-    });
-  } catch {
-    // Before the first flows are loaded, Node-RED has no node list to walk.
-    return undefined;
-  }
-  return found;
-}
-
 /** The store names to check: every configured context store (aliases left out), or the default one. */
 export function contextStores(contextStorage: unknown): (string | undefined)[] {
   if (typeof contextStorage !== 'object' || contextStorage === null) return [undefined];

@@ -1,13 +1,5 @@
-// The sync intervals an admin can pick, and the pure choice of when each one fires.
-
-/** Every interval of SPEC §2, in the order the sidebar offers them. */
-export const INTERVALS = ['off', 'watch', '1m', '5m', '15m', '30m', '60m', '6h', '12h', '24h'] as const;
-
-/** A sync interval: `off`, `watch` (long poll) or a period. */
-export type Interval = (typeof INTERVALS)[number];
-
-/** The initial default interval. */
-export const DEFAULT_INTERVAL: Interval = '60m';
+// The pure choice of when each sync interval fires (the list itself is in the contract).
+import type { Interval } from '../../shared/contract';
 
 const PERIOD_SECONDS: Partial<Record<Interval, number>> = {
   '1m': 60,
@@ -19,11 +11,6 @@ const PERIOD_SECONDS: Partial<Record<Interval, number>> = {
   '12h': 12 * 3600,
   '24h': 24 * 3600,
 };
-
-/** Whether `value` names an interval. */
-export function isInterval(value: unknown): value is Interval {
-  return typeof value === 'string' && (INTERVALS as readonly string[]).includes(value);
-}
 
 /** The period of a scheduled interval in seconds, or undefined for `off` and `watch`. */
 export function periodSeconds(interval: Interval): number | undefined {

@@ -1,9 +1,17 @@
 // Finds legacy `secret-manager` nodes in a flow configuration and describes where they are.
-import type { FlowNodeConfig } from '../node-red/red-types';
-import type { LegacyNode } from './status';
+import { NODE_TYPES } from '../../shared/contract';
+import type { LegacyNode } from '../../shared/contract';
 
-/** The node type flows used before the plugin existed. */
-export const LEGACY_TYPE = 'secret-manager';
+/** One node of a flow configuration, as far as this file reads it. */
+export interface FlowNodeConfig {
+  id: string;
+  type: string;
+  name?: string;
+  z?: string;
+  label?: string;
+}
+
+const LEGACY_TYPE = NODE_TYPES.legacy;
 
 /** Every legacy node in `flows` (id, type, name, tab). */
 export function findLegacyNodes(flows: readonly FlowNodeConfig[]): LegacyNode[] {
@@ -13,7 +21,7 @@ export function findLegacyNodes(flows: readonly FlowNodeConfig[]): LegacyNode[] 
 }
 
 /** One log line naming how many legacy nodes there are and on which tabs (by label). */
-export function describeLegacyNodes(nodes: readonly LegacyNode[], flows: readonly (FlowNodeConfig & { label?: string })[]): string {
+export function describeLegacyNodes(nodes: readonly LegacyNode[], flows: readonly FlowNodeConfig[]): string {
   const labels = new Map(flows.filter((n) => n.type === 'tab' || n.type === 'subflow').map((n) => [n.id, n.label ?? n.name ?? n.id]));
   const tabs = [...new Set(nodes.map((n) => labels.get(n.z) ?? (n.z || 'global')))];
   return `${nodes.length} deprecated '${LEGACY_TYPE}' node(s) found on ${tabs.map((t) => `'${t}'`).join(', ')}: global.SECRETS replaces them; delete them (the editor offers to)`;

@@ -1,5 +1,4 @@
 // The plugin's one logger: every line prefixed `[secret-sync]`, through Node-RED's log. Callers pass names and codes only.
-import type { RedLog } from '../node-red/red-types';
 
 /** Levelled, prefixed logging used by every part of the plugin. */
 export interface PluginLogger {
@@ -9,8 +8,8 @@ export interface PluginLogger {
   error(message: string): void;
 }
 
-/** Wraps Node-RED's `RED.log`. */
-export function createPluginLogger(log: RedLog): PluginLogger {
+/** Wraps a levelled log (Node-RED's `RED.log`) so every line carries the plugin's prefix. */
+export function createPluginLogger(log: PluginLogger): PluginLogger {
   const prefix = (m: string): string => `[secret-sync] ${m}`;
   return {
     debug: (m) => log.debug(prefix(m)),

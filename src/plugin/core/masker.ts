@@ -1,6 +1,6 @@
 // One mask for every surface: the compiled forms of a snapshot's values, applied to text and to whole message trees.
 import { types } from 'node:util';
-import { MASK } from './status';
+import { MASK } from '../../shared/contract';
 import type { Snapshot } from './snapshot';
 import { MIN_MASKED_LENGTH, maskForms, pairForms } from './mask-forms';
 import { SecretMatcher } from './secret-matcher';

@@ -1,7 +1,8 @@
 // Sidebar choices (interval, sync on deploy): validation, and how they persist on top of settings.js.
+import { isRecord } from '../../shared/guards';
 import { SyncError } from '../../shared/sync-error';
-import { INTERVALS, isInterval } from './intervals';
-import type { Interval } from './intervals';
+import { INTERVALS, isInterval } from '../../shared/contract';
+import type { Interval } from '../../shared/contract';
 
 /** The choices an operator can make at runtime. */
 export interface Preferences {
@@ -22,10 +23,6 @@ interface SavedChoice<T> {
 export interface SavedPreferences {
   interval?: SavedChoice<Interval>;
   syncOnDeploy?: SavedChoice<boolean>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function choice<T>(saved: unknown, configured: T, valid: (v: unknown) => v is T): T {

@@ -1,5 +1,6 @@
 // One bounded sync attempt loop: p-retry with capped, jittered backoff, Retry-After honoured, and hard time limits.
 import type * as PRetry from 'p-retry';
+import { backoffDelay } from '../../shared/backoff';
 import { delay } from '../../shared/delay';
 import { SyncError, toSyncError } from '../../shared/sync-error';
 
@@ -75,21 +76,19 @@ export async function runWithRetry<T>(
   try {
     return await pRetry(once, {
       retries: policy.retries,
-      factor: policy.factor,
-      minTimeout: policy.minDelayMs,
-      maxTimeout: policy.maxDelayMs,
-      randomize: true,
+      // p-retry counts attempts and stops; the waits are ours, on the one backoff curve (src/shared/backoff.ts).
+      minTimeout: 0,
       unref: true,
       maxRetryTime: policy.totalTimeoutMs,
       signal: total.signal,
       shouldRetry: ({ error }) => error instanceof SyncError && error.retryable,
-      onFailedAttempt: async ({ error, retryDelay, attemptNumber }) => {
-        if (retryDelay <= 0 || !(error instanceof SyncError)) return;
-        const asked = Math.min(error.retryAfterMs ?? 0, policy.maxRetryAfterMs);
-        const extra = Math.max(0, asked - retryDelay);
-        onRetry?.(error, retryDelay + extra, attemptNumber);
-        // p-retry waits `retryDelay` after this returns; wait the rest of what the server asked for first.
-        if (extra > 0) await delay(extra, total.signal);
+      onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
+        if (retriesLeft <= 0 || !(error instanceof SyncError) || !error.retryable) return;
+        const backoff = backoffDelay(attemptNumber, { minMs: policy.minDelayMs, maxMs: policy.maxDelayMs, factor: policy.factor });
+        // A server's Retry-After wins when it asks for longer, up to maxRetryAfterMs.
+        const wait = Math.max(backoff, Math.min(error.retryAfterMs ?? 0, policy.maxRetryAfterMs));
+        onRetry?.(error, wait, attemptNumber);
+        await delay(wait, total.signal);
       },
     });
   } catch (err) {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import cron from 'node-cron';
 import type { ScheduledTask } from 'node-cron';
 import { cronExpression } from './intervals';
-import type { Interval } from './intervals';
+import type { Interval } from '../../shared/contract';
 import type { PluginLogger } from './logger';
 
 /**

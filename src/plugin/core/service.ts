@@ -1,5 +1,4 @@
-// The Secret Sync service: configuration, engine, schedule, watch, preferences and status together. Never touches RED.
-import { unmaskedKeys } from './masker';
+// The Secret Sync service: a state machine (blocked | running) over the engine, schedule, watch and preferences. Never touches RED.
 import { EventEmitter } from 'node:events';
 import type { SecretProvider } from '../../providers/provider';
 import { delay } from '../../shared/delay';
@@ -16,9 +15,10 @@ import { SyncScheduler } from './scheduler';
 import { EMPTY_SNAPSHOT } from './snapshot';
 import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
-import type { KeyEntry, LegacyNode, SyncStatus } from './status';
-import { SyncEngine } from './sync-engine';
-import type { SecretsChangedEvent, Trigger } from './sync-engine';
+import type { KeyEntry, LegacyNode, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
+import { unmaskedKeys } from './masker';
+import { SyncEngine, initialSyncState } from './sync-engine';
+import type { Trigger } from './sync-engine';
 import { WatchLoop } from './watch-loop';
 
 /** Where preferences persist (the runtime settings store). */
@@ -53,13 +53,20 @@ export interface ServiceEvents {
 /** Default bound on how long flows wait for the first sync at startup. */
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;
 
+/**
+ * What the service is: `blocked` (configuration or settings.js make syncing
+ * impossible; the status says why) or `running` (an engine, and a watch loop
+ * where the provider can watch). Decided once, at construction.
+ */
+type Mode =
+  | { kind: 'blocked'; state: 'unconfigured' | 'error'; error: SyncError }
+  | { kind: 'running'; engine: SyncEngine; watch: WatchLoop | undefined };
+
 /** Runs Secret Sync for one Node-RED instance. */
 export class SecretSyncService extends EventEmitter<ServiceEvents> {
   readonly #deps: ServiceDeps;
-  readonly #engine: SyncEngine | undefined;
-  readonly #blocked: { state: 'unconfigured' | 'error'; error: SyncError } | undefined;
+  readonly #mode: Mode;
   readonly #scheduler: SyncScheduler;
-  readonly #watch: WatchLoop | undefined;
   readonly #configured: Preferences;
   #prefs: Preferences;
   #legacy: LegacyNode[] = [];
@@ -71,76 +78,60 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     // Every "secrets changed" node listens here: the count is the user's, not a leak.
     this.setMaxListeners(0);
     this.#deps = deps;
-    const { config } = deps;
-    this.#configured = config.ok
-      ? { interval: config.config.interval, syncOnDeploy: config.config.syncOnDeploy }
-      : { interval: config.partial.interval, syncOnDeploy: config.partial.syncOnDeploy };
+    const { summary } = deps.config;
+    this.#configured = { interval: summary.interval, syncOnDeploy: summary.syncOnDeploy };
     this.#prefs = effectivePreferences(this.#configured, deps.preferences.load());
     this.#scheduler = new SyncScheduler(() => this.sync('schedule'), deps.logger, deps.splay);
+    this.#mode = this.#createMode();
+    if (this.#mode.kind === 'blocked') deps.logger.warn(`${this.#mode.state}: ${this.#mode.error.message}`);
+  }
 
-    let blocked = config.ok ? deps.target.problem() : undefined;
-    let engine: SyncEngine | undefined;
-    let provider: SecretProvider | undefined;
-    if (config.ok && !blocked) {
-      try {
-        provider = deps.createProvider(config.config);
-        engine = new SyncEngine({ provider, target: deps.target, policy: { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...deps.policy }, logger: deps.logger, space: config.config.space });
-      } catch (err) {
-        blocked = toSyncError(err);
-      }
+  #createMode(): Mode {
+    const { config, target, logger } = this.#deps;
+    if (!config.ok) return { kind: 'blocked', state: config.state, error: config.error };
+    const problem = target.problem();
+    if (problem) return { kind: 'blocked', state: 'error', error: problem };
+    let provider: SecretProvider;
+    let engine: SyncEngine;
+    try {
+      provider = this.#deps.createProvider(config.config);
+      const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
+      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space });
+    } catch (err) {
+      return { kind: 'blocked', state: 'error', error: toSyncError(err) };
     }
-    this.#engine = engine;
-    this.#blocked = !config.ok ? { state: config.state, error: config.error } : blocked ? { state: 'error', error: blocked } : undefined;
-    if (engine && provider?.waitForChange) {
-      const wait = provider.waitForChange.bind(provider);
-      this.#watch = new WatchLoop({
-        waitForChange: wait,
-        currentVersion: () => engine.state.version,
-        sync: () => this.sync('watch'),
-        logger: deps.logger,
-      });
-    }
-    engine?.on('state', () => {
+    const watch = provider.waitForChange
+      ? new WatchLoop({ waitForChange: provider.waitForChange.bind(provider), currentVersion: () => engine.state.version, sync: () => this.sync('watch'), logger })
+      : undefined;
+    engine.on('state', () => {
       // A successful sync (changed or not) is the moment to make global.SECRETS whole again.
       if (engine.state.state === 'ok') this.#afterSync();
       this.#emitStatus();
     });
-    engine?.on('changed', (event) => this.emit('changed', event));
-    if (this.#blocked) deps.logger.warn(`${this.#blocked.state}: ${this.#blocked.error.message}`);
+    engine.on('changed', (event) => this.emit('changed', event));
+    return { kind: 'running', engine, watch };
   }
 
   /** The full status (no secret values). */
   status(): SyncStatus {
-    const { config } = this.#deps;
-    const base = {
-      space: config.ok ? config.config.space : config.partial.space,
-      provider: config.ok ? config.config.provider : config.partial.provider,
+    const mode = this.#mode;
+    const sync = mode.kind === 'running' ? mode.engine.state : initialSyncState(mode.state, mode.error.toJSON());
+    const { summary } = this.#deps.config;
+    return {
+      ...sync,
+      space: summary.space,
+      provider: summary.provider,
       interval: this.#prefs.interval,
       syncOnDeploy: this.#prefs.syncOnDeploy,
       legacyNodes: this.#legacy.map((n) => ({ ...n })),
       nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
+      unmaskedKeys: unmaskedKeys(this.snapshot()),
     };
-    const unmasked = { unmaskedKeys: unmaskedKeys(this.snapshot()) };
-    if (!this.#engine || this.#blocked) {
-      return {
-        ...base,
-        state: this.#blocked?.state ?? 'unconfigured',
-        version: null,
-        keyCount: 0,
-        lastSyncAt: null,
-        lastAttemptAt: null,
-        consecutiveFailures: 0,
-        error: this.#blocked?.error.toJSON() ?? null,
-        skippedKeys: [],
-        ...unmasked,
-      };
-    }
-    return { ...base, ...this.#engine.state, ...unmasked };
   }
 
   /** The snapshot flows read now (empty before the first sync). */
   snapshot(): Snapshot {
-    return this.#engine?.snapshot ?? EMPTY_SNAPSHOT;
+    return this.#mode.kind === 'running' ? this.#mode.engine.snapshot : EMPTY_SNAPSHOT;
   }
 
   /** Keys flows can read now, masked, filtered by `query`. */
@@ -154,21 +145,22 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
    * starts the schedule. A slow first sync goes on in the background.
    */
   async start(): Promise<void> {
-    if (!this.#engine) {
+    if (this.#mode.kind === 'blocked') {
       this.#emitStatus();
       return;
     }
-    const first = this.#engine.sync('startup');
+    const { engine } = this.#mode;
+    const first = engine.sync('startup');
     const waitOver = new AbortController();
     await Promise.race([first, delay(this.#deps.startupWaitMs ?? DEFAULT_STARTUP_WAIT_MS, waitOver.signal)]);
     waitOver.abort();
-    if (this.#engine.busy) this.#deps.logger.warn('the first sync is taking long; flows start now and get global.SECRETS when it completes');
+    if (engine.busy) this.#deps.logger.warn('the first sync is taking long; flows start now and get global.SECRETS when it completes');
     this.#applySchedule();
   }
 
   /** Runs a sync now (or joins the running one) and answers the status after it. */
   async sync(trigger: Trigger): Promise<SyncStatus> {
-    if (this.#engine && !this.#stopped) await this.#engine.sync(trigger);
+    if (this.#mode.kind === 'running' && !this.#stopped) await this.#mode.engine.sync(trigger);
     return this.status();
   }
 
@@ -204,16 +196,17 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#scheduler.stop();
-    await this.#watch?.stop();
+    if (this.#mode.kind === 'running') await this.#mode.watch?.stop();
   }
 
   #applySchedule(): void {
-    if (!this.#engine || this.#stopped) return;
+    if (this.#mode.kind === 'blocked' || this.#stopped) return;
+    const { watch } = this.#mode;
     this.#scheduler.apply(this.#prefs.interval);
-    if (this.#prefs.interval === 'watch' && this.#watch) this.#watch.start();
-    else void this.#watch?.stop();
-    if (this.#prefs.interval === 'watch' && !this.#watch) {
-      this.#deps.logger.warn(`the ${this.#deps.config.ok ? this.#deps.config.config.provider : ''} provider cannot watch; use a scheduled interval`);
+    if (this.#prefs.interval === 'watch' && watch) watch.start();
+    else void watch?.stop();
+    if (this.#prefs.interval === 'watch' && !watch) {
+      this.#deps.logger.warn(`the ${this.#deps.config.summary.provider} provider cannot watch; use a scheduled interval`);
     }
     this.#emitStatus();
   }

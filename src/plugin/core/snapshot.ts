@@ -1,4 +1,7 @@
 // Turns a provider's payload into the frozen, null-prototype object flows read as global.SECRETS, and diffs two of them.
+import type { SecretsDiff } from '../../shared/contract';
+import { isPlainObject } from '../../shared/guards';
+import { nameProblem } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 
 /** One entry of global.SECRETS: a string, or the frozen pairs of a multi-pair secret. */
@@ -15,25 +18,10 @@ export interface Snapshot {
   readonly skipped: readonly { key: string; reason: string }[];
 }
 
-/** Key names flows can use with `global.get('SECRETS.KEY')` and change-node paths. */
-export const KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 /** Most keys accepted in one payload; more is treated as a broken answer, not truncated. */
 export const MAX_KEYS = 20_000;
 /** Most pairs accepted in one multi-pair secret. */
 export const MAX_FIELDS = 1_000;
-
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-function keyProblem(key: string): string | undefined {
-  if (RESERVED.has(key)) return 'reserved name';
-  if (!KEY_PATTERN.test(key)) return "not letters, digits, '_' and '-'";
-  return undefined;
-}
 
 /** An empty snapshot, what global.SECRETS holds before the first successful sync. */
 export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
@@ -49,7 +37,7 @@ export const EMPTY_SNAPSHOT: Snapshot = Object.freeze({
  * flows could not address safely is skipped and reported.
  */
 export function buildSnapshot(raw: unknown): Snapshot {
-  if (!isPlainRecord(raw)) throw new SyncError('invalid_payload', 'The secrets in the answer are not an object');
+  if (!isPlainObject(raw)) throw new SyncError('invalid_payload', 'The secrets in the answer are not an object');
   const entries = Object.entries(raw);
   if (entries.length > MAX_KEYS) {
     throw new SyncError('invalid_payload', `The answer has ${entries.length} secrets, more than the ${MAX_KEYS} accepted`);
@@ -57,7 +45,7 @@ export function buildSnapshot(raw: unknown): Snapshot {
   const secrets = Object.create(null) as Record<string, SecretEntry>;
   const skipped: { key: string; reason: string }[] = [];
   for (const [key, value] of entries) {
-    const problem = keyProblem(key);
+    const problem = nameProblem(key);
     if (problem !== undefined) {
       skipped.push({ key: key.slice(0, 128), reason: problem });
       continue;
@@ -70,14 +58,14 @@ export function buildSnapshot(raw: unknown): Snapshot {
 
 function entryOf(key: string, value: unknown): SecretEntry {
   if (typeof value === 'string') return value;
-  if (!isPlainRecord(value)) {
+  if (!isPlainObject(value)) {
     throw new SyncError('invalid_payload', `The value of '${key}' is neither a string nor an object of strings`);
   }
   const pairs = Object.entries(value);
   if (pairs.length > MAX_FIELDS) throw new SyncError('invalid_payload', `'${key}' has more than ${MAX_FIELDS} pairs`);
   const out = Object.create(null) as Record<string, string>;
   for (const [sub, subValue] of pairs) {
-    if (keyProblem(sub) !== undefined) {
+    if (nameProblem(sub) !== undefined) {
       throw new SyncError('invalid_payload', `'${key}' has a pair key that flows cannot address safely`);
     }
     if (typeof subValue !== 'string') throw new SyncError('invalid_payload', `'${key}.${sub}' is not a string`);
@@ -90,13 +78,6 @@ function sameEntry(a: SecretEntry | undefined, b: SecretEntry | undefined): bool
   if (typeof a === 'string' || typeof b === 'string' || a === undefined || b === undefined) return a === b;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
-}
-
-/** Names of keys added, changed and removed between two snapshots (names only, never values). */
-export interface SecretsDiff {
-  added: string[];
-  changed: string[];
-  removed: string[];
 }
 
 /** Compares two snapshots by key and value. */

@@ -1,13 +1,14 @@
 // The sync engine: one provider fetch with retries, validation, atomic publish, last-known-good on failure. Never touches RED.
 import { EventEmitter } from 'node:events';
 import type { SecretProvider } from '../../providers/provider';
-import type { SyncError} from '../../shared/sync-error';
+import type { SyncError } from '../../shared/sync-error';
 import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { EMPTY_SNAPSHOT, buildSnapshot, diffSnapshots, isEmptyDiff } from './snapshot';
-import type { SecretsDiff, SecretsObject, Snapshot } from './snapshot';
+import type { SecretsObject, Snapshot } from './snapshot';
+import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
 
 /** What started a sync. */
 export type Trigger = 'startup' | 'schedule' | 'deploy' | 'manual' | 'watch' | 'legacy-node';
@@ -17,22 +18,12 @@ export interface SecretsTarget {
   publish(secrets: SecretsObject): void;
 }
 
-/** The engine's part of the status. */
-export interface EngineState {
-  state: 'syncing' | 'ok' | 'error';
-  version: number | null;
-  keyCount: number;
-  lastSyncAt: string | null;
-  lastAttemptAt: string | null;
-  consecutiveFailures: number;
-  error: { code: string; message: string } | null;
-  /** Keys the last payload had that flows cannot address safely: names and reasons, never values. */
-  skippedKeys: { key: string; reason: string }[];
-}
-
-/** Emitted when a sync changed what flows see: key names only. */
-export interface SecretsChangedEvent extends SecretsDiff {
-  version: number | null;
+/**
+ * The sync state before any sync has finished, or of a service that cannot
+ * sync (`unconfigured`, `error`): the one place its defaults are written.
+ */
+export function initialSyncState(state: SyncState['state'], error: SyncState['error'] = null): SyncState {
+  return { state, version: null, keyCount: 0, lastSyncAt: null, lastAttemptAt: null, consecutiveFailures: 0, error, skippedKeys: [] };
 }
 
 /** Result of one sync. */
@@ -66,16 +57,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   #snapshot: Snapshot = EMPTY_SNAPSHOT;
   #etag: string | undefined;
   #inFlight: Promise<SyncOutcome> | undefined;
-  #state: EngineState = {
-    state: 'syncing',
-    version: null,
-    keyCount: 0,
-    lastSyncAt: null,
-    lastAttemptAt: null,
-    consecutiveFailures: 0,
-    error: null,
-    skippedKeys: [],
-  };
+  #state: SyncState = initialSyncState('syncing');
   readonly #deps: EngineDeps;
   readonly #now: () => Date;
 
@@ -86,7 +68,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
   }
 
   /** A copy of the engine's status fields. */
-  get state(): EngineState {
+  get state(): SyncState {
     return { ...this.#state, skippedKeys: [...this.#state.skippedKeys] };
   }
 
@@ -161,7 +143,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  #update(patch: Partial<EngineState>): void {
+  #update(patch: Partial<SyncState>): void {
     this.#state = { ...this.#state, ...patch };
     this.emit('state');
   }

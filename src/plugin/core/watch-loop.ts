@@ -1,4 +1,5 @@
 // The `watch` interval: long polls that trigger a sync the moment the space changes, with backoff on errors.
+import { backoffDelay } from '../../shared/backoff';
 import { delay } from '../../shared/delay';
 import type { PluginLogger } from './logger';
 
@@ -16,12 +17,6 @@ export interface WatchDeps {
   /** Backoff after failures: first and largest delay, ms. */
   minDelayMs?: number;
   maxDelayMs?: number;
-}
-
-/** Backoff before the next long poll after `failures` failures in a row: doubling, jittered, capped. */
-export function watchBackoff(failures: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const base = Math.min(maxMs, minMs * 2 ** Math.max(0, failures - 1));
-  return Math.round(base / 2 + (random() * base) / 2);
 }
 
 /** One long-poll loop; `stop()` ends it at once, including a poll in flight. */
@@ -78,7 +73,7 @@ export class WatchLoop {
         logger.debug(`watch: long poll failed (${(err as { code?: string }).code ?? 'error'}); syncing to record the state`);
         await this.deps.sync();
       }
-      if (failures > 0) await delay(watchBackoff(failures, this.deps.minDelayMs ?? 1_000, this.deps.maxDelayMs ?? 60_000), signal);
+      if (failures > 0) await delay(backoffDelay(failures, { minMs: this.deps.minDelayMs ?? 1_000, maxMs: this.deps.maxDelayMs ?? 60_000, factor: 2 }), signal);
     }
   }
 }

@@ -1,14 +1,10 @@
-// The plugin's admin HTTP API (SPEC §4) under Node-RED's httpAdminRoot; no answer ever holds a secret value.
+// The plugin's admin HTTP API under Node-RED's httpAdminRoot (README, "Admin API"); no answer ever holds a secret value.
 import type { Request, Response } from 'express';
+import { PERMISSIONS, ROUTES } from '../../shared/contract';
 import { SyncError, toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from '../core/logger';
-import type { NodeRedApi } from './red-types';
 import type { SecretSyncService } from '../core/service';
-
-/** Permission for the GET routes. */
-export const READ_PERMISSION = 'secret-sync.read';
-/** Permission for the routes that change something. */
-export const WRITE_PERMISSION = 'secret-sync.write';
+import type { NodeRedApi } from './red-types';
 
 /** Codes that mean the request itself was wrong. */
 const BAD_REQUEST = new Set(['invalid_preferences', 'invalid_query']);
@@ -20,16 +16,20 @@ function fail(res: Response, err: unknown, logger: PluginLogger): void {
   res.status(status).json({ code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
 }
 
-/** Registers `secret-sync/status`, `keys`, `sync` and `preferences` on `RED.httpAdmin`. */
+/**
+ * Registers `status`, `keys`, `sync` and `preferences` on `RED.httpAdmin`.
+ * Every change is audited as Node-RED audits its own admin API: the event,
+ * the user and the request (never a value).
+ */
 export function registerAdminRoutes(RED: NodeRedApi, service: SecretSyncService, logger: PluginLogger): void {
-  const read = RED.auth.needsPermission(READ_PERMISSION);
-  const write = RED.auth.needsPermission(WRITE_PERMISSION);
+  const read = RED.auth.needsPermission(PERMISSIONS.read);
+  const write = RED.auth.needsPermission(PERMISSIONS.write);
 
-  RED.httpAdmin.get('/secret-sync/status', read, (_req: Request, res: Response) => {
+  RED.httpAdmin.get(`/${ROUTES.status}`, read, (_req: Request, res: Response) => {
     res.json(service.status());
   });
 
-  RED.httpAdmin.get('/secret-sync/keys', read, (req: Request, res: Response) => {
+  RED.httpAdmin.get(`/${ROUTES.keys}`, read, (req: Request, res: Response) => {
     const q = req.query.q;
     if (q !== undefined && typeof q !== 'string') {
       fail(res, new SyncError('invalid_query', 'q must be a single text value', { field: 'q' }), logger);
@@ -39,17 +39,24 @@ export function registerAdminRoutes(RED: NodeRedApi, service: SecretSyncService,
     res.json({ keys, total: keys.length });
   });
 
-  RED.httpAdmin.post('/secret-sync/sync', write, (_req: Request, res: Response) => {
+  RED.httpAdmin.post(`/${ROUTES.sync}`, write, (req: Request, res: Response) => {
+    RED.log.audit({ event: 'secret-sync.sync' }, req);
     service.sync('manual').then(
       (status) => res.json(status),
       (err: unknown) => fail(res, err, logger),
     );
   });
 
-  RED.httpAdmin.put('/secret-sync/preferences', write, (req: Request, res: Response) => {
+  RED.httpAdmin.put(`/${ROUTES.preferences}`, write, (req: Request, res: Response) => {
     service.setPreferences(req.body).then(
-      (status) => res.json(status),
-      (err: unknown) => fail(res, err, logger),
+      (status) => {
+        RED.log.audit({ event: 'secret-sync.preferences', interval: status.interval, syncOnDeploy: status.syncOnDeploy }, req);
+        res.json(status);
+      },
+      (err: unknown) => {
+        RED.log.audit({ event: 'secret-sync.preferences', error: toSyncError(err).code }, req);
+        fail(res, err, logger);
+      },
     );
   });
 }

@@ -4,7 +4,7 @@ import { isContextRoute, maskContextAnswer } from '../core/context-answer';
 import type { KeyParser } from '../core/context-answer';
 import { maskerFor } from '../core/masker';
 import type { Snapshot } from '../core/snapshot';
-import { asExpressApp, prependMiddleware } from './front-layer';
+import { asExpressApp, prependMiddleware } from './express-layers';
 
 /**
  * Guards the context API. Node-RED's own routes run before any route a

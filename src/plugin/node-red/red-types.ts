@@ -1,6 +1,17 @@
 // The slice of Node-RED's `RED` API this package uses, typed in one place.
 import type { RequestHandler, Router } from 'express';
-import type { NodesLike } from '../core/global-override';
+
+/** What `node.context().global` offers, as far as this package uses it. */
+export interface RedGlobalContext {
+  get(key: string, store?: string): unknown;
+  set(key: string, value: unknown, store?: string): void;
+}
+
+/** The slice of `RED.nodes` needed to reach the global context through any deployed node. */
+export interface NodesLike {
+  eachNode(callback: (config: { id: string }) => void): void;
+  getNode(id: string): { context(): { global: RedGlobalContext } } | null;
+}
 
 /** `RED.log`. */
 export interface RedLog {
@@ -8,6 +19,8 @@ export interface RedLog {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Writes an audit event, with the user and the request when given (as Node-RED's own admin API does). */
+  audit(event: Record<string, unknown>, req?: unknown): void;
   /** Present on the real `RED.log` (a copy of the log module's members); used to find that module. */
   addHandler?: unknown;
 }

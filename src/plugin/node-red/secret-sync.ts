@@ -3,21 +3,22 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createProvider } from '../../providers/registry';
 import { registerAdminRoutes } from './admin-routes';
+import { removableRoutes } from './express-layers';
 import { resolveConfig } from '../core/config';
 import { maskerFor } from '../core/masker';
 import { guardContextApi } from './context-guard';
 import { maskPrintPaths } from './print-masks';
 import { GlobalSecrets } from '../core/global-secrets';
-import { contextStores, findGlobalContext, removeOverrides } from '../core/global-override';
+import { contextStores, removeOverrides } from '../core/global-override';
+import { findGlobalContext } from './global-context';
 import { createPluginLogger } from '../core/logger';
 import { PREFERENCES_KEY } from '../core/preferences';
 import { describeLegacyNodes, findLegacyNodes } from '../core/legacy-nodes';
-import { PLUGIN_ID } from './plugin-api';
-import type { SecretSyncPluginApi } from './plugin-api';
+import { PLUGIN_ID, TOPICS } from '../../shared/contract';
+import type { SecretSyncPluginApi } from '../../shared/contract';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from '../core/scheduler';
 import { SecretSyncService } from '../core/service';
-import { CHANGED_TOPIC, STATUS_TOPIC } from '../core/status';
 
 /**
  * Registers the `secret-sync` plugin. Returns a promise Node-RED waits for
@@ -26,7 +27,7 @@ import { CHANGED_TOPIC, STATUS_TOPIC } from '../core/status';
 function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   const logger = createPluginLogger(RED.log);
   const config = resolveConfig(RED.settings.secretSync, process.env, (path) => readFileSync(path, 'utf8'));
-  const space = config.ok ? config.config.space : (config.partial.space ?? '');
+  const space = config.summary.space ?? '';
   const target = new GlobalSecrets(RED.settings.functionGlobalContext);
   const stores = contextStores(RED.settings.contextStorage);
   const service: SecretSyncService = new SecretSyncService({
@@ -53,8 +54,8 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
 
   // Everything registered below is undone by `stop`, on shutdown and on removal from the palette.
   const undo: (() => void)[] = [];
-  const publishStatus = (status: unknown): void => RED.comms.publish(STATUS_TOPIC, status, true);
-  const publishChanged = (event: unknown): void => RED.comms.publish(CHANGED_TOPIC, event, false);
+  const publishStatus = (status: unknown): void => RED.comms.publish(TOPICS.status, status, true);
+  const publishChanged = (event: unknown): void => RED.comms.publish(TOPICS.changed, event, false);
   service.on('status', publishStatus);
   service.on('changed', publishChanged);
   undo.push(() => service.off('status', publishStatus).off('changed', publishChanged));
@@ -67,7 +68,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   };
   RED.events.on('flows:started', onFlowsStarted);
   undo.push(() => RED.events.removeListener('flows:started', onFlowsStarted));
-  registerAdminRoutes(RED, service, logger);
+  undo.push(removableRoutes(RED.httpAdmin, () => registerAdminRoutes(RED, service, logger)));
   if (RED.settings.httpAdminRoot !== false) {
     const apps = [(RED.httpAdmin as { parent?: unknown }).parent, ...(RED.server?.listeners('request') ?? [])];
     const unguard = guardContextApi(apps, () => service.snapshot(), (key) => RED.util.normalisePropertyExpression(key));

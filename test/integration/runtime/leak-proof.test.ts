@@ -21,6 +21,8 @@ const util = require('@node-red/util') as {
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const RED = require('node-red') as { httpAdmin: { _router: { stack: { name: string }[] } } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtime = require('@node-red/runtime') as { httpAdmin: { _router: { stack: { route?: { path?: unknown } }[] } } };
 const M = '••••••••';
 const ROOT = '/red-admin';
 /** A Node-RED console line: `24 Nov 18:43:27 - [warn] …`. */
@@ -46,6 +48,9 @@ describe('integration: leak-proof masking in a real Node-RED runtime', function 
   const originalLog = util.log.log;
   // The names of the layers at the front of the editor's admin app (where the context guard sits).
   const adminLayers = (): string[] => RED.httpAdmin._router.stack.slice(0, 5).map((layer) => layer.name);
+  // The routes the plugin added to the runtime's admin app (where plugins register routes).
+  const pluginRoutes = (): string[] =>
+    runtime.httpAdmin._router.stack.flatMap((layer) => (typeof layer.route?.path === 'string' && layer.route.path.startsWith('/secret-sync') ? [layer.route.path] : []));
   const leakIn = (text: string): string | undefined => findLeak(text, values, pairs);
 
   before(async () => {
@@ -178,6 +183,7 @@ describe('integration: leak-proof masking in a real Node-RED runtime', function 
       assert.notEqual(running.log, originalLog, 'while running, log lines go through the mask');
       assert.ok(util.hooks.has('preDeliver.secret-sync'));
       assert.ok(adminLayers().includes('guard'));
+      assert.ok(pluginRoutes().includes('/secret-sync/status'));
       await nr.stop();
       stopped = true;
       assert.equal(util.log.log, originalLog);
@@ -185,6 +191,7 @@ describe('integration: leak-proof masking in a real Node-RED runtime', function 
       assert.equal(util.events.listenerCount('node-status'), running.status - 1);
       assert.ok(!util.hooks.has('preDeliver.secret-sync'));
       assert.ok(!adminLayers().includes('guard'));
+      assert.deepEqual(pluginRoutes(), [], 'the admin API routes are gone');
     });
   });
 });

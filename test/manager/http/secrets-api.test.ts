@@ -1,4 +1,4 @@
-// Tests for the secrets routes over real HTTP: CRUD, seed 001's rules, scope merge, ETag/304 and bad input.
+// Tests for the secrets routes over real HTTP: CRUD, the validation rules, scope merge, ETag/304 and bad input.
 import assert from 'node:assert/strict';
 import { startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
@@ -40,7 +40,7 @@ describe('manager/http/secrets-routes', () => {
       assert.deepEqual((read.body as { secrets: unknown }).secrets, { DB: { user: 'app', pass: 'pw-42' } });
     });
 
-    it('answers seed 001 messages: key required, value required, no changes', async () => {
+    it('answers the validation messages: key required, value required, no changes', async () => {
       const noKey = await m.api('POST', space, { body: { value: 'x' } });
       assert.deepEqual([noKey.status, noKey.body], [400, { error: 'key_required', message: 'Secret key is required', field: 'name' }]);
       const noValue = await m.api('POST', space, { body: { name: 'A' } });

@@ -104,7 +104,7 @@ describe('plugin/config', () => {
   it('keeps what it could read for the status when failing', () => {
     const result = resolveConfig({ space: 'demo', interval: '5m', syncOnDeploy: false }, {}, noFile);
     assert.ok(!result.ok);
-    assert.deepEqual(result.partial, { provider: 'secret-manager', space: 'demo', interval: '5m', syncOnDeploy: false });
+    assert.deepEqual(result.summary, { provider: 'secret-manager', space: 'demo', interval: '5m', syncOnDeploy: false });
   });
 
   it('reads vault settings with defaults and accepts AppRole instead of a token', () => {

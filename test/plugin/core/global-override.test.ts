@@ -1,6 +1,6 @@
 // Tests for src/plugin/core/global-override.ts: which stores are checked, and that only foreign values are removed.
 import assert from 'node:assert/strict';
-import { contextStores, findGlobalContext, removeOverrides } from '../../../src/plugin/core/global-override';
+import { contextStores, removeOverrides } from '../../../src/plugin/core/global-override';
 import type { GlobalContextLike } from '../../../src/plugin/core/global-override';
 import { memoryLogger } from '../../helpers/logger';
 
@@ -42,12 +42,5 @@ describe('plugin/global-override', () => {
       set: () => undefined,
     };
     assert.deepEqual(removeOverrides(global, ['file'], {}, memoryLogger()), []);
-  });
-
-  it('reaches the global context through the first live node, if any', () => {
-    const global = fakeGlobal({}, undefined);
-    assert.equal(findGlobalContext({ eachNode: () => undefined, getNode: () => null }), undefined);
-    const nodes = { eachNode: (cb: (n: { id: string }) => void) => ['tab', 'n1'].forEach((id) => cb({ id })), getNode: (id: string) => (id === 'n1' ? { context: () => ({ global }) } : null) };
-    assert.equal(findGlobalContext(nodes), global);
   });
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import cron from 'node-cron';
 import sinon from 'sinon';
-import { INTERVALS, cronExpression, isInterval, periodSeconds } from '../../../src/plugin/core/intervals';
+import { INTERVALS, isInterval } from '../../../src/shared/contract';
+import { cronExpression, periodSeconds } from '../../../src/plugin/core/intervals';
 
 function nextRuns(expression: string, from: string, count: number): string[] {
   const clock = sinon.useFakeTimers(new Date(from));
@@ -17,9 +18,9 @@ function nextRuns(expression: string, from: string, count: number): string[] {
 }
 
 describe('plugin/intervals', () => {
-  it('offers every interval of the spec, the seed ones included', () => {
+  it("offers every interval of the README, the first product's ones included", () => {
     assert.deepEqual([...INTERVALS], ['off', 'watch', '1m', '5m', '15m', '30m', '60m', '6h', '12h', '24h']);
-    for (const seed of ['1m', '30m', '60m', '12h', '24h']) assert.ok(isInterval(seed));
+    for (const first of ['1m', '30m', '60m', '12h', '24h']) assert.ok(isInterval(first));
     assert.ok(!isInterval('2m') && !isInterval(60) && !isInterval(undefined));
   });
 

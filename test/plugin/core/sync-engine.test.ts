@@ -6,7 +6,7 @@ import { memoryLogger } from '../../helpers/logger';
 import { DEFAULT_RETRY_POLICY } from '../../../src/plugin/core/retry';
 import type { SecretsObject } from '../../../src/plugin/core/snapshot';
 import { SyncEngine } from '../../../src/plugin/core/sync-engine';
-import type { SecretsChangedEvent } from '../../../src/plugin/core/sync-engine';
+import type { SecretsChangedEvent } from '../../../src/shared/contract';
 
 type Step = FetchResult | SyncError | (() => Promise<FetchResult>);
 

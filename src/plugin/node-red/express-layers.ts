@@ -1,4 +1,4 @@
-// Puts a middleware at the very front of an Express app Node-RED runs, so it sees every request the app routes.
+// The layers this plugin adds to Node-RED's Express apps: a middleware at the very front, routes, and their removal.
 
 /** An Express 4 router layer, as far as this package reads it. */
 interface Layer {
@@ -37,5 +37,25 @@ export function prependMiddleware(app: ExpressAppLike, handler: (...args: never[
   return () => {
     const current = stack.indexOf(layer!);
     if (current >= 0) stack.splice(current, 1);
+  };
+}
+
+/**
+ * Runs `register` (which adds routes to `app`) and returns the undo that
+ * removes exactly the layers it added. Express has no API to remove a route;
+ * the layers are found by comparing the router stack before and after.
+ */
+export function removableRoutes(app: unknown, register: () => void): () => void {
+  // An app makes its router on its first route: read the stack before and after, whichever exists.
+  const stackOf = (): Layer[] => (asExpressApp(app)?._router?.stack as Layer[] | undefined) ?? [];
+  const before = new Set<unknown>(stackOf());
+  register();
+  const stack = stackOf();
+  const added = stack.filter((layer) => !before.has(layer));
+  return () => {
+    for (const layer of added) {
+      const at = stack.indexOf(layer);
+      if (at >= 0) stack.splice(at, 1);
+    }
   };
 }

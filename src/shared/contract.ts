@@ -1,0 +1,106 @@
+// The one contract between the runtime plugin, the package's nodes and the editor bundle: ids, topics, permissions, routes, shapes.
+// Browser-safe: imports nothing, so the editor bundle compiles it as it is.
+
+/** The id the plugin registers under (runtime and editor); nodes look it up with `RED.plugins.get(PLUGIN_ID)`. */
+export const PLUGIN_ID = 'secret-sync';
+
+/** Comms topics, runtime → editor. */
+export const TOPICS = {
+  /** The status, retained for editors that connect later. */
+  status: 'secret-sync/status',
+  /** "Secrets changed" notices: key names only. */
+  changed: 'secret-sync/changed',
+} as const;
+
+/** Node-RED permissions of the admin API: `read` for GET, `write` for the rest. */
+export const PERMISSIONS = { read: 'secret-sync.read', write: 'secret-sync.write' } as const;
+
+/** Admin API routes, relative to Node-RED's httpAdminRoot (README, "Admin API"). */
+export const ROUTES = {
+  status: 'secret-sync/status',
+  keys: 'secret-sync/keys',
+  sync: 'secret-sync/sync',
+  preferences: 'secret-sync/preferences',
+} as const;
+
+/** The editor action that runs "Sync now". */
+export const SYNC_ACTION = 'secret-sync:sync-now';
+
+/** Node types of this package. The legacy type name never changes, so old flows keep loading. */
+export const NODE_TYPES = { legacy: 'secret-manager', secretsChanged: 'secrets-changed' } as const;
+
+/** The sync intervals an admin can pick. */
+export const INTERVALS = ['off', 'watch', '1m', '5m', '15m', '30m', '60m', '6h', '12h', '24h'] as const;
+/** One of {@link INTERVALS}. */
+export type Interval = (typeof INTERVALS)[number];
+/** The interval until an admin picks another. */
+export const DEFAULT_INTERVAL: Interval = '60m';
+
+/** Whether `value` is one of {@link INTERVALS}. */
+export function isInterval(value: unknown): value is Interval {
+  return typeof value === 'string' && (INTERVALS as readonly string[]).includes(value);
+}
+
+/** What every value is shown as: a fixed width, so not even the length leaks. */
+export const MASK = '••••••••';
+
+/** A legacy `secret-manager` node found in the flows. */
+export interface LegacyNode {
+  id: string;
+  type: string;
+  name: string;
+  z: string;
+}
+
+/** The state of syncing: what the engine knows of the last syncs. */
+export interface SyncState {
+  state: 'unconfigured' | 'syncing' | 'ok' | 'error';
+  version: number | null;
+  keyCount: number;
+  lastSyncAt: string | null;
+  lastAttemptAt: string | null;
+  consecutiveFailures: number;
+  error: { code: string; message: string } | null;
+  /** Keys the last payload had that flows cannot address safely: names and reasons, never values. */
+  skippedKeys: { key: string; reason: string }[];
+}
+
+/** `GET secret-sync/status`: the sync state plus the settings in force; never a value. */
+export interface SyncStatus extends SyncState {
+  space: string | null;
+  provider: string;
+  nextSyncAt: string | null;
+  interval: Interval;
+  syncOnDeploy: boolean;
+  legacyNodes: LegacyNode[];
+  /** `KEY` or `KEY.field` of values too short to be masked in debug, logs and the context API (README, "What is masked"). */
+  unmaskedKeys: string[];
+}
+
+/** One entry of `GET secret-sync/keys`. */
+export interface KeyEntry {
+  key: string;
+  masked: string;
+  /** Sub-key names of a multi-pair secret. */
+  fields?: string[];
+}
+
+/** Names of keys added, changed and removed by a sync (names only, never values). */
+export interface SecretsDiff {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/** Sent on {@link TOPICS.changed} and to "secrets changed" nodes after a sync that changed the secrets. */
+export interface SecretsChangedEvent extends SecretsDiff {
+  version: number | null;
+}
+
+/** What the runtime plugin offers the package's nodes through `RED.plugins.get(PLUGIN_ID)`. */
+export interface SecretSyncPluginApi {
+  /** Runs a sync now (joins a running one) and resolves with the status after it; never rejects. */
+  sync(trigger: 'legacy-node'): Promise<SyncStatus>;
+  /** Calls `listener` after every sync that changed the secrets (key names only); returns the unsubscribe function. */
+  onChanged(listener: (event: SecretsChangedEvent) => void): () => void;
+}
