@@ -51,6 +51,17 @@ export interface NodeRedOptions {
   consoleLevel?: string;
 }
 
+/** Node-RED's audit level: audit events carry `event` and `user` instead of `msg`. */
+const AUDIT = 98;
+
+function logText(msg: Record<string, unknown> & { level: number }): string {
+  if (msg.level === AUDIT) {
+    const { level: _level, timestamp: _timestamp, user, ...rest } = msg;
+    return `audit ${JSON.stringify({ ...rest, user: (user as { username?: string } | undefined)?.username })}`;
+  }
+  return typeof msg.msg === 'string' ? msg.msg : inspect(msg.msg, { depth: 8 });
+}
+
 /** Starts Node-RED; only once per process, as Node-RED's runtime is a singleton. */
 export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNodeRed> {
   if (started) throw new Error('one Node-RED runtime per process: put this test in its own file under test/integration/runtime');
@@ -75,7 +86,7 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
     telemetry: { enabled: false },
     logging: {
       console: { level: options.consoleLevel ?? 'off' },
-      capture: { level: 'trace', metrics: false, audit: true, handler: () => (msg: { level: number; msg: unknown }) => logs.push({ level: msg.level, msg: typeof msg.msg === 'string' ? msg.msg : inspect(msg.msg, { depth: 8 }) }) },
+      capture: { level: 'trace', metrics: false, audit: true, handler: () => (msg: Record<string, unknown> & { level: number }) => logs.push({ level: msg.level, msg: logText(msg) }) },
     },
     ...(options.withoutGlobalContext ? {} : { functionGlobalContext: globalContext }),
     ...options.settings,

@@ -272,6 +272,22 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       for (const value of seen) assert.ok(!all.text.includes(value));
     });
 
+    it('audits Sync now and preference changes with the user, as Node-RED audits its own admin API', async () => {
+      nr.logs.length = 0;
+      await admin('POST', '/secret-sync/sync');
+      await admin('PUT', '/secret-sync/preferences', { syncOnDeploy: true });
+      await admin('PUT', '/secret-sync/preferences', { interval: 'sometimes' });
+      const audits = nr.logs.filter((l) => l.msg.startsWith('audit ') && l.msg.includes('secret-sync.')).map((l) => JSON.parse(l.msg.slice(6)) as Record<string, unknown>);
+      assert.deepEqual(
+        audits.map(({ event, user, error, syncOnDeploy, path }) => ({ event, user, error, syncOnDeploy, path })),
+        [
+          { event: 'secret-sync.sync', user: 'admin', error: undefined, syncOnDeploy: undefined, path: '/secret-sync/sync' },
+          { event: 'secret-sync.preferences', user: 'admin', error: undefined, syncOnDeploy: true, path: '/secret-sync/preferences' },
+          { event: 'secret-sync.preferences', user: 'admin', error: 'invalid_preferences', syncOnDeploy: undefined, path: '/secret-sync/preferences' },
+        ],
+      );
+    });
+
     it('needs secret-sync.read for GET and secret-sync.write for the rest', async () => {
       const as = (token: string | undefined) => (method: string, path: string, body?: unknown) =>
         nr.admin(method, path, { token, ...(body === undefined ? {} : { body }) });
