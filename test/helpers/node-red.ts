@@ -56,8 +56,8 @@ const AUDIT = 98;
 
 function logText(msg: Record<string, unknown> & { level: number }): string {
   if (msg.level === AUDIT) {
-    const { level: _level, timestamp: _timestamp, user, ...rest } = msg;
-    return `audit ${JSON.stringify({ ...rest, user: (user as { username?: string } | undefined)?.username })}`;
+    const fields = Object.fromEntries(Object.entries(msg).filter(([key]) => key !== 'level' && key !== 'timestamp'));
+    return `audit ${JSON.stringify({ ...fields, user: (msg.user as { username?: string } | undefined)?.username })}`;
   }
   return typeof msg.msg === 'string' ? msg.msg : inspect(msg.msg, { depth: 8 });
 }
