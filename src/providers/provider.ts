@@ -24,4 +24,8 @@ export interface SecretProvider {
    * `seconds` without a change (false). Only providers that can long-poll have it.
    */
   waitForChange?(version: number, seconds: number, signal: AbortSignal): Promise<boolean>;
+  /** The address that answered last (a cluster has several), for the status. */
+  readonly address?: string;
+  /** Releases timers and connections; called once when the plugin stops. */
+  close?(): void;
 }

@@ -31,8 +31,11 @@ export class SecretManagerProvider implements SecretProvider {
   readonly #space: string;
   readonly #token: string;
   readonly #now: () => number;
+  /** The manager's address. */
+  readonly address: string;
 
   constructor(options: SecretManagerOptions) {
+    this.address = options.url;
     let ca: string[] | undefined;
     if (options.caFile !== undefined) {
       try {

@@ -69,6 +69,8 @@ export interface SyncState {
 export interface SyncStatus extends SyncState {
   space: string | null;
   provider: string;
+  /** The address that answered last (one node of a Vault cluster), or null before any answer. */
+  address: string | null;
   nextSyncAt: string | null;
   interval: Interval;
   syncOnDeploy: boolean;

@@ -5,25 +5,21 @@ import { SyncError } from '../../shared/sync-error';
 import { DEFAULT_INTERVAL, INTERVALS, isInterval } from '../../shared/contract';
 import type { Interval } from '../../shared/contract';
 import type { RetryPolicy } from './retry';
+import { resolveVaultSettings, usesAppRole } from './vault-config';
+import type { VaultSettings } from './vault-config';
 
 /** The providers the plugin can talk to. */
 export const PROVIDERS = ['secret-manager', 'vault'] as const;
 /** A provider name. */
 export type ProviderName = (typeof PROVIDERS)[number];
 
-/** Vault / OpenBao settings (`secretSync.vault`). */
-export interface VaultSettings {
-  mount: string;
-  pathPrefix: string;
-  namespace?: string;
-  roleId?: string;
-  secretId?: string;
-}
-
 /** A complete, valid configuration. */
 export interface SyncConfig {
   provider: ProviderName;
+  /** The first address of `url`. */
   url: string;
+  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order. */
+  addresses: string[];
   space: string;
   /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins. */
   token: string;
@@ -61,14 +57,6 @@ const FIELDS = {
   interval: 'SECRET_SYNC_INTERVAL',
   syncOnDeploy: 'SECRET_SYNC_ON_DEPLOY',
   caFile: 'SECRET_SYNC_CA_FILE',
-} as const;
-
-const VAULT_FIELDS = {
-  mount: 'SECRET_SYNC_VAULT_MOUNT',
-  pathPrefix: 'SECRET_SYNC_VAULT_PATH_PREFIX',
-  namespace: 'SECRET_SYNC_VAULT_NAMESPACE',
-  roleId: 'SECRET_SYNC_VAULT_ROLE_ID',
-  secretId: 'SECRET_SYNC_VAULT_SECRET_ID',
 } as const;
 
 /** `secretSync.url (SECRET_SYNC_URL)`: how messages name a field so users find it in either place. */
@@ -143,27 +131,36 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
     }
     const url = pick('url');
     if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
-    if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/i.test(url)) {
-      throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
-    }
-    try {
-      new URL(url);
-    } catch {
-      throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
+    if (typeof url !== 'string') throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+    // Vault clusters list their nodes, comma-separated; the Secret Manager is one address.
+    const addresses = (providerName === 'vault' ? url.split(',') : [url]).map((u) => u.trim().replace(/\/+$/, ''));
+    for (const address of addresses) {
+      if (!/^https?:\/\/[^/\s]+/i.test(address)) throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+      try {
+        new URL(address);
+      } catch {
+        throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
+      }
     }
     if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
     if (typeof space !== 'string' || !NAME_PATTERN.test(space)) {
       throw invalid('space', `${fieldLabel('space')} may contain only letters, digits, '_' and '-' (1 to 128 characters)`);
     }
 
-    const vault = providerName === 'vault' ? resolveVault(section.vault, env) : undefined;
+    let vault: VaultSettings | undefined;
+    try {
+      vault = providerName === 'vault' ? resolveVaultSettings(section.vault, env) : undefined;
+    } catch (err) {
+      if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
+      throw err;
+    }
     const token = resolveToken(pick('token'), pick('tokenFile'), readFile, vault);
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
     const maskDebug = section.maskDebug === undefined ? true : section.maskDebug;
     if (typeof maskDebug !== 'boolean') throw invalid('maskDebug', 'secretSync.maskDebug must be true or false');
-    const config: SyncConfig = { provider: providerName, url: url.replace(/\/+$/, ''), space, token, interval, syncOnDeploy, maskDebug };
+    const config: SyncConfig = { provider: providerName, url: addresses[0]!, addresses, space, token, interval, syncOnDeploy, maskDebug };
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
@@ -190,26 +187,8 @@ function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: strin
     if (text.trim() === '') throw invalid('tokenFile', `${fieldLabel('tokenFile')}: ${tokenFile} is empty`);
     return text.trim();
   }
-  if (vault?.roleId !== undefined && vault.secretId !== undefined) return '';
+  if (usesAppRole(vault)) return '';
   throw missing('token', 'The read token is missing');
-}
-
-function resolveVault(raw: unknown, env: NodeJS.ProcessEnv): VaultSettings {
-  const section = isRecord(raw) ? raw : {};
-  const read = (field: keyof typeof VAULT_FIELDS): string | undefined => {
-    const value = env[VAULT_FIELDS[field]] ?? section[field];
-    if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw invalid(`vault.${field}`, `secretSync.vault.${field} (${VAULT_FIELDS[field]}) must be a string`);
-    return value;
-  };
-  const settings: VaultSettings = { mount: read('mount') ?? 'secret', pathPrefix: read('pathPrefix') ?? 'node-red' };
-  const namespace = read('namespace');
-  const roleId = read('roleId');
-  const secretId = read('secretId');
-  if (namespace !== undefined) settings.namespace = namespace;
-  if (roleId !== undefined) settings.roleId = roleId;
-  if (secretId !== undefined) settings.secretId = secretId;
-  return settings;
 }
 
 function resolveRetry(raw: unknown): Partial<RetryPolicy> {

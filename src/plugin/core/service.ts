@@ -60,7 +60,7 @@ export const DEFAULT_STARTUP_WAIT_MS = 10_000;
  */
 type Mode =
   | { kind: 'blocked'; state: 'unconfigured' | 'error'; error: SyncError }
-  | { kind: 'running'; engine: SyncEngine; watch: WatchLoop | undefined };
+  | { kind: 'running'; engine: SyncEngine; provider: SecretProvider; watch: WatchLoop | undefined };
 
 /** Runs Secret Sync for one Node-RED instance. */
 export class SecretSyncService extends EventEmitter<ServiceEvents> {
@@ -109,7 +109,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       this.#emitStatus();
     });
     engine.on('changed', (event) => this.emit('changed', event));
-    return { kind: 'running', engine, watch };
+    return { kind: 'running', engine, provider, watch };
   }
 
   /** The full status (no secret values). */
@@ -121,6 +121,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       ...sync,
       space: summary.space,
       provider: summary.provider,
+      address: mode.kind === 'running' && mode.engine.state.lastAttemptAt !== null ? (mode.provider.address ?? null) : null,
       interval: this.#prefs.interval,
       syncOnDeploy: this.#prefs.syncOnDeploy,
       legacyNodes: this.#legacy.map((n) => ({ ...n })),
@@ -196,7 +197,10 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#scheduler.stop();
-    if (this.#mode.kind === 'running') await this.#mode.watch?.stop();
+    if (this.#mode.kind === 'running') {
+      await this.#mode.watch?.stop();
+      this.#mode.provider.close?.();
+    }
   }
 
   #applySchedule(): void {

@@ -1,0 +1,67 @@
+// Reads `secretSync.vault` and SECRET_SYNC_VAULT_* (environment wins) for the OpenBao / Vault provider.
+import { isRecord } from '../../shared/guards';
+import { SyncError } from '../../shared/sync-error';
+
+/** Vault / OpenBao settings (`secretSync.vault`), defaults applied. */
+export interface VaultSettings {
+  mount: string;
+  pathPrefix: string;
+  orgPath: string;
+  layout: 'folder' | 'entry';
+  namespace?: string;
+  roleId?: string;
+  secretId?: string;
+  secretIdFile?: string;
+}
+
+const VAULT_FIELDS = {
+  mount: 'SECRET_SYNC_VAULT_MOUNT',
+  pathPrefix: 'SECRET_SYNC_VAULT_PATH_PREFIX',
+  orgPath: 'SECRET_SYNC_VAULT_ORG_PATH',
+  layout: 'SECRET_SYNC_VAULT_LAYOUT',
+  namespace: 'SECRET_SYNC_VAULT_NAMESPACE',
+  roleId: 'SECRET_SYNC_VAULT_ROLE_ID',
+  secretId: 'SECRET_SYNC_VAULT_SECRET_ID',
+  secretIdFile: 'SECRET_SYNC_VAULT_SECRET_ID_FILE',
+} as const;
+
+const LAYOUTS = ['folder', 'entry'] as const;
+
+function invalid(field: keyof typeof VAULT_FIELDS, problem: string): SyncError {
+  return new SyncError('config_invalid', `secretSync.vault.${field} (${VAULT_FIELDS[field]}) ${problem}`, { field: `vault.${field}` });
+}
+
+/** Resolves the Vault settings; throws SyncError `config_invalid` naming the field. */
+export function resolveVaultSettings(raw: unknown, env: NodeJS.ProcessEnv): VaultSettings {
+  if (raw !== undefined && !isRecord(raw)) throw new SyncError('config_invalid', 'secretSync.vault must be an object', { field: 'vault' });
+  const section = raw ?? {};
+  const read = (field: keyof typeof VAULT_FIELDS): string | undefined => {
+    const value = env[VAULT_FIELDS[field]] ?? section[field];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') throw invalid(field, 'must be a string');
+    return value;
+  };
+  const layout = read('layout') ?? 'folder';
+  if (!(LAYOUTS as readonly string[]).includes(layout)) throw invalid('layout', `must be one of: ${LAYOUTS.join(', ')}`);
+  const settings: VaultSettings = {
+    mount: read('mount') ?? 'secret',
+    pathPrefix: read('pathPrefix') ?? 'spaces',
+    orgPath: read('orgPath') ?? '_org',
+    layout: layout as VaultSettings['layout'],
+  };
+  for (const field of ['namespace', 'roleId', 'secretId', 'secretIdFile'] as const) {
+    const value = read(field);
+    if (value !== undefined) settings[field] = value;
+  }
+  if (settings.roleId !== undefined && settings.secretId === undefined && settings.secretIdFile === undefined) {
+    throw new SyncError('config_missing', 'AppRole needs a secret ID: set secretSync.vault.secretId (SECRET_SYNC_VAULT_SECRET_ID) or secretIdFile (SECRET_SYNC_VAULT_SECRET_ID_FILE)', {
+      field: 'vault.secretId',
+    });
+  }
+  return settings;
+}
+
+/** Whether the settings log in with AppRole (then no token is needed). */
+export function usesAppRole(settings: VaultSettings | undefined): boolean {
+  return settings?.roleId !== undefined && (settings.secretId !== undefined || settings.secretIdFile !== undefined);
+}

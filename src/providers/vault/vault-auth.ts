@@ -1,0 +1,148 @@
+// Keeps a valid Vault token: a given token (renewed before it expires, when renewable) or an AppRole login (renewed, and redone when lost).
+import { readFileSync } from 'node:fs';
+import { SyncError } from '../../shared/sync-error';
+import { isRecord } from '../../shared/guards';
+import type { VaultHttp } from './vault-http';
+
+/** How to authenticate. */
+export type VaultCredentials =
+  | { kind: 'token'; token: string }
+  | { kind: 'approle'; roleId: string; secretId?: string | undefined; secretIdFile?: string | undefined; mount?: string | undefined };
+
+/** A token and when it must be renewed (ms since epoch; Infinity for a token that never expires). */
+interface Lease {
+  token: string;
+  renewAt: number;
+  expiresAt: number;
+  renewable: boolean;
+}
+
+/** Renew when this share of a lease is used up. */
+const RENEW_AT = 2 / 3;
+
+function leaseOf(token: string, ttlSeconds: number, renewable: boolean, now: number): Lease {
+  if (ttlSeconds <= 0) return { token, renewAt: Infinity, expiresAt: Infinity, renewable: false };
+  return { token, renewAt: now + ttlSeconds * 1000 * RENEW_AT, expiresAt: now + ttlSeconds * 1000, renewable };
+}
+
+/**
+ * Hands out a token that is valid now. A lease past two thirds of its life
+ * is renewed (`auth/token/renew-self`), by a timer and before any use, so a
+ * token outlives syncs far apart; an AppRole login that cannot be renewed, or
+ * that Vault no longer knows (`invalidate`), is replaced by a new login.
+ * A token value never appears in an error, a log line or a status.
+ */
+export class VaultAuth {
+  readonly #http: VaultHttp;
+  readonly #credentials: VaultCredentials;
+  readonly #now: () => number;
+  #lease: Lease | undefined;
+  #pending: Promise<string> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(http: VaultHttp, credentials: VaultCredentials, now: () => number = Date.now) {
+    this.#http = http;
+    this.#credentials = credentials;
+    this.#now = now;
+  }
+
+  /** A valid token (logging in or renewing first when needed); concurrent callers share one login. */
+  token(signal: AbortSignal): Promise<string> {
+    this.#pending ??= this.#valid(signal).finally(() => (this.#pending = undefined));
+    return this.#pending;
+  }
+
+  /** Forgets the current token (Vault said it is unknown or revoked): the next call logs in again. */
+  invalidate(): void {
+    this.#setLease(undefined);
+  }
+
+  /** Stops the renewal timer. */
+  close(): void {
+    this.#setLease(undefined);
+  }
+
+  #setLease(lease: Lease | undefined): Lease | undefined {
+    this.#lease = lease;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (lease && Number.isFinite(lease.renewAt) && (lease.renewable || this.canLogIn)) {
+      const renew = (): void => {
+        // A timer callback never throws: a failed renewal is tried again on the next use.
+        this.token(AbortSignal.timeout(30_000)).catch(() => undefined);
+      };
+      this.#timer = setTimeout(renew, Math.max(1_000, lease.renewAt - this.#now())).unref();
+    }
+    return lease;
+  }
+
+  /** Whether a lost token can be replaced (AppRole) rather than being a configuration problem. */
+  get canLogIn(): boolean {
+    return this.#credentials.kind === 'approle';
+  }
+
+  async #valid(signal: AbortSignal): Promise<string> {
+    const now = this.#now();
+    const lease = this.#lease;
+    if (lease && now < lease.renewAt) return lease.token;
+    if (lease && lease.renewable && now < lease.expiresAt) {
+      const renewed = await this.#renew(lease.token, signal);
+      if (renewed) return renewed.token;
+    }
+    if (this.#credentials.kind === 'token') {
+      if (!lease) return this.#adopt(this.#credentials.token, signal);
+      // A given token past renewal is still used until Vault refuses it.
+      return lease.token;
+    }
+    return (await this.#login(this.#credentials, signal)).token;
+  }
+
+  /** Looks the given token up once, to learn whether and when it must be renewed. */
+  async #adopt(token: string, signal: AbortSignal): Promise<string> {
+    const answer = await this.#http.send({ method: 'GET', path: 'auth/token/lookup-self', token, signal });
+    if (answer.status === 200 && isRecord(answer.body) && isRecord(answer.body.data)) {
+      const { ttl, renewable } = answer.body.data;
+      this.#setLease(leaseOf(token, typeof ttl === 'number' ? ttl : 0, renewable === true, this.#now()));
+    } else {
+      // Tokens without lookup-self permission still work; they are just never renewed.
+      this.#setLease(leaseOf(token, 0, false, this.#now()));
+    }
+    return token;
+  }
+
+  async #renew(token: string, signal: AbortSignal): Promise<Lease | undefined> {
+    const answer = await this.#http.send({ method: 'POST', path: 'auth/token/renew-self', token, body: {}, signal });
+    const auth = isRecord(answer.body) ? answer.body.auth : undefined;
+    if (answer.status !== 200 || !isRecord(auth) || typeof auth.client_token !== 'string') return undefined;
+    return this.#setLease(leaseOf(auth.client_token, Number(auth.lease_duration) || 0, auth.renewable === true, this.#now()));
+  }
+
+  async #login(credentials: Extract<VaultCredentials, { kind: 'approle' }>, signal: AbortSignal): Promise<Lease> {
+    const secretId = credentials.secretId ?? readSecretId(credentials.secretIdFile);
+    const mount = credentials.mount ?? 'approle';
+    const answer = await this.#http.send({ method: 'POST', path: `auth/${mount}/login`, body: { role_id: credentials.roleId, secret_id: secretId }, signal });
+    const auth = isRecord(answer.body) ? answer.body.auth : undefined;
+    if (answer.status === 200 && isRecord(auth) && typeof auth.client_token === 'string') {
+      return this.#setLease(leaseOf(auth.client_token, Number(auth.lease_duration) || 0, auth.renewable === true, this.#now()))!;
+    }
+    if (answer.status === 400 || answer.status === 403) {
+      throw new SyncError('unauthorized', `Vault refused the AppRole login at auth/${mount}/login: check secretSync.vault.roleId and the secret ID`, {
+        httpStatus: answer.status,
+      });
+    }
+    throw new SyncError('vault_unavailable', `Vault could not log in with AppRole (HTTP ${answer.status})`, { retryable: answer.status === 429 || answer.status >= 500, httpStatus: answer.status });
+  }
+}
+
+function readSecretId(file: string | undefined): string {
+  if (file === undefined) throw new SyncError('config_missing', 'AppRole needs secretSync.vault.secretId or secretIdFile', { field: 'vault.secretId' });
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    if (text !== '') return text;
+  } catch {
+    // Named below, without the file's content.
+  }
+  throw new SyncError('config_invalid', `secretSync.vault.secretIdFile (SECRET_SYNC_VAULT_SECRET_ID_FILE): cannot read a secret ID from ${file}`, {
+    field: 'vault.secretIdFile',
+  });
+}

@@ -1,0 +1,182 @@
+// Provider for OpenBao / HashiCorp Vault KV v2: one space in the `folder` or `entry` layout, read with as few requests as nothing changed allows.
+import { createHash } from 'node:crypto';
+import { isRecord } from '../../shared/guards';
+import { SyncError } from '../../shared/sync-error';
+import { statusFailure } from '../http-failure';
+import type { FetchRequest, FetchResult, SecretProvider } from '../provider';
+import { VaultAuth } from './vault-auth';
+import { VaultHttp } from './vault-http';
+import type { VaultAnswer } from './vault-http';
+import type { VaultOptions } from './vault-options';
+
+/** How many metadata or data reads run at once in the `folder` layout. */
+const DEFAULT_CONCURRENCY = 8;
+
+function joinPath(...parts: string[]): string {
+  return parts.flatMap((p) => p.split('/')).filter((p) => p !== '').join('/');
+}
+
+/** A KV v2 secret's fields as a global.SECRETS entry: the single field `value` is a string, other fields a multi-pair secret. */
+export function entryOfFields(fields: Record<string, unknown>): unknown {
+  const names = Object.keys(fields);
+  if (names.length === 1 && names[0] === 'value') return scalar(fields.value);
+  return Object.fromEntries(names.map((name) => [name, scalar(fields[name])]));
+}
+
+// Numbers and booleans written as JSON become text, as flows expect; anything else is left for the snapshot check to refuse.
+function scalar(value: unknown): unknown {
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+}
+
+/** The current version of a KV v2 metadata answer, or undefined when that version is deleted or destroyed. */
+function liveVersion(body: unknown): number | undefined {
+  const data = isRecord(body) ? body.data : undefined;
+  if (!isRecord(data) || typeof data.current_version !== 'number') return undefined;
+  const current = isRecord(data.versions) ? data.versions[String(data.current_version)] : undefined;
+  if (isRecord(current) && ((typeof current.deletion_time === 'string' && current.deletion_time !== '') || current.destroyed === true)) return undefined;
+  return data.current_version;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Reads one space from OpenBao / Vault (README, "Scale out with OpenBao or Vault"). */
+export class VaultProvider implements SecretProvider {
+  readonly name = 'vault';
+  readonly #http: VaultHttp;
+  readonly #auth: VaultAuth;
+  readonly #options: VaultOptions;
+  readonly #now: () => number;
+  /** Folder layout: the last value read per KV path and version, so unchanged keys cost no data read. */
+  #cache = new Map<string, { version: number; value: unknown }>();
+
+  constructor(options: VaultOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#http = new VaultHttp(options.addresses, { namespace: options.namespace, caFile: options.caFile });
+    this.#auth = new VaultAuth(
+      this.#http,
+      options.roleId !== undefined
+        ? { kind: 'approle', roleId: options.roleId, secretId: options.secretId, secretIdFile: options.secretIdFile }
+        : { kind: 'token', token: options.token },
+      this.#now,
+    );
+  }
+
+  /** The address of the node that answered last. */
+  get address(): string {
+    return this.#http.address;
+  }
+
+  /** Requests sent so far (all addresses). */
+  get requests(): number {
+    return this.#http.requests;
+  }
+
+  async fetch(request: FetchRequest): Promise<FetchResult> {
+    return this.#options.layout === 'entry' ? this.#fetchEntry(request) : this.#fetchFolder(request);
+  }
+
+  close(): void {
+    this.#auth.close();
+  }
+
+  async #fetchEntry(request: FetchRequest): Promise<FetchResult> {
+    const { mount, pathPrefix, space } = this.#options;
+    const path = joinPath(pathPrefix, space);
+    const meta = await this.#read('GET', `${mount}/metadata/${path}`, request.signal, { space: true });
+    const version = liveVersion(meta.body);
+    if (version === undefined) throw this.#notFound(`${mount}/data/${path}`);
+    const etag = `entry@${version}`;
+    if (request.etag === etag) return { status: 'unchanged' };
+    const data = await this.#read('GET', `${mount}/data/${path}?version=${version}`, request.signal, { space: true });
+    const fields = isRecord(data.body) && isRecord(data.body.data) ? data.body.data.data : undefined;
+    if (!isRecord(fields)) throw new SyncError('invalid_payload', `Vault sent no fields for ${mount}/data/${path}`);
+    const secrets = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, isRecord(value) ? entryOfFields(value) : scalar(value)]));
+    return { status: 'changed', version, etag, secrets };
+  }
+
+  async #fetchFolder(request: FetchRequest): Promise<FetchResult> {
+    const { mount, pathPrefix, space, orgPath } = this.#options;
+    const spaceDir = joinPath(pathPrefix, space);
+    const orgDir = orgPath === '' ? undefined : joinPath(pathPrefix, orgPath);
+    const spaceKeys = await this.#list(spaceDir, request.signal, true);
+    const orgKeys = orgDir === undefined ? [] : await this.#list(orgDir, request.signal, false);
+    // Organization keys first, so a space key of the same name wins.
+    const where = new Map<string, string>();
+    for (const key of orgKeys) where.set(key, orgDir!);
+    for (const key of spaceKeys) where.set(key, spaceDir);
+    const keys = [...where.keys()].sort();
+    const versions = await mapLimit(keys, this.#options.concurrency ?? DEFAULT_CONCURRENCY, async (key) => {
+      const meta = await this.#read('GET', `${mount}/metadata/${where.get(key)!}/${key}`, request.signal, { missingOk: true });
+      return meta.status === 404 ? undefined : liveVersion(meta.body);
+    });
+    const live = keys.flatMap((key, i) => (versions[i] === undefined ? [] : [{ key, path: `${where.get(key)!}/${key}`, version: versions[i] }]));
+    const etag = `folder@${createHash('sha256').update(live.map((l) => `${l.path}@${l.version}`).join('\n')).digest('base64url')}`;
+    if (request.etag === etag) return { status: 'unchanged' };
+    const values = await mapLimit(live, this.#options.concurrency ?? DEFAULT_CONCURRENCY, async ({ path, version }) => {
+      const cached = this.#cache.get(path);
+      if (cached?.version === version) return cached.value;
+      const data = await this.#read('GET', `${mount}/data/${path}?version=${version}`, request.signal, {});
+      const fields = isRecord(data.body) && isRecord(data.body.data) ? data.body.data.data : undefined;
+      if (!isRecord(fields)) throw new SyncError('invalid_payload', `Vault sent no fields for ${mount}/data/${path}`);
+      const value = entryOfFields(fields);
+      this.#cache.set(path, { version, value });
+      return value;
+    });
+    const current = new Set(live.map((l) => l.path));
+    for (const path of this.#cache.keys()) if (!current.has(path)) this.#cache.delete(path);
+    return { status: 'changed', version: null, etag, secrets: Object.fromEntries(live.map((l, i) => [l.key, values[i]])) };
+  }
+
+  /** The key names in a folder (sub-folders left out); a missing folder is an error only when `required`. */
+  async #list(dir: string, signal: AbortSignal, required: boolean): Promise<string[]> {
+    const path = `${this.#options.mount}/metadata/${dir}/`;
+    const answer = await this.#read('LIST', path, signal, { missingOk: !required, space: required });
+    if (answer.status === 404) return [];
+    const keys = isRecord(answer.body) && isRecord(answer.body.data) ? answer.body.data.keys : undefined;
+    if (!Array.isArray(keys)) throw new SyncError('invalid_payload', `Vault sent no key list for ${path}`);
+    return keys.filter((k): k is string => typeof k === 'string' && !k.endsWith('/'));
+  }
+
+  /**
+   * One authenticated read. A 403 with an AppRole login is tried once more
+   * after a new login (the token may have been revoked or expired); a 403
+   * after that names the path the policy must allow. A 404 is an answer when
+   * `missingOk`, and an error (never an empty space) otherwise.
+   */
+  async #read(method: 'GET' | 'LIST', path: string, signal: AbortSignal, opts: { missingOk?: boolean; space?: boolean }): Promise<VaultAnswer> {
+    let answer = await this.#http.send({ method, path, token: await this.#auth.token(signal), signal });
+    if (answer.status === 403 && this.#auth.canLogIn) {
+      this.#auth.invalidate();
+      answer = await this.#http.send({ method, path, token: await this.#auth.token(signal), signal });
+    }
+    if (answer.status === 200 || (answer.status === 404 && opts.missingOk)) return answer;
+    const capability = method === 'LIST' ? 'list' : 'read';
+    if (answer.status === 403) {
+      throw new SyncError('forbidden', `Vault denied ${capability} on ${path} (403): the token's policy must allow "${capability}" on "${path.split('?')[0]}"`, {
+        httpStatus: 403,
+      });
+    }
+    if (answer.status === 404 && opts.space) throw this.#notFound(path.split('?')[0]!);
+    return Promise.reject(statusFailure(answer.status, answer.retryAfter, `Vault at ${answer.address}`, this.#now()));
+  }
+
+  #notFound(path: string): SyncError {
+    return new SyncError(
+      'not_found',
+      `Vault has nothing at ${path} (404): check secretSync.vault.mount, vault.pathPrefix, vault.layout and the space; global.SECRETS keeps the last good secrets`,
+      { httpStatus: 404 },
+    );
+  }
+}
