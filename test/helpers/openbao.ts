@@ -25,6 +25,20 @@ export function requireBao(suite: Mocha.Context): void {
   suite.skip();
 }
 
+/**
+ * Counts the tests of the calling suite that passed against a real OpenBao
+ * and prints it at the end, so a CI log shows the Vault suites really ran.
+ */
+export function countBaoTests(suite: Mocha.Suite, name: string): void {
+  let passed = 0;
+  suite.afterEach(function () {
+    if (this.currentTest?.state === 'passed') passed++;
+  });
+  suite.afterAll(() => {
+    if (hasBao()) process.stdout.write(`      openbao: ${passed} ${name} tests ran against a real OpenBao\n`);
+  });
+}
+
 /** A free port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -150,15 +164,33 @@ export async function startBaoCluster(size = 3): Promise<BaoCluster> {
     if (joined.status !== 200) throw new Error(`raft join: HTTP ${joined.status} ${joined.text}`);
     await until(async () => (await unseal(node.url)).status === 200 && !(((await unseal(node.url)).body as { sealed?: boolean }).sealed ?? true), 20_000, `unseal ${node.url}`);
   }
+  // The active node; after a leader dies, wait (at most 30 s) for the election.
   const leader = async (): Promise<string> => {
-    for (const node of nodes) {
-      const res = await request('GET', `${node.url}/v1/sys/leader`).catch(() => undefined);
-      const body = res?.body as { is_self?: boolean } | undefined;
-      if (body?.is_self) return node.url;
-    }
-    throw new Error('no leader');
+    let found: string | undefined;
+    await until(
+      async () => {
+        for (const node of nodes) {
+          const res = await request('GET', `${node.url}/v1/sys/leader`).catch(() => undefined);
+          if ((res?.body as { is_self?: boolean } | undefined)?.is_self) found = node.url;
+        }
+        return found !== undefined;
+      },
+      30_000,
+      'a leader',
+    );
+    return found!;
   };
   const api: BaoApi = async (method, path, options) => apiFor(await leader(), () => rootToken)(method, path, options);
+  // Joined nodes vote only once autopilot has promoted them (after its stabilization time): until then, losing the leader loses the quorum.
+  await until(
+    async () => {
+      const res = await api('GET', 'sys/storage/raft/configuration');
+      const servers = (res.body as { data?: { config?: { servers?: { voter?: boolean }[] } } }).data?.config?.servers ?? [];
+      return servers.length === size && servers.every((server) => server.voter === true);
+    },
+    60_000,
+    'every node to vote',
+  );
   // Every node a voter that serves: wait until all see the same leader.
   await until(async () => (await Promise.all(nodes.map((n) => request('GET', `${n.url}/v1/sys/health`)))).every((r) => r.status === 200 || r.status === 429), 30_000, 'cluster health');
   return {

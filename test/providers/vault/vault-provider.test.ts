@@ -7,7 +7,7 @@ import type { VaultOptions } from '../../../src/providers/vault/vault-options';
 import type { FetchResult } from '../../../src/providers/provider';
 import { SyncError } from '../../../src/shared/sync-error';
 import { canary, tempDir } from '../../helpers/manager';
-import { requireBao, startBaoDev } from '../../helpers/openbao';
+import { countBaoTests, requireBao, startBaoDev } from '../../helpers/openbao';
 import type { BaoDev } from '../../helpers/openbao';
 
 const signal = (): AbortSignal => AbortSignal.timeout(10_000);
@@ -29,6 +29,7 @@ function secretsOf(result: FetchResult): Record<string, unknown> {
 
 describe('providers/vault against a real OpenBao dev server', function () {
   this.timeout(60_000);
+  countBaoTests(this, 'provider');
   let bao: BaoDev;
   const token = canary('vault-api-token');
   const pass = canary('vault-mqtt-pass');
