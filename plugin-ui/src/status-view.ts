@@ -79,6 +79,7 @@ export class StatusView {
     this.#rows.empty().append(
       row(t('status.space'), status.space ?? '—', 'space'),
       row(t('status.provider'), status.provider, 'provider'),
+      row(t('status.address'), status.address ?? '—', 'address'),
       row(t('status.lastSync'), when(status.lastSyncAt, now), 'last-sync'),
       row(t('status.nextSync'), status.nextSyncAt === null ? t(`status.next.${status.interval === 'watch' ? 'watch' : 'none'}`) : when(status.nextSyncAt, now), 'next-sync'),
       row(t('status.keys'), String(status.keyCount), 'key-count'),

@@ -8,8 +8,8 @@ export interface TestComms {
   close(): void;
 }
 
-/** Connects to `<adminUrl>/comms` as the holder of `token` and subscribes to `topics`. */
-export async function openComms(adminUrl: string, token: string, topics: string[]): Promise<TestComms> {
+/** Connects to `<adminUrl>/comms` as the holder of `token` (none: a runtime without adminAuth) and subscribes to `topics`. */
+export async function openComms(adminUrl: string, token: string | undefined, topics: string[]): Promise<TestComms> {
   const ws = new WebSocket(`${adminUrl.replace(/^http/, 'ws')}/comms`);
   const frames: string[] = [];
   ws.addEventListener('message', (e) => frames.push(String(e.data)));
@@ -17,8 +17,10 @@ export async function openComms(adminUrl: string, token: string, topics: string[
     ws.addEventListener('open', resolve);
     ws.addEventListener('error', reject);
   });
-  ws.send(JSON.stringify({ auth: token }));
-  await eventually(() => frames.some((f) => f.includes('"auth":"ok"')), 3_000, 'comms auth');
+  if (token !== undefined) {
+    ws.send(JSON.stringify({ auth: token }));
+    await eventually(() => frames.some((f) => f.includes('"auth":"ok"')), 3_000, 'comms auth');
+  }
   for (const topic of topics) ws.send(JSON.stringify({ subscribe: topic }));
   // Subscriptions are processed in order; a short pause lets them land before the test acts.
   await new Promise((r) => setTimeout(r, 100));
