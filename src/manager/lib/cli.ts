@@ -1,10 +1,11 @@
-// The `secret-manager` command line: `serve`, and `secret` / `token` subcommands that call a running server.
+// The `secret-manager` command line: `serve`, `export`, and `secret` / `token` subcommands that call a running server.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { callApi } from './cli-client';
 import type { ClientOptions } from './cli-client';
 import { ManagerError } from './errors';
+import { baoScript, kvWrites, readAllScopes } from './export';
 import { createLogger, parseLogLevel } from './logger';
 import { DEFAULT_PORT, startServer } from './server';
 import type { SecretMeta } from './secret-store';
@@ -166,6 +167,28 @@ function secretCommand(): Command {
   return secret;
 }
 
+function exportCommand(): Command {
+  return new Command('export')
+    .description('print every secret as OpenBao / Vault KV writes (a `bao kv put` script, or JSON); reads the data directory, values included')
+    .addOption(new Option('--format <format>', 'bao (a shell script) or json').choices(['bao', 'json']).default('bao'))
+    .option('--mount <mount>', 'KV v2 mount (secretSync.vault.mount)', 'secret')
+    .option('--path-prefix <prefix>', 'folder of the spaces (secretSync.vault.pathPrefix)', 'spaces')
+    .option('--org-path <path>', 'folder of the organization keys (secretSync.vault.orgPath)', '_org')
+    .addOption(new Option('--layout <layout>', 'secretSync.vault.layout').choices(['folder', 'entry']).default('folder'))
+    .addOption(new Option('--master-key-file <file>', 'file holding the 32-byte master key').env('SECRET_MANAGER_MASTER_KEY_FILE'))
+    .action((opts: { format: string; mount: string; pathPrefix: string; orgPath: string; layout: 'folder' | 'entry'; masterKeyFile?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const scopes = readAllScopes({
+        dataDir: resolve(globals.dataDir),
+        masterKey: process.env.SECRET_MANAGER_MASTER_KEY,
+        masterKeyFile: opts.masterKeyFile,
+        logger: createLogger({ level: 'error' }),
+      });
+      const writes = kvWrites(scopes, { mount: opts.mount, pathPrefix: opts.pathPrefix, orgPath: opts.orgPath, layout: opts.layout });
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify({ mount: opts.mount, writes }, null, 2)}\n` : baoScript(writes, opts.mount));
+    });
+}
+
 function tokenCommand(): Command {
   const token = new Command('token').description('manage access tokens (needs an admin token)');
   token
@@ -212,6 +235,7 @@ export function buildProgram(): Command {
     .addCommand(serveCommand())
     .addCommand(secretCommand())
     .addCommand(tokenCommand())
+    .addCommand(exportCommand())
     .showHelpAfterError()
     .exitOverride();
 }

@@ -164,6 +164,18 @@ export class SecretStore {
     return { space, version, secrets };
   }
 
+  /** The decrypted values of one scope only (no merge), by name: for `secret-manager export`. */
+  values(scope: Scope): Record<string, SecretValue> {
+    const rows = this.db.sql.prepare('SELECT * FROM secrets WHERE scope = ? ORDER BY name').all(scopeKey(scope)) as unknown as SecretRow[];
+    return Object.fromEntries(rows.map((row) => [row.name, this.#open(row)]));
+  }
+
+  /** The spaces that have secrets of their own. */
+  spaces(): string[] {
+    const rows = this.db.sql.prepare('SELECT DISTINCT scope FROM secrets WHERE scope <> ? ORDER BY scope').all(ORG_SCOPE) as unknown as { scope: string }[];
+    return rows.map((row) => row.scope);
+  }
+
   #row(key: string, name: string): SecretRow | undefined {
     return this.db.sql.prepare('SELECT * FROM secrets WHERE scope = ? AND name = ?').get(key, name) as SecretRow | undefined;
   }
