@@ -66,9 +66,11 @@ describe('integration: configuration problems never stop Node-RED', function () 
     assert.ok(flowsRun);
   });
 
-  it('the vault provider (not built yet): error, not a crash', async () => {
-    const { status } = await statusWith({ secretSync: { provider: 'vault', url: 'http://127.0.0.1:9', space: 'demo', token: 't' } });
+  it('an invalid vault setting: error naming the field, not a crash', async () => {
+    const { status, flowsRun } = await statusWith({ secretSync: { provider: 'vault', url: 'http://127.0.0.1:9', space: 'demo', token: 't', vault: { layout: 'nested' } } });
     assert.equal(status.state, 'error');
-    assert.equal(status.error?.code, 'provider_unavailable');
+    assert.equal(status.error?.code, 'config_invalid');
+    assert.match(status.error?.message ?? '', /secretSync\.vault\.layout \(SECRET_SYNC_VAULT_LAYOUT\)/);
+    assert.ok(flowsRun);
   });
 });

@@ -21,6 +21,7 @@ describe('plugin/config', () => {
     assert.deepEqual(result.config, {
       provider: 'secret-manager',
       url: 'http://127.0.0.1:8390',
+      addresses: ['http://127.0.0.1:8390'],
       space: 'demo',
       token: 'tok',
       interval: '60m',
@@ -42,6 +43,7 @@ describe('plugin/config', () => {
     assert.deepEqual(result.config, {
       provider: 'secret-manager',
       url: 'https://sm.example:8443',
+      addresses: ['https://sm.example:8443'],
       space: 'prod',
       token: 'env-token',
       interval: '5m',
@@ -110,8 +112,40 @@ describe('plugin/config', () => {
   it('reads vault settings with defaults and accepts AppRole instead of a token', () => {
     const result = resolveConfig({ provider: 'vault', url: 'https://vault:8200', space: 'demo' }, { SECRET_SYNC_VAULT_ROLE_ID: 'r', SECRET_SYNC_VAULT_SECRET_ID: 's' }, noFile);
     assert.ok(result.ok);
-    assert.deepEqual(result.config.vault, { mount: 'secret', pathPrefix: 'node-red', roleId: 'r', secretId: 's' });
+    assert.deepEqual(result.config.vault, { mount: 'secret', pathPrefix: 'spaces', orgPath: '_org', layout: 'folder', roleId: 'r', secretId: 's' });
     assert.equal(result.config.token, '');
+  });
+
+  it('reads every vault field from the environment, and a comma-separated list of cluster addresses', () => {
+    const env = {
+      SECRET_SYNC_VAULT_MOUNT: 'kv',
+      SECRET_SYNC_VAULT_PATH_PREFIX: 'teams/a',
+      SECRET_SYNC_VAULT_ORG_PATH: 'shared',
+      SECRET_SYNC_VAULT_LAYOUT: 'entry',
+      SECRET_SYNC_VAULT_NAMESPACE: 'team-a',
+      SECRET_SYNC_VAULT_ROLE_ID: 'r',
+      SECRET_SYNC_VAULT_SECRET_ID_FILE: '/run/secret-id',
+    };
+    const result = resolveConfig({ provider: 'vault', url: 'https://bao-1:8200/, https://bao-2:8200 ,https://bao-3:8200', space: 'demo' }, env, noFile);
+    assert.ok(result.ok);
+    assert.deepEqual(result.config.addresses, ['https://bao-1:8200', 'https://bao-2:8200', 'https://bao-3:8200']);
+    assert.equal(result.config.url, 'https://bao-1:8200');
+    assert.deepEqual(result.config.vault, { mount: 'kv', pathPrefix: 'teams/a', orgPath: 'shared', layout: 'entry', namespace: 'team-a', roleId: 'r', secretIdFile: '/run/secret-id' });
+  });
+
+  it('names the vault field that is wrong or missing', () => {
+    const cases: [Record<string, unknown>, string, 'error' | 'unconfigured'][] = [
+      [{ layout: 'nested' }, 'vault.layout', 'error'],
+      [{ mount: 42 }, 'vault.mount', 'error'],
+      [{ roleId: 'r' }, 'vault.secretId', 'unconfigured'],
+    ];
+    for (const [vault, field, state] of cases) {
+      const result = resolveConfig({ provider: 'vault', url: 'https://bao:8200', space: 'demo', token: 't', vault }, {}, noFile);
+      assert.ok(!result.ok);
+      assert.deepEqual([result.state, result.error.field], [state, field], JSON.stringify(vault));
+    }
+    const twoManagers = resolveConfig({ ...base, url: 'https://a:1, https://b:2' }, {}, noFile);
+    assert.ok(!twoManagers.ok, 'the Secret Manager takes one address');
   });
 
   it('parses the usual spellings of booleans', () => {
