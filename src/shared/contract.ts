@@ -10,6 +10,8 @@ export const TOPICS = {
   status: 'secret-sync/status',
   /** "Secrets changed" notices: key names only. */
   changed: 'secret-sync/changed',
+  /** Nodes restarted after keys they reference changed (names and ids only). */
+  restarted: 'secret-sync/restarted',
 } as const;
 
 /** Node-RED permissions of the admin API: `read` for GET, `write` for the rest. */
@@ -17,6 +19,7 @@ export const PERMISSIONS = { read: 'secret-sync.read', write: 'secret-sync.write
 
 /** Admin API routes, relative to Node-RED's httpAdminRoot (README, "Admin API"). */
 export const ROUTES = {
+  restart: 'secret-sync/restart',
   status: 'secret-sync/status',
   keys: 'secret-sync/keys',
   sync: 'secret-sync/sync',
@@ -52,6 +55,32 @@ export interface LegacyNode {
   z: string;
 }
 
+/** A node of the deployed flows that references a secret (`${SECRETS.KEY}` in a property or credential). */
+export interface ReferringNode {
+  id: string;
+  type: string;
+  name?: string;
+  z?: string;
+}
+
+/** A reference the space has no value for: its nodes got an empty value. */
+export interface MissingReference {
+  /** `SECRETS.KEY` or `SECRETS.KEY.field`. */
+  reference: string;
+  nodes: ReferringNode[];
+}
+
+/** The secret references of the deployed flows (README, "Secrets in any node property"). */
+export interface ReferencesStatus {
+  missing: MissingReference[];
+  /** The last restart of nodes after keys they reference changed. */
+  restarted: { at: string; keys: string[]; nodes: ReferringNode[] } | null;
+  /** Nodes that use a changed key and wait for "Restart affected nodes" (restartOnChange off, or no restart possible). */
+  pending: ReferringNode[];
+  /** Why `${SECRETS.KEY}` cannot resolve in this Node-RED, or null when it can. */
+  unavailable: string | null;
+}
+
 /** The state of syncing: what the engine knows of the last syncs. */
 export interface SyncState {
   state: 'unconfigured' | 'syncing' | 'ok' | 'error';
@@ -77,6 +106,7 @@ export interface SyncStatus extends SyncState {
   legacyNodes: LegacyNode[];
   /** `KEY` or `KEY.field` of values too short to be masked in debug, logs and the context API (README, "What is masked"). */
   unmaskedKeys: string[];
+  references: ReferencesStatus;
 }
 
 /** One entry of `GET secret-sync/keys`. */

@@ -27,8 +27,10 @@ export interface SyncConfig {
   syncOnDeploy: boolean;
   caFile?: string;
   vault?: VaultSettings;
-  /** Mask secret values in messages to debug nodes (settings.js `secretSync.maskDebug`, default true). */
+  /** Mask secret values in debug messages, node warnings and errors, logs (`maskDebug`, default true). */
   maskDebug: boolean;
+  /** Restart the nodes that reference a changed key (`restartOnChange`, default true). */
+  restartOnChange: boolean;
   /** Advanced: overrides of the retry policy (settings.js `secretSync.retry` only). */
   retry?: Partial<RetryPolicy>;
 }
@@ -57,6 +59,8 @@ const FIELDS = {
   interval: 'SECRET_SYNC_INTERVAL',
   syncOnDeploy: 'SECRET_SYNC_ON_DEPLOY',
   caFile: 'SECRET_SYNC_CA_FILE',
+  maskDebug: 'SECRET_SYNC_MASK_DEBUG',
+  restartOnChange: 'SECRET_SYNC_RESTART_ON_CHANGE',
 } as const;
 
 /** `secretSync.url (SECRET_SYNC_URL)`: how messages name a field so users find it in either place. */
@@ -158,9 +162,23 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
-    const maskDebug = section.maskDebug === undefined ? true : section.maskDebug;
-    if (typeof maskDebug !== 'boolean') throw invalid('maskDebug', 'secretSync.maskDebug must be true or false');
-    const config: SyncConfig = { provider: providerName, url: addresses[0]!, addresses, space, token, interval, syncOnDeploy, maskDebug };
+    const flag = (field: 'maskDebug' | 'restartOnChange'): boolean => {
+      const raw = pick(field);
+      const value = raw === undefined ? true : parseBoolean(raw);
+      if (value === undefined) throw invalid(field, `${fieldLabel(field)} must be true or false`);
+      return value;
+    };
+    const config: SyncConfig = {
+      provider: providerName,
+      url: addresses[0]!,
+      addresses,
+      space,
+      token,
+      interval,
+      syncOnDeploy,
+      maskDebug: flag('maskDebug'),
+      restartOnChange: flag('restartOnChange'),
+    };
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;

@@ -15,7 +15,7 @@ import { SyncScheduler } from './scheduler';
 import { EMPTY_SNAPSHOT } from './snapshot';
 import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
-import type { KeyEntry, LegacyNode, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
+import type { KeyEntry, LegacyNode, ReferencesStatus, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
 import { unmaskedKeys } from './masker';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
@@ -42,6 +42,8 @@ export interface ServiceDeps {
   startupWaitMs?: number;
   /** Runs after every successful sync (the entry uses it to undo flows' overrides of global.SECRETS). */
   afterSync?: () => void;
+  /** The state of the flows' secret references, for the status. */
+  references?: () => ReferencesStatus;
 }
 
 /** Events of the service. */
@@ -49,6 +51,9 @@ export interface ServiceEvents {
   status: [SyncStatus];
   changed: [SecretsChangedEvent];
 }
+
+/** The references part of the status when nothing tracks them. */
+const NO_REFERENCES: ReferencesStatus = { missing: [], restarted: null, pending: [], unavailable: null };
 
 /** Default bound on how long flows wait for the first sync at startup. */
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;
@@ -127,6 +132,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       legacyNodes: this.#legacy.map((n) => ({ ...n })),
       nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
       unmaskedKeys: unmaskedKeys(this.snapshot()),
+      references: this.#deps.references?.() ?? NO_REFERENCES,
     };
   }
 
@@ -185,6 +191,11 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     if (intervalChanged) this.#applySchedule();
     this.#emitStatus();
     return this.status();
+  }
+
+  /** Sends the status again (something it shows changed outside the service). */
+  refreshStatus(): void {
+    this.#emitStatus();
   }
 
   /** Records the legacy nodes found in the flows. */

@@ -5,6 +5,7 @@ import { SyncError, toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from '../core/logger';
 import type { SecretSyncService } from '../core/service';
 import type { NodeRedApi } from './red-types';
+import type { SecretReferences } from './secret-references';
 
 /** Codes that mean the request itself was wrong. */
 const BAD_REQUEST = new Set(['invalid_preferences', 'invalid_query']);
@@ -21,7 +22,7 @@ function fail(res: Response, err: unknown, logger: PluginLogger): void {
  * Every change is audited as Node-RED audits its own admin API: the event,
  * the user and the request (never a value).
  */
-export function registerAdminRoutes(RED: NodeRedApi, service: SecretSyncService, logger: PluginLogger): void {
+export function registerAdminRoutes(RED: NodeRedApi, service: SecretSyncService, references: SecretReferences, logger: PluginLogger): void {
   const read = RED.auth.needsPermission(PERMISSIONS.read);
   const write = RED.auth.needsPermission(PERMISSIONS.write);
 
@@ -43,6 +44,16 @@ export function registerAdminRoutes(RED: NodeRedApi, service: SecretSyncService,
     RED.log.audit({ event: 'secret-sync.sync' }, req);
     service.sync('manual').then(
       (status) => res.json(status),
+      (err: unknown) => fail(res, err, logger),
+    );
+  });
+
+  RED.httpAdmin.post(`/${ROUTES.restart}`, write, (req: Request, res: Response) => {
+    references.restartPending().then(
+      (nodes) => {
+        RED.log.audit({ event: 'secret-sync.restart', nodes: nodes.map((n) => n.id) }, req);
+        res.json(service.status());
+      },
       (err: unknown) => fail(res, err, logger),
     );
   });

@@ -11,6 +11,8 @@ export interface RedGlobalContext {
 export interface NodesLike {
   eachNode(callback: (config: { id: string }) => void): void;
   getNode(id: string): { context(): { global: RedGlobalContext } } | null;
+  /** A node's stored credentials, as deployed (a reference stays a reference). */
+  getCredentials?(id: string): unknown;
 }
 
 /** `RED.log`. */
@@ -49,6 +51,8 @@ export interface FlowNodeConfig {
   type: string;
   name?: string;
   z?: string;
+  /** Every other property of the node, as deployed. */
+  [property: string]: unknown;
 }
 
 /** Payload of `flows:started`. */

@@ -15,7 +15,8 @@ import { createPluginLogger } from '../core/logger';
 import { PREFERENCES_KEY } from '../core/preferences';
 import { describeLegacyNodes, findLegacyNodes } from '../core/legacy-nodes';
 import { PLUGIN_ID, TOPICS } from '../../shared/contract';
-import type { SecretSyncPluginApi } from '../../shared/contract';
+import type { SecretSyncPluginApi, SecretsChangedEvent } from '../../shared/contract';
+import { SecretReferences } from './secret-references';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from '../core/scheduler';
 import { SecretSyncService } from '../core/service';
@@ -37,6 +38,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
       if (global) removeOverrides(global, stores, service.snapshot().secrets, logger);
     },
     createProvider,
+    references: () => references.status(),
     target,
     logger,
     splay: instanceSplay(hostname(), RED.settings.userDir ?? '', space),
@@ -52,8 +54,24 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     },
   });
 
+  const references: SecretReferences = new SecretReferences({
+    snapshot: () => service.snapshot(),
+    credentialsOf: (id) => RED.nodes.getCredentials?.(id),
+    logger,
+    restartOnChange: config.ok ? config.config.restartOnChange : true,
+    onStatus: () => service.refreshStatus(),
+    onRestarted: (event) => RED.comms.publish(TOPICS.restarted, event, false),
+  });
+
   // Everything registered below is undone by `stop`, on shutdown and on removal from the palette.
   const undo: (() => void)[] = [];
+  undo.push(references.start());
+  const onChanged = (event: SecretsChangedEvent): void => {
+    // A listener never throws: a failed restart is logged and the nodes stay as they were.
+    references.changed(event).catch((err: unknown) => logger.error(`restarting the nodes that use changed secrets failed (${err instanceof Error ? err.name : 'error'})`));
+  };
+  service.on('changed', onChanged);
+  undo.push(() => service.off('changed', onChanged));
   const publishStatus = (status: unknown): void => RED.comms.publish(TOPICS.status, status, true);
   const publishChanged = (event: unknown): void => RED.comms.publish(TOPICS.changed, event, false);
   service.on('status', publishStatus);
@@ -61,6 +79,9 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   undo.push(() => service.off('status', publishStatus).off('changed', publishChanged));
   const onFlowsStarted = (event: unknown): void => {
     const flows = (event as FlowsStartedEvent | undefined)?.config?.flows ?? [];
+    references.flowsStarted(flows);
+    // The plugin's own restart of a few nodes is not a deploy: no legacy report, no deploy sync.
+    if (references.restarting) return;
     const legacy = findLegacyNodes(flows);
     if (legacy.length > 0) logger.warn(describeLegacyNodes(legacy, flows));
     service.setLegacyNodes(legacy);
@@ -68,7 +89,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   };
   RED.events.on('flows:started', onFlowsStarted);
   undo.push(() => RED.events.removeListener('flows:started', onFlowsStarted));
-  undo.push(removableRoutes(RED.httpAdmin, () => registerAdminRoutes(RED, service, logger)));
+  undo.push(removableRoutes(RED.httpAdmin, () => registerAdminRoutes(RED, service, references, logger)));
   if (RED.settings.httpAdminRoot !== false) {
     const apps = [(RED.httpAdmin as { parent?: unknown }).parent, ...(RED.server?.listeners('request') ?? [])];
     const unguard = guardContextApi(apps, () => service.snapshot(), (key) => RED.util.normalisePropertyExpression(key));

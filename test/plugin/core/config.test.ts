@@ -27,6 +27,7 @@ describe('plugin/config', () => {
       interval: '60m',
       syncOnDeploy: true,
       maskDebug: true,
+      restartOnChange: true,
     });
   });
 
@@ -49,6 +50,7 @@ describe('plugin/config', () => {
       interval: '5m',
       syncOnDeploy: false,
       maskDebug: true,
+      restartOnChange: true,
       caFile: '/etc/ca.pem',
     });
   });
@@ -93,7 +95,7 @@ describe('plugin/config', () => {
       [{ ...base, token: 42 }, 'token', /must be a string/],
       [{ ...base, retry: { retries: -1 } }, 'retry', /0 or more/],
       [{ ...base, retry: { tries: 1 } }, 'retry', /unknown/],
-      [{ ...base, maskDebug: 'no' }, 'maskDebug', /true or false/],
+      [{ ...base, maskDebug: 'sometimes' }, 'maskDebug', /true or false/],
     ];
     for (const [settings, field, message] of cases) {
       const f = failure(resolveConfig(settings, {}, noFile));
