@@ -23,5 +23,6 @@ export const api = {
   status: (): Promise<SyncStatus> => call('GET', ROUTES.status),
   keys: (q: string): Promise<{ keys: KeyEntry[]; total: number }> => call('GET', `${ROUTES.keys}${q ? `?q=${encodeURIComponent(q)}` : ''}`),
   sync: (): Promise<SyncStatus> => call('POST', ROUTES.sync),
+  restart: (): Promise<SyncStatus> => call('POST', ROUTES.restart),
   preferences: (prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<SyncStatus> => call('PUT', ROUTES.preferences, prefs),
 };

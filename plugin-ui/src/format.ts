@@ -49,6 +49,11 @@ export function functionPath(key: string, field?: string): string {
   return `global.get('SECRETS')${member(key, "'")}${field === undefined ? '' : member(field, "'")}`;
 }
 
+/** What any node property or credential takes: Node-RED substitutes it when the node starts. */
+export function referencePath(key: string, field?: string): string {
+  return `\${SECRETS.${key}${field === undefined ? '' : `.${field}`}}`;
+}
+
 /** The global context path change, inject and http request nodes take. */
 export function contextPath(key: string, field?: string): string {
   return `SECRETS${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;

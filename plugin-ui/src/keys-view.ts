@@ -1,6 +1,6 @@
 // The secrets section: a search box and the keys with masked values, rendered a page at a time.
 import { api } from './api';
-import { contextPath, functionPath } from './format';
+import { contextPath, functionPath, referencePath } from './format';
 import { t } from './i18n';
 import type { KeyEntry } from '../../src/shared/contract';
 
@@ -17,7 +17,11 @@ function copyButtons(key: string, field?: string): JQuery[] {
       .on('click', function (this: HTMLElement) {
         RED.clipboard.copyText(text, $(this), t('keys.copied'));
       });
-  return [button(functionPath(key, field), 'fa fa-code', 'keys.copyFunction'), button(contextPath(key, field), 'fa fa-clipboard', 'keys.copyPath')];
+  return [
+    button(functionPath(key, field), 'fa fa-code', 'keys.copyFunction'),
+    button(contextPath(key, field), 'fa fa-clipboard', 'keys.copyPath'),
+    button(referencePath(key, field), 'fa fa-usd', 'keys.copyReference'),
+  ];
 }
 
 function row(entry: KeyEntry): JQuery {

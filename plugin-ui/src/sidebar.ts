@@ -1,11 +1,12 @@
 // The "Secrets" sidebar tab: wires the views to the admin API, comms updates, the editor action and cleanup.
 import { PERMISSIONS, PLUGIN_ID, SYNC_ACTION, TOPICS } from '../../src/shared/contract';
-import type { SyncStatus } from '../../src/shared/contract';
+import type { ReferringNode, SyncStatus } from '../../src/shared/contract';
 import { api } from './api';
 import { t } from './i18n';
 import { KeysView } from './keys-view';
 import { LegacyNodesNotice } from './legacy-nodes';
 import { LegacyView } from './legacy-view';
+import { ReferencesView, describeMissing, describeNodes } from './references-view';
 import { StatusView } from './status-view';
 
 /** Id of the sidebar tab. */
@@ -19,12 +20,18 @@ export class Sidebar {
   readonly #content: JQuery;
   readonly #legacyView: LegacyView;
   readonly #legacy: LegacyNodesNotice;
+  readonly #references: ReferencesView;
+  #missingShown = '';
   #ticker: ReturnType<typeof setInterval> | undefined;
   #lastVersion: number | null | undefined;
   #syncing = false;
 
   readonly #onStatus = (_topic: string, data: unknown): void => this.#show(data as SyncStatus);
   readonly #onChanged = (): void => void this.#keys.refresh();
+  readonly #onRestarted = (_topic: string, data: unknown): void => {
+    const nodes = (data as { nodes?: ReferringNode[] } | undefined)?.nodes ?? [];
+    if (nodes.length > 0) RED.notify(t('references.notifyRestarted', { nodes: describeNodes(nodes) }), { type: 'success' });
+  };
 
   constructor() {
     this.#status = new StatusView(
@@ -37,8 +44,9 @@ export class Sidebar {
     );
     this.#legacy = new LegacyNodesNotice(() => this.#legacyView.render());
     this.#legacyView = new LegacyView(() => this.#legacy.deleteAll(), RED.user.hasPermission('flows.write'));
+    this.#references = new ReferencesView(() => void this.#restartAffected(), this.#canWrite);
     this.#content = $('<div class="secret-sync-sidebar" id="secret-sync-sidebar">');
-    this.#content.append(this.#status.element, this.#legacyView.element, this.#keys.element);
+    this.#content.append(this.#status.element, this.#references.element, this.#legacyView.element, this.#keys.element);
   }
 
   /** Adds the tab, the action and the comms subscriptions, then loads the current state. */
@@ -56,6 +64,7 @@ export class Sidebar {
     RED.actions.add(SYNC_ACTION, () => void this.syncNow(), { label: t('actions.syncNow') });
     RED.comms.subscribe(TOPICS.status, this.#onStatus);
     RED.comms.subscribe(TOPICS.changed, this.#onChanged);
+    RED.comms.subscribe(TOPICS.restarted, this.#onRestarted);
     this.#ticker = setInterval(() => this.#status.render(), 30_000);
     this.#legacy.mount();
     this.#legacy.check();
@@ -72,6 +81,7 @@ export class Sidebar {
     this.#legacy.destroy();
     RED.comms.unsubscribe(TOPICS.status, this.#onStatus);
     RED.comms.unsubscribe(TOPICS.changed, this.#onChanged);
+    RED.comms.unsubscribe(TOPICS.restarted, this.#onRestarted);
     RED.actions.remove(SYNC_ACTION);
     RED.actions.remove('secret-sync:show-sidebar');
     RED.sidebar.removeTab(TAB_ID);
@@ -100,6 +110,14 @@ export class Sidebar {
     }
   }
 
+  async #restartAffected(): Promise<void> {
+    try {
+      this.#show(await api.restart());
+    } catch (err) {
+      RED.notify(t('references.restartFailed', { message: (err as Error).message }), { type: 'error' });
+    }
+  }
+
   async #save(prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<void> {
     try {
       this.#show(await api.preferences(prefs));
@@ -112,6 +130,11 @@ export class Sidebar {
 
   #show(status: SyncStatus): void {
     this.#status.render(status);
+    this.#references.render(status.references);
+    // A deploy (or sync) that leaves references without a value says so once, naming keys and nodes.
+    const missing = status.references ? describeMissing(status.references) : '';
+    if (missing !== '' && missing !== this.#missingShown) RED.notify(t('references.notifyMissing', { list: missing }), { type: 'warning', timeout: 10_000 });
+    this.#missingShown = missing;
     this.#keys.setSpace(status.space);
     // New secrets come with a new version: reload the list only then.
     if (status.version !== this.#lastVersion || this.#lastVersion === undefined) {

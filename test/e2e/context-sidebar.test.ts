@@ -35,6 +35,7 @@ const flows = [
     y: 80,
     wires: [['ctx-debug']],
   },
+  { id: 'ctx-missing', type: 'change', z: 'ctx-tab', name: 'needs a key', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '${SECRETS.NOT_THERE}', tot: 'str' }], x: 300, y: 160, wires: [[]] },
   { id: 'ctx-debug', type: 'debug', z: 'ctx-tab', active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', x: 480, y: 80, wires: [] },
 ];
 
@@ -108,6 +109,15 @@ describe('e2e: Node-RED Context Data and Debug sidebars', function () {
     await openSecretsTab(page);
     await page.waitForSelector('#secret-sync-unmasked', { state: 'visible' });
     assert.equal(await page.textContent('#secret-sync-unmasked'), 'Not masked in debug and logs (shorter than 6 characters): DB.user');
+  });
+
+  it('names a ${SECRETS.KEY} reference the space lacks, with its node, in the sidebar and a notification', async () => {
+    await page.waitForSelector('#secret-sync-references li.secret-sync-reference-missing', { state: 'visible' });
+    assert.equal(
+      await page.textContent('#secret-sync-references li.secret-sync-reference-missing'),
+      '${SECRETS.NOT_THERE} is not in this space; these nodes got an empty value: needs a key (change)',
+    );
+    await page.waitForSelector('.red-ui-notification:has-text("Secret references without a value: ${SECRETS.NOT_THERE}: needs a key (change)")');
   });
 
   it('never puts a value in the DOM, in any HTTP answer or in any WebSocket frame', async () => {

@@ -67,7 +67,7 @@ describe('e2e: Secrets sidebar', function () {
     assert.deepEqual(await page.$$eval('li[data-key="MQTT"] li[data-field]', (els) => els.map((e) => e.getAttribute('data-field'))), ['username', 'password']);
     assert.equal(await page.textContent('li[data-key="my_api_token"] .secret-sync-masked'), '••••••••');
     const copies = await page.$$eval('li[data-key="my_api_token"] > .secret-sync-key-line button[data-copy]', (els) => els.map((e) => e.getAttribute('data-copy')));
-    assert.deepEqual(copies, ["global.get('SECRETS').my_api_token", 'SECRETS.my_api_token']);
+    assert.deepEqual(copies, ["global.get('SECRETS').my_api_token", 'SECRETS.my_api_token', '${SECRETS.my_api_token}']);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'sidebar.png') });
   });

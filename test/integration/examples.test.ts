@@ -1,7 +1,10 @@
 // The example flows, run for real: each does what its description says, and no debug message shows a secret value.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { join } from 'node:path';
+import { Aedes } from 'aedes';
 import { canary, startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 import { REPO_ROOT, eventually } from '../helpers/node-red';
@@ -23,6 +26,10 @@ describe('integration: example flows', function () {
   let manager: TestManager;
   let nr: NodeRedChild;
   let ws: WebSocket;
+  let broker: Aedes;
+  let mqttServer: net.Server;
+  let mqttPort = 0;
+  const logins: { user: string; password: string }[] = [];
   const debug: DebugMessage[] = [];
 
   const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
@@ -33,6 +40,16 @@ describe('integration: example flows', function () {
   };
 
   before(async () => {
+    // Example 06 logs in to an MQTT broker with the MQTT_BROKER secret: a real broker that checks it.
+    broker = await Aedes.createBroker({
+      authenticate: (_client, username, password, done) => {
+        logins.push({ user: username ?? '', password: password?.toString() ?? '' });
+        done(null, username === 'app' && password?.toString() === mqttPass);
+      },
+    });
+    mqttServer = net.createServer(broker.handle);
+    await new Promise<void>((done) => mqttServer.listen(0, '127.0.0.1', done));
+    mqttPort = (mqttServer.address() as AddressInfo).port;
     manager = await startTestManager();
     const space = '/v1/spaces/demo/secrets';
     await manager.api('POST', space, { body: { name: 'my_api_token', value: token1 } });
@@ -41,7 +58,9 @@ describe('integration: example flows', function () {
     nr = await spawnNodeRed({ settings: { secretSync: { url: manager.url, space: 'demo', token, interval: 'off' } } });
     // The examples assume Node-RED on port 1880; this one has another.
     const port = new URL(nr.url).port;
-    const flows = files.flatMap((f) => JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8').replace('127.0.0.1:1880', `127.0.0.1:${port}`)) as unknown[]);
+    const flows = files.flatMap(
+      (f) => JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8').replace('127.0.0.1:1880', `127.0.0.1:${port}`).replace('"port": "1883"', `"port": "${mqttPort}"`)) as unknown[],
+    );
     const deployed = await nr.admin('POST', '/flows', { body: flows, headers: { 'node-red-deployment-type': 'full' } });
     assert.equal(deployed.status, 204, deployed.text);
     ws = new WebSocket(`${nr.url.replace('http', 'ws')}/comms`);
@@ -57,6 +76,8 @@ describe('integration: example flows', function () {
     ws?.close();
     await nr?.stop();
     await manager?.stop();
+    await new Promise<void>((done) => broker.close(() => done()));
+    await new Promise<void>((done) => mqttServer.close(() => done()));
   });
 
   it('are numbered and listed in Import > Examples', async () => {
@@ -66,6 +87,7 @@ describe('integration: example flows', function () {
       '03 - React to a rotation.json',
       '04 - Use a multi-pair secret.json',
       '05 - Migrate from the legacy Secret Manager node.json',
+      '06 - Configure an MQTT broker from secrets.json',
     ]);
     const library = await nr.admin('GET', '/library/examples/flows/node-red-contrib-secret-sync');
     assert.equal(library.status, 200, library.text);
@@ -86,6 +108,17 @@ describe('integration: example flows', function () {
   it('04: a multi-pair secret fills connection options', async () => {
     await inject('ss-ex04-inject');
     assert.equal(JSON.parse(JSON.stringify((await debugFrom('ss-ex04-debug')).msg)), 'connection options ready: username, password');
+  });
+
+  it('06: an MQTT broker config node logs in with credentials that are ${SECRETS.…} references', async () => {
+    await eventually(() => logins.some((l) => l.password === mqttPass), 10_000, 'the broker login');
+    // The mqtt in node subscribes once connected: publish until the message comes back (5 tries at most).
+    for (let i = 0; i < 5 && !debug.some((d) => d.id === 'ss-ex06-debug'); i++) {
+      await inject('ss-ex06-inject');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.equal((await debugFrom('ss-ex06-debug')).msg, 'hello from a broker login made of secrets');
+    assert.deepEqual(logins.filter((l) => l.password === mqttPass).map((l) => l.user), ['app']);
   });
 
   it('05: a legacy flow still runs through the deprecated node', async () => {

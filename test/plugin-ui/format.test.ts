@@ -1,6 +1,6 @@
 // Tests for plugin-ui/src/format.ts: relative times, state looks and the paths the copy buttons put on the clipboard.
 import assert from 'node:assert/strict';
-import { contextPath, functionPath, relativeTime, stateLook } from '../../plugin-ui/src/format';
+import { contextPath, functionPath, referencePath, relativeTime, stateLook } from '../../plugin-ui/src/format';
 
 describe('plugin-ui/format', () => {
   const now = Date.parse('2026-03-01T10:00:00Z');
@@ -31,5 +31,7 @@ describe('plugin-ui/format', () => {
     assert.equal(contextPath('my_api_token'), 'SECRETS.my_api_token');
     assert.equal(contextPath('MQTT', 'password'), 'SECRETS.MQTT.password');
     assert.equal(contextPath('db-url'), 'SECRETS["db-url"]');
+    assert.equal(referencePath('db-url'), '${SECRETS.db-url}');
+    assert.equal(referencePath('MQTT', 'password'), '${SECRETS.MQTT.password}');
   });
 });
