@@ -10,7 +10,7 @@ export interface RedGlobalContext {
 /** The slice of `RED.nodes` needed to reach the global context through any deployed node. */
 export interface NodesLike {
   eachNode(callback: (config: { id: string }) => void): void;
-  getNode(id: string): { context(): { global: RedGlobalContext } } | null;
+  getNode(id: string): { context(): { global: RedGlobalContext }; status?(status: { fill?: string; shape?: string; text?: string }): void } | null;
   /** A node's stored credentials, as deployed (a reference stays a reference). */
   getCredentials?(id: string): unknown;
 }

@@ -16,6 +16,8 @@ export interface ReferencesDeps {
   restartOnChange: boolean;
   /** Called when what the status shows of the references changed. */
   onStatus: () => void;
+  /** Shows `text` as the status badge of node `id` (a node that lacks a referenced key). */
+  setNodeStatus: (id: string, text: string) => void;
   /** Called with the nodes just restarted (for the editor's notification). */
   onRestarted: (event: { keys: string[]; nodes: ReferringNode[] }) => void;
 }
@@ -112,6 +114,7 @@ export class SecretReferences {
   #warnMissing(): void {
     for (const missing of missingReferences(this.#index, this.#deps.snapshot())) {
       this.#deps.logger.warn(`\${${missing.reference}} is not in this space: ${missing.nodes.map(describe).join(', ')} got an empty value`);
+      for (const node of missing.nodes) this.#deps.setNodeStatus(node.id, `missing \${${missing.reference}}`);
     }
   }
 

@@ -61,6 +61,13 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     restartOnChange: config.ok ? config.config.restartOnChange : true,
     onStatus: () => service.refreshStatus(),
     onRestarted: (event) => RED.comms.publish(TOPICS.restarted, event, false),
+    setNodeStatus: (id, text) => {
+      try {
+        RED.nodes.getNode(id)?.status?.({ fill: 'red', shape: 'ring', text });
+      } catch {
+        // A node that cannot show a status still has the warning in the log and the sidebar.
+      }
+    },
   });
 
   // Everything registered below is undone by `stop`, on shutdown and on removal from the palette.

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
+import { openComms } from '../../helpers/comms';
 import { canary, startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
 import { eventually, startNodeRed } from '../../helpers/node-red';
@@ -64,6 +65,9 @@ describe('integration: ${SECRETS.KEY} in node properties and credentials', funct
     { id: 'call-header', type: 'change', z: 'ref-tab', rules: [{ t: 'set', p: 'headers', pt: 'msg', to: '{}', tot: 'json' }, { t: 'set', p: 'headers.Authorization', pt: 'msg', to: 'Bearer ${SECRETS.API_TOKEN}', tot: 'env' }], wires: [['call-request']] },
     { id: 'call-request', type: 'http request', z: 'ref-tab', method: 'GET', ret: 'txt', url: `http://127.0.0.1:${webPort}/check`, wires: [['call-out']] },
     { id: 'call-out', type: 'http response', z: 'ref-tab', wires: [] },
+    { id: 'plain-in', type: 'http in', z: 'ref-tab', url: '/plain', method: 'get', wires: [['plain-change']] },
+    { id: 'plain-change', type: 'change', z: 'ref-tab', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'home=${HOME}', tot: 'env' }], wires: [['plain-out']] },
+    { id: 'plain-out', type: 'http response', z: 'ref-tab', wires: [] },
     { id: 'missing-change', type: 'change', z: 'ref-tab', name: 'uses a missing key', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '${SECRETS.NOT_THERE}', tot: 'str' }], wires: [[]] },
   ];
 
@@ -141,6 +145,18 @@ describe('integration: ${SECRETS.KEY} in node properties and credentials', funct
     assert.deepEqual(s.references.missing, [{ reference: 'SECRETS.NOT_THERE', nodes: [{ id: 'missing-change', type: 'change', name: 'uses a missing key', z: 'ref-tab' }] }]);
     assert.equal(s.references.unavailable, null);
     assert.ok(nr.logs.some((l) => l.msg.includes('${SECRETS.NOT_THERE} is not in this space: change \'uses a missing key\' (missing-change) got an empty value')));
+    // The node's own status badge says it too (a retained status frame, as an editor opening now gets it).
+    const comms = await openComms(nr.adminUrl, undefined, ['status/#']);
+    try {
+      await eventually(() => comms.frames.some((f) => f.includes('status/missing-change') && f.includes('missing ${SECRETS.NOT_THERE}')), 3_000, 'the status badge');
+    } finally {
+      comms.close();
+    }
+  });
+
+  it('never shadows a normal environment variable: ${HOME} still resolves to the environment', async () => {
+    const res = await nr.endpoint('/plain');
+    assert.equal(res.text, `home=${process.env.HOME ?? ''}`);
   });
 
   it('restarts the broker and its users when the password rotates, and the broker sees the new one, without a deploy', async () => {
