@@ -1,17 +1,11 @@
 // Provider for the reference Secret Manager: one GET with ETag, long poll for `watch`, strict answer checks.
 import { isRecord } from '../shared/guards';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { rootCertificates } from 'node:tls';
-import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { SyncError } from '../shared/sync-error';
+import { createHttpClient } from './http-client';
 import { statusFailure, transportFailure } from './http-failure';
 import type { FetchRequest, FetchResult, SecretProvider } from './provider';
 
-/** Largest answer accepted, in bytes; a larger one is rejected whole. */
-export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** What the provider needs from the configuration. */
 export interface SecretManagerOptions {
@@ -36,26 +30,7 @@ export class SecretManagerProvider implements SecretProvider {
 
   constructor(options: SecretManagerOptions) {
     this.address = options.url;
-    let ca: string[] | undefined;
-    if (options.caFile !== undefined) {
-      try {
-        ca = [...rootCertificates, readFileSync(options.caFile, 'utf8')];
-      } catch {
-        throw new SyncError('config_invalid', `secretSync.caFile (SECRET_SYNC_CA_FILE): cannot read ${options.caFile}`, { field: 'caFile' });
-      }
-    }
-    this.#client = axios.create({
-      baseURL: options.url,
-      // Never follow: a redirect to another host would carry the token there.
-      maxRedirects: 0,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: MAX_RESPONSE_BYTES,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }),
-    });
+    this.#client = createHttpClient({ baseURL: options.url, caFile: options.caFile });
     this.#space = options.space;
     this.#token = options.token;
     this.#path = `/v1/spaces/${encodeURIComponent(options.space)}/secrets`;

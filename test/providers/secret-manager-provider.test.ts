@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SecretManagerProvider, MAX_RESPONSE_BYTES } from '../../src/providers/secret-manager-provider';
+import { MAX_RESPONSE_BYTES } from '../../src/providers/http-client';
+import { SecretManagerProvider } from '../../src/providers/secret-manager-provider';
 import type { SyncError } from '../../src/shared/sync-error';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

@@ -1,15 +1,8 @@
 // Talks to an OpenBao / Vault cluster over HTTP: one request, tried on each listed address until a node can answer.
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import { rootCertificates } from 'node:tls';
-import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import { SyncError } from '../../shared/sync-error';
+import { createHttpClient } from '../http-client';
 import { transportFailure } from '../http-failure';
-
-/** Largest answer accepted from Vault, bytes. */
-const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** One Vault answer. */
 export interface VaultAnswer {
@@ -46,27 +39,9 @@ export class VaultHttp {
   requests = 0;
 
   constructor(addresses: readonly string[], options: { namespace?: string | undefined; caFile?: string | undefined }) {
-    let ca: string[] | undefined;
-    if (options.caFile !== undefined) {
-      try {
-        ca = [...rootCertificates, readFileSync(options.caFile, 'utf8')];
-      } catch {
-        throw new SyncError('config_invalid', `secretSync.caFile (SECRET_SYNC_CA_FILE): cannot read ${options.caFile}`, { field: 'caFile' });
-      }
-    }
     this.#addresses = addresses;
     this.#namespace = options.namespace;
-    this.#client = axios.create({
-      // Never follow: a redirect to another host would carry the token there.
-      maxRedirects: 0,
-      maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: MAX_RESPONSE_BYTES,
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) }),
-    });
+    this.#client = createHttpClient({ caFile: options.caFile });
   }
 
   /** The address that answered last. */
