@@ -35,7 +35,46 @@ CREATE TABLE tokens (
 );
 `;
 
-const MIGRATIONS: readonly string[] = [SCHEMA_V1];
+// V2: the viewer role and token last use; the audit trail; the fleet of plugin instances per space.
+const SCHEMA_V2 = `
+CREATE TABLE tokens_v2 (
+  id           TEXT PRIMARY KEY,
+  hash         TEXT NOT NULL UNIQUE,
+  role         TEXT NOT NULL CHECK (role IN ('admin', 'read', 'viewer')),
+  space        TEXT,
+  description  TEXT NOT NULL DEFAULT '',
+  created_at   TEXT NOT NULL,
+  revoked_at   TEXT,
+  last_used_at TEXT
+);
+INSERT INTO tokens_v2 (id, hash, role, space, description, created_at, revoked_at)
+  SELECT id, hash, role, space, description, created_at, revoked_at FROM tokens;
+DROP TABLE tokens;
+ALTER TABLE tokens_v2 RENAME TO tokens;
+CREATE TABLE audit (
+  seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+  at       TEXT NOT NULL,
+  actor_id TEXT,
+  actor    TEXT NOT NULL,
+  action   TEXT NOT NULL,
+  scope    TEXT,
+  target   TEXT,
+  ip       TEXT
+);
+CREATE TABLE instances (
+  space          TEXT NOT NULL,
+  id             TEXT NOT NULL,
+  name           TEXT NOT NULL DEFAULT '',
+  version        TEXT NOT NULL DEFAULT '',
+  synced_version INTEGER,
+  last_seen      TEXT NOT NULL,
+  usage          TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (space, id)
+) WITHOUT ROWID;
+`;
+
+/** The schema, one migration per version (`PRAGMA user_version`); exported for the upgrade test. */
+export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2];
 
 /** The open database with the few helpers the stores share. */
 export interface ManagerDatabase {

@@ -5,6 +5,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  /** Names and counts that explain the error (never a value), e.g. who uses a secret. */
+  details?: unknown;
 }
 
 /** An expected failure with a stable `code` clients can switch on and the HTTP status it maps to. */
@@ -14,6 +16,7 @@ export class ManagerError extends Error {
     readonly status: number,
     message: string,
     readonly field?: string,
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ManagerError';
@@ -21,9 +24,12 @@ export class ManagerError extends Error {
 
   /** The error as the JSON body the HTTP API answers with. */
   toBody(): ErrorBody {
-    return this.field === undefined
-      ? { error: this.code, message: this.message }
-      : { error: this.code, message: this.message, field: this.field };
+    return {
+      error: this.code,
+      message: this.message,
+      ...(this.field === undefined ? {} : { field: this.field }),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
   }
 }
 

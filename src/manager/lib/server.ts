@@ -12,6 +12,8 @@ import { createApp } from './http/app';
 import type { ApiLimits } from './http/app';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
+import { AuditStore } from './audit-store';
+import { FleetStore } from './fleet-store';
 import { loadMasterKey } from './master-key';
 import { SecretStore } from './secret-store';
 import { TokenStore } from './token-store';
@@ -96,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const secrets = new SecretStore(db, cipher, feed);
     const tokens = new TokenStore(db);
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
-    const app = createApp({ secrets, tokens, feed, instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    const app = createApp({ secrets, tokens, feed, fleet: new FleetStore(db), audit: new AuditStore(db), instanceId: db.instanceId, logger, limits: options.limits ?? {} });
     const server = options.tls
       ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, app)
       : http.createServer(app);

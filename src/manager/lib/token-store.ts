@@ -1,26 +1,32 @@
-// Access tokens: an admin role and read tokens bound to one space, stored only as SHA-256 hashes.
+// Access tokens: admin, viewer (names only, no values, no changes) and read tokens bound to one space, stored only as SHA-256 hashes.
 import { createHash, randomBytes } from 'node:crypto';
 import type { ManagerDatabase } from './database';
 import { ManagerError } from './errors';
 
+/** What a token may do: everything; see names, descriptions and dates; or read the values of one space. */
+export type Role = 'admin' | 'viewer' | 'read';
+
 /** A token's record, without the token itself. */
 export interface TokenRecord {
   id: string;
-  role: 'admin' | 'read';
+  role: Role;
   /** The one space a read token may read; null for admin tokens. */
   space: string | null;
   description: string;
   createdAt: string;
   revokedAt: string | null;
+  /** When it was last used, to the minute. */
+  lastUsedAt: string | null;
 }
 
 interface TokenRow {
   id: string;
-  role: 'admin' | 'read';
+  role: Role;
   space: string | null;
   description: string;
   created_at: string;
   revoked_at: string | null;
+  last_used_at: string | null;
 }
 
 const TOKEN_PREFIX = 'ssm_';
@@ -37,6 +43,7 @@ function toRecord(row: TokenRow): TokenRecord {
     description: row.description,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    lastUsedAt: row.last_used_at,
   };
 }
 
@@ -51,7 +58,7 @@ export class TokenStore {
   ) {}
 
   /** Issues a new token; the returned `token` string is shown once and never stored. */
-  create(input: { role: 'admin' | 'read'; space: string | null; description: string }): { token: string; record: TokenRecord } {
+  create(input: { role: Role; space: string | null; description: string }): { token: string; record: TokenRecord } {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     return { token, record: this.#insert(token, input) };
   }
@@ -80,10 +87,16 @@ export class TokenStore {
     if (result.changes === 0) throw new ManagerError('token_not_found', 404, `No active token with id '${id}'`);
   }
 
-  /** The active token matching `token`, or null for an unknown or revoked one. */
+  /** The active token matching `token`, or null for an unknown or revoked one; records its use (at most once a minute). */
   authenticate(token: string): TokenRecord | null {
     const row = this.#byHash(token);
-    return row && row.revoked_at === null ? toRecord(row) : null;
+    if (!row || row.revoked_at !== null) return null;
+    const minute = this.now().toISOString().slice(0, 16);
+    if (row.last_used_at?.slice(0, 16) !== minute) {
+      row.last_used_at = `${minute}:00.000Z`;
+      this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(row.last_used_at, row.id);
+    }
+    return toRecord(row);
   }
 
   /** Whether the token with this id exists and is not revoked. */
@@ -100,7 +113,7 @@ export class TokenStore {
     return this.db.sql.prepare('SELECT * FROM tokens WHERE hash = ?').get(hashToken(token)) as TokenRow | undefined;
   }
 
-  #insert(token: string, input: { role: 'admin' | 'read'; space: string | null; description: string }): TokenRecord {
+  #insert(token: string, input: { role: Role; space: string | null; description: string }): TokenRecord {
     const id = randomBytes(6).toString('hex');
     const at = this.now().toISOString();
     this.db.transaction(() =>
@@ -108,6 +121,6 @@ export class TokenStore {
         .prepare('INSERT INTO tokens (id, hash, role, space, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(id, hashToken(token), input.role, input.space, input.description, at),
     );
-    return { id, role: input.role, space: input.space, description: input.description, createdAt: at, revokedAt: null };
+    return { id, role: input.role, space: input.space, description: input.description, createdAt: at, revokedAt: null, lastUsedAt: null };
   }
 }

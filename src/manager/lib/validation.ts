@@ -135,14 +135,14 @@ export function parsePatchBody(body: unknown, currentName: string): PatchInput {
 }
 
 /** Validates a token create body `{ space?, role?, description? }`. */
-export function parseTokenBody(body: unknown): { role: 'admin' | 'read'; space: string | null; description: string } {
+export function parseTokenBody(body: unknown): { role: 'admin' | 'viewer' | 'read'; space: string | null; description: string } {
   const obj = requireObject(body);
   rejectUnknownFields(obj, ['space', 'role', 'description']);
   const role = obj.role ?? 'read';
-  if (role !== 'admin' && role !== 'read') throw badRequest('invalid_role', "role must be 'read' or 'admin'", 'role');
+  if (role !== 'admin' && role !== 'read' && role !== 'viewer') throw badRequest('invalid_role', "role must be 'read', 'viewer' or 'admin'", 'role');
   const description = parseDescription(obj.description);
-  if (role === 'admin') {
-    if (obj.space !== undefined && obj.space !== null) throw badRequest('invalid_space', 'Admin tokens are not bound to a space', 'space');
+  if (role === 'admin' || role === 'viewer') {
+    if (obj.space !== undefined && obj.space !== null) throw badRequest('invalid_space', `${role === 'admin' ? 'Admin' : 'Viewer'} tokens are not bound to a space`, 'space');
     return { role, space: null, description };
   }
   if (typeof obj.space !== 'string' || obj.space === '') throw badRequest('space_required', 'A read token needs a space', 'space');

@@ -1,7 +1,9 @@
 // The manager's HTTP application: middleware order, routers and error handling in one place.
 import express from 'express';
 import type { Express } from 'express';
+import type { AuditStore } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
+import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
@@ -28,6 +30,8 @@ export interface AppDeps {
   secrets: SecretStore;
   tokens: TokenStore;
   feed: ChangeFeed;
+  fleet: FleetStore;
+  audit: AuditStore;
   instanceId: string;
   logger: Logger;
   limits?: Partial<ApiLimits>;
@@ -68,12 +72,14 @@ export function createApp(deps: AppDeps): Express {
       secrets: deps.secrets,
       tokens: deps.tokens,
       feed: deps.feed,
+      fleet: deps.fleet,
+      audit: deps.audit,
       instanceId: deps.instanceId,
       maxWaitSeconds: limits.maxWaitSeconds,
       maxWaiters: limits.maxWaiters,
     }),
   );
-  v1.use(tokensRoutes(deps.tokens));
+  v1.use(tokensRoutes(deps.tokens, deps.audit));
   app.use('/v1', v1);
 
   app.use(notFoundHandler);

@@ -38,6 +38,17 @@ export function requireAdmin(principal: TokenRecord): void {
   if (principal.role !== 'admin') throw new ManagerError('forbidden', 403, 'This action needs an admin token');
 }
 
+/** Throws 403 `forbidden` unless the principal may see names, descriptions and dates (admins and viewers). */
+export function requireViewer(principal: TokenRecord): void {
+  if (principal.role !== 'admin' && principal.role !== 'viewer') throw new ManagerError('forbidden', 403, 'This needs an admin or viewer token');
+}
+
+/** Throws 403 `forbidden` unless the principal may see the names of `space` (admins, viewers, read tokens of that space). */
+export function requireSpaceMeta(principal: TokenRecord, space: string): void {
+  if (principal.role === 'viewer') return;
+  requireSpaceRead(principal, space);
+}
+
 /** Throws 403 `forbidden` unless the principal may read `space` (admins, or read tokens bound to it). */
 export function requireSpaceRead(principal: TokenRecord, space: string): void {
   if (principal.role === 'admin' || principal.space === space) return;

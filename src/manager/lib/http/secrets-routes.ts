@@ -1,12 +1,15 @@
 // Routes for secrets: the plugin's read API (ETag, long poll) and management of space and organization secrets.
 import { Router } from 'express';
 import type { Request, Response } from 'express';
+import type { AuditStore } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
+import { INSTANCE_HEADER, parseInstanceHeader, parseUsageBody } from '../fleet-store';
+import type { FleetStore } from '../fleet-store';
 import { ManagerError, badRequest } from '../errors';
 import type { Scope, SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { assertSpaceName, parseCreateBody, parsePatchBody } from '../validation';
-import { principalOf, requireAdmin, requireSpaceRead } from './auth';
+import { principalOf, requireAdmin, requireSpaceMeta, requireSpaceRead, requireViewer } from './auth';
 import { requireJson } from './json-body';
 
 /** What the secrets routes need. */
@@ -14,6 +17,8 @@ export interface SecretsRouteDeps {
   secrets: SecretStore;
   tokens: TokenStore;
   feed: ChangeFeed;
+  fleet: FleetStore;
+  audit: AuditStore;
   instanceId: string;
   /** Longest long poll a client may ask for, in seconds. */
   maxWaitSeconds: number;
@@ -47,6 +52,10 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
 
 function param(req: Request, name: string): string {
   return String(req.params[name]);
+}
+
+function scopeName(scope: Scope): string {
+  return scope.kind === 'org' ? 'org' : scope.space;
 }
 
 function spaceParam(req: Request): string {
@@ -89,6 +98,9 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     const { wait, version } = parseWaitQuery(req.query, deps.maxWaitSeconds);
     if (wait > 0 && !(await waitForChange(res, space, version, wait))) return;
     const current = secrets.version(space);
+    // The fleet view: who read this space, and the version the answer leaves it with (a 304 means it has it).
+    const who = parseInstanceHeader(req.get(INSTANCE_HEADER));
+    if (who) deps.fleet.seen(space, who, current);
     res.set('ETag', etagOf(current));
     if ((wait > 0 && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
       res.status(304).end();
@@ -99,13 +111,43 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
 
   router.get('/spaces/:space/secrets/meta', (req, res) => {
     const space = spaceParam(req);
-    requireSpaceRead(principalOf(res), space);
+    requireSpaceMeta(principalOf(res), space);
     res.json({ space, version: secrets.version(space), secrets: secrets.list({ kind: 'space', space }) });
   });
 
   router.get('/org/secrets/meta', (_req, res) => {
-    requireAdmin(principalOf(res));
+    requireViewer(principalOf(res));
     res.json({ scope: 'org', secrets: secrets.list({ kind: 'org' }) });
+  });
+
+  // Deleting a key that deployed flows use breaks them: say who uses it, unless the caller insists (`?force=true`).
+  const refuseIfInUse = (scope: Scope, name: string): void => {
+    // An organization key is used only where no space key of the same name hides it.
+    const users = deps.fleet.usersOf(name, scope.kind === 'space' ? [scope.space] : null).filter(
+      (u) => scope.kind === 'space' || !secrets.list({ kind: 'space', space: u.space }).some((m) => m.name === name),
+    );
+    if (users.length === 0) return;
+    const nodes = users.reduce((sum, u) => sum + u.nodes, 0);
+    throw new ManagerError('secret_in_use', 409, `'${name}' is used by ${nodes} node(s) in ${users.length} instance(s); delete with ?force=true to go ahead`, undefined, {
+      nodes,
+      instances: users,
+    });
+  };
+
+  router.put('/spaces/:space/instances/:id/usage', (req, res) => {
+    const space = spaceParam(req);
+    const principal = principalOf(res);
+    // The instance reports with its own read token; admins may too.
+    if (principal.role !== 'admin' && principal.space !== space) throw new ManagerError('forbidden', 403, `This token cannot report for space '${space}'`);
+    requireJson(req);
+    deps.fleet.setUsage(space, param(req, 'id'), parseUsageBody(req.body));
+    res.status(204).end();
+  });
+
+  router.get('/spaces/:space/instances', (req, res) => {
+    const space = spaceParam(req);
+    requireViewer(principalOf(res));
+    res.json({ space, version: secrets.version(space), instances: deps.fleet.list(space) });
   });
 
   const manage = (base: string, scopeOf: (req: Request) => Scope): void => {
@@ -114,6 +156,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       const scope = scopeOf(req);
       requireJson(req);
       const meta = secrets.create(scope, parseCreateBody(req.body));
+      deps.audit.record(principalOf(res), 'secret.create', { scope: scopeName(scope), target: meta.name, ip: req.ip });
       res.status(201).location(`${req.baseUrl}${req.path}/${meta.name}`).json(meta);
     });
     router.patch(`${base}/:name`, (req, res) => {
@@ -121,11 +164,17 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       const scope = scopeOf(req);
       requireJson(req);
       const name = param(req, 'name');
-      res.json(secrets.update(scope, name, parsePatchBody(req.body, name)));
+      const meta = secrets.update(scope, name, parsePatchBody(req.body, name));
+      deps.audit.record(principalOf(res), 'secret.update', { scope: scopeName(scope), target: name, ip: req.ip });
+      res.json(meta);
     });
     router.delete(`${base}/:name`, (req, res) => {
       requireAdmin(principalOf(res));
-      secrets.delete(scopeOf(req), param(req, 'name'));
+      const scope = scopeOf(req);
+      const name = param(req, 'name');
+      if (req.query.force !== 'true') refuseIfInUse(scope, name);
+      secrets.delete(scope, name);
+      deps.audit.record(principalOf(res), 'secret.delete', { scope: scopeName(scope), target: name, ip: req.ip });
       res.status(204).end();
     });
   };

@@ -1,12 +1,13 @@
 // Routes for tokens: issue (shown once), list without the tokens themselves, revoke.
 import { Router } from 'express';
+import type { AuditStore } from '../audit-store';
 import type { TokenStore } from '../token-store';
 import { parseTokenBody } from '../validation';
-import { principalOf, requireAdmin } from './auth';
+import { principalOf, requireAdmin, requireViewer } from './auth';
 import { requireJson } from './json-body';
 
-/** Builds the router for `/v1/tokens`; every route needs an admin token. */
-export function tokensRoutes(tokens: TokenStore): Router {
+/** Builds the router for `/v1/tokens` (admin) and `/v1/audit` (admin, viewer). */
+export function tokensRoutes(tokens: TokenStore, audit: AuditStore): Router {
   const router = Router();
   router.use('/tokens', (_req, res, next) => {
     requireAdmin(principalOf(res));
@@ -18,11 +19,18 @@ export function tokensRoutes(tokens: TokenStore): Router {
   router.post('/tokens', (req, res) => {
     requireJson(req);
     const { token, record } = tokens.create(parseTokenBody(req.body));
+    audit.record(principalOf(res), 'token.create', { scope: record.space, target: record.id, ip: req.ip });
     res.status(201).json({ ...record, token });
   });
   router.delete('/tokens/:id', (req, res) => {
     tokens.revoke(String(req.params.id));
+    audit.record(principalOf(res), 'token.revoke', { target: String(req.params.id), ip: req.ip });
     res.status(204).end();
+  });
+  router.get('/audit', (req, res) => {
+    requireViewer(principalOf(res));
+    const before = typeof req.query.before === 'string' && /^\d{1,15}$/.test(req.query.before) ? Number(req.query.before) : undefined;
+    res.json({ entries: audit.list(200, before) });
   });
   return router;
 }

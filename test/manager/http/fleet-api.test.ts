@@ -1,0 +1,106 @@
+// The fleet, the viewer role and the audit trail over real HTTP: instances seen on reads, usage reports, in-use deletes, who did what.
+import assert from 'node:assert/strict';
+import { request } from '../../helpers/http';
+import { canary, startTestManager } from '../../helpers/manager';
+import type { TestManager } from '../../helpers/manager';
+
+describe('manager/http fleet, viewer and audit', () => {
+  let m: TestManager;
+  let readToken: string;
+  let viewerToken: string;
+  const value = canary('fleet-value');
+  const space = '/v1/spaces/demo/secrets';
+  const read = (headers: Record<string, string> = {}): ReturnType<typeof request> => request('GET', m.url + space, { token: readToken, headers });
+
+  before(async () => {
+    m = await startTestManager();
+    assert.equal((await m.api('POST', space, { body: { name: 'API_TOKEN', value, description: 'for the fleet test' } })).status, 201);
+    assert.equal((await m.api('POST', '/v1/org/secrets', { body: { name: 'SHARED', value: canary('org-value') } })).status, 201);
+    readToken = await m.readToken('demo');
+    const viewer = await m.api('POST', '/v1/tokens', { body: { role: 'viewer', description: 'ops dashboard' } });
+    assert.equal(viewer.status, 201, viewer.text);
+    viewerToken = (viewer.body as { token: string }).token;
+  });
+
+  after(async () => m.stop());
+
+  it('records an instance on every read that names itself, with the version it got', async () => {
+    assert.equal((await read({ 'x-secret-sync-instance': 'inst-1; name=line%203%20pi; version=1.2.3' })).status, 200);
+    assert.equal((await read()).status, 200, 'a read without the header is served all the same');
+    const list = await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken });
+    assert.equal(list.status, 200);
+    const body = list.body as { version: number; instances: { id: string; name: string; version: string; syncedVersion: number }[] };
+    assert.deepEqual(
+      body.instances.map(({ id, name, version, syncedVersion }) => ({ id, name, version, syncedVersion })),
+      [{ id: 'inst-1', name: 'line 3 pi', version: '1.2.3', syncedVersion: body.version }],
+    );
+  });
+
+  it('takes usage reports from the space read token only, with names and counts', async () => {
+    const put = (token: string, body: unknown): ReturnType<typeof request> => request('PUT', `${m.url}/v1/spaces/demo/instances/inst-1/usage`, { token, body });
+    assert.equal((await put(readToken, { keys: [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }] })).status, 204);
+    assert.equal((await put(await m.readToken('other'), { keys: [] })).status, 403);
+    assert.equal((await put(viewerToken, { keys: [] })).status, 403);
+    assert.equal((await put(readToken, { keys: [{ key: 'bad name', nodes: 1 }] })).status, 400);
+    assert.equal((await put(readToken, { keys: [{ key: 'A', nodes: -1 }] })).status, 400);
+    const unknown = await request('PUT', `${m.url}/v1/spaces/demo/instances/never-seen/usage`, { token: readToken, body: { keys: [] } });
+    assert.equal((unknown.body as { error: string }).error, 'instance_not_found');
+    const list = (await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken })).body as { instances: { usage: unknown }[] };
+    assert.deepEqual(list.instances[0]?.usage, [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }]);
+  });
+
+  it('refuses to delete a key deployed flows use (409 secret_in_use, with who), unless forced', async () => {
+    const refused = await m.api('DELETE', `${space}/API_TOKEN`);
+    assert.equal(refused.status, 409);
+    assert.deepEqual(refused.body, {
+      error: 'secret_in_use',
+      message: "'API_TOKEN' is used by 3 node(s) in 1 instance(s); delete with ?force=true to go ahead",
+      details: { nodes: 3, instances: [{ space: 'demo', id: 'inst-1', name: 'line 3 pi', nodes: 3 }] },
+    });
+    const org = await m.api('DELETE', '/v1/org/secrets/SHARED');
+    assert.equal((org.body as { error: string }).error, 'secret_in_use', 'an organization key in use in a space');
+    assert.equal((await m.api('DELETE', `${space}/API_TOKEN?force=true`)).status, 204);
+    assert.equal((await m.api('DELETE', '/v1/org/secrets/SHARED?force=true')).status, 204);
+  });
+
+  it('lets a viewer see names, descriptions, dates, instances and the audit trail, and nothing more', async () => {
+    await m.api('POST', space, { body: { name: 'VISIBLE', value: canary('viewer-value') } });
+    const meta = await request('GET', `${m.url}${space}/meta`, { token: viewerToken });
+    assert.equal(meta.status, 200);
+    assert.deepEqual((meta.body as { secrets: { name: string }[] }).secrets.map((s) => s.name), ['VISIBLE']);
+    assert.equal((await request('GET', `${m.url}/v1/org/secrets/meta`, { token: viewerToken })).status, 200);
+    assert.equal((await request('GET', m.url + space, { token: viewerToken })).status, 403, 'no values');
+    assert.equal((await request('POST', m.url + space, { token: viewerToken, body: { name: 'X', value: 'y' } })).status, 403);
+    assert.equal((await request('DELETE', `${m.url}${space}/VISIBLE`, { token: viewerToken })).status, 403);
+    assert.equal((await request('GET', `${m.url}/v1/tokens`, { token: viewerToken })).status, 403);
+    assert.equal((await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: readToken })).status, 403, 'a read token sees no fleet');
+  });
+
+  it('keeps an audit trail of every change to a secret or a token: who, what, when, from where; never a value', async () => {
+    const created = await m.api('POST', '/v1/tokens', { body: { space: 'demo', description: 'line 4' } });
+    const id = (created.body as { id: string }).id;
+    await m.api('DELETE', `/v1/tokens/${id}`);
+    await m.api('PATCH', `${space}/VISIBLE`, { body: { description: 'changed' } });
+    const audit = await request('GET', `${m.url}/v1/audit`, { token: viewerToken });
+    assert.equal(audit.status, 200);
+    const entries = (audit.body as { entries: { action: string; scope: string | null; target: string | null; actor: string; ip: string | null; at: string }[] }).entries;
+    const summary = entries.map((e) => `${e.action} ${e.scope ?? '-'} ${e.target ?? '-'}`);
+    assert.deepEqual(summary.slice(0, 6), [
+      'secret.update demo VISIBLE',
+      `token.revoke - ${id}`,
+      `token.create demo ${id}`,
+      'secret.create demo VISIBLE',
+      'secret.delete org SHARED',
+      'secret.delete demo API_TOKEN',
+    ]);
+    assert.ok(summary.includes('secret.create org SHARED') && summary.includes('secret.create demo API_TOKEN'));
+    assert.equal(entries.find((e) => e.action === 'secret.update')?.actor, 'from SECRET_MANAGER_ADMIN_TOKEN', 'the actor is the token description');
+    assert.ok(entries.every((e) => e.actor.length > 0 && e.at.endsWith('Z') && e.ip !== null));
+    for (const secret of [value]) assert.ok(!audit.text.includes(secret));
+  });
+
+  it('shows when each token was last used', async () => {
+    const tokens = (await m.api('GET', '/v1/tokens')).body as { tokens: { description: string; lastUsedAt: string | null }[] };
+    assert.ok(tokens.tokens.find((t) => t.description === 'ops dashboard')?.lastUsedAt?.endsWith(':00.000Z'));
+  });
+});
