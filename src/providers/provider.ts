@@ -28,4 +28,6 @@ export interface SecretProvider {
   readonly address?: string;
   /** Releases timers and connections; called once when the plugin stops. */
   close?(): void;
+  /** Tells the source which keys the deployed flows use (names and node counts only), for its fleet view. */
+  reportUsage?(usage: readonly { key: string; nodes: number }[], signal: AbortSignal): Promise<void>;
 }

@@ -22,7 +22,7 @@ const VAULT_DEFAULTS: VaultChoice = { mount: 'secret', pathPrefix: 'spaces', org
 export function createProvider(choice: ProviderChoice): SecretProvider {
   switch (choice.provider) {
     case 'secret-manager':
-      return new SecretManagerProvider({ url: choice.url, space: choice.space, token: choice.token, caFile: choice.caFile });
+      return new SecretManagerProvider({ url: choice.url, space: choice.space, token: choice.token, caFile: choice.caFile, instance: choice.instance });
     case 'vault':
       return new VaultProvider({ ...VAULT_DEFAULTS, ...choice.vault, addresses: choice.addresses, space: choice.space, token: choice.token, caFile: choice.caFile });
   }

@@ -13,6 +13,8 @@ export interface SecretManagerOptions {
   space: string;
   token: string;
   caFile?: string | undefined;
+  /** Who reads: sent as `X-Secret-Sync-Instance` on every read, for the manager's fleet view. */
+  instance?: { id: string; name: string; version: string } | undefined;
   now?: () => number;
 }
 
@@ -25,12 +27,14 @@ export class SecretManagerProvider implements SecretProvider {
   readonly #space: string;
   readonly #token: string;
   readonly #now: () => number;
+  readonly #instance: SecretManagerOptions['instance'];
   /** The manager's address. */
   readonly address: string;
 
   constructor(options: SecretManagerOptions) {
     this.address = options.url;
     this.#client = createHttpClient({ baseURL: options.url, caFile: options.caFile });
+    this.#instance = options.instance;
     this.#space = options.space;
     this.#token = options.token;
     this.#path = `/v1/spaces/${encodeURIComponent(options.space)}/secrets`;
@@ -53,13 +57,33 @@ export class SecretManagerProvider implements SecretProvider {
     return true;
   }
 
+  async reportUsage(usage: readonly { key: string; nodes: number }[], signal: AbortSignal): Promise<void> {
+    if (!this.#instance) return;
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.#client.put<string>(`/v1/spaces/${encodeURIComponent(this.#space)}/instances/${encodeURIComponent(this.#instance.id)}/usage`, JSON.stringify({ keys: usage }), {
+        signal,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#token}` },
+      });
+    } catch (err) {
+      throw transportFailure(err, this.#target);
+    }
+    if (response.status !== 204) throw statusFailure(response.status, undefined, this.#target, this.#now());
+  }
+
+  #instanceHeader(): Record<string, string> {
+    const who = this.#instance;
+    if (!who) return {};
+    return { 'x-secret-sync-instance': `${who.id}; name=${encodeURIComponent(who.name)}; version=${encodeURIComponent(who.version)}` };
+  }
+
   async #get(params: Record<string, string>, headers: Record<string, string>, signal: AbortSignal): Promise<AxiosResponse<string>> {
     let response: AxiosResponse<string>;
     try {
       response = await this.#client.get<string>(this.#path, {
         params,
         signal,
-        headers: { accept: 'application/json', authorization: `Bearer ${this.#token}`, ...headers },
+        headers: { accept: 'application/json', authorization: `Bearer ${this.#token}`, ...this.#instanceHeader(), ...headers },
       });
     } catch (err) {
       throw transportFailure(err, this.#target);

@@ -193,6 +193,18 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     return this.status();
   }
 
+  /** Reports the keys the deployed flows use to the provider (when it keeps a fleet view); false when it could not. */
+  async reportUsage(usage: readonly { key: string; nodes: number }[]): Promise<boolean> {
+    if (this.#mode.kind !== 'running' || !this.#mode.provider.reportUsage || this.#stopped) return true;
+    try {
+      await this.#mode.provider.reportUsage(usage, AbortSignal.timeout(10_000));
+      return true;
+    } catch (err) {
+      this.#deps.logger.debug(`usage report not delivered (${toSyncError(err).code}); it is sent again after the next sync`);
+      return false;
+    }
+  }
+
   /** Sends the status again (something it shows changed outside the service). */
   refreshStatus(): void {
     this.#emitStatus();

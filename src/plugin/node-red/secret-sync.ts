@@ -15,10 +15,13 @@ import { createPluginLogger } from '../core/logger';
 import { PREFERENCES_KEY } from '../core/preferences';
 import { describeLegacyNodes, findLegacyNodes } from '../core/legacy-nodes';
 import { PLUGIN_ID, TOPICS } from '../../shared/contract';
-import type { SecretSyncPluginApi, SecretsChangedEvent } from '../../shared/contract';
+import type { SecretSyncPluginApi, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
 import { SecretReferences } from './secret-references';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from '../core/scheduler';
+import { keyUsage } from '../core/usage';
+import type { KeyUsage } from '../core/usage';
+import { instanceIdentity } from './instance';
 import { SecretSyncService } from '../core/service';
 
 /**
@@ -31,13 +34,14 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   const space = config.summary.space ?? '';
   const target = new GlobalSecrets(RED.settings.functionGlobalContext);
   const stores = contextStores(RED.settings.contextStorage);
+  const instance = instanceIdentity(RED.settings.userDir ?? '');
   const service: SecretSyncService = new SecretSyncService({
     config,
     afterSync: () => {
       const global = findGlobalContext(RED.nodes);
       if (global) removeOverrides(global, stores, service.snapshot().secrets, logger);
     },
-    createProvider,
+    createProvider: (choice) => createProvider({ ...choice, instance }),
     references: () => references.status(),
     target,
     logger,
@@ -84,6 +88,33 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   service.on('status', publishStatus);
   service.on('changed', publishChanged);
   undo.push(() => service.off('status', publishStatus).off('changed', publishChanged));
+  // The keys the deployed flows use go to the manager's fleet view after each deploy; one that did not arrive goes after the next sync.
+  let pendingUsage: KeyUsage[] | undefined;
+  let lastReported = '';
+  let reporting = false;
+  const reportUsage = async (): Promise<void> => {
+    const usage = pendingUsage;
+    if (!usage || reporting) return;
+    // A deploy that did not change which keys are used sends nothing.
+    if (JSON.stringify(usage) === lastReported) {
+      pendingUsage = undefined;
+      return;
+    }
+    reporting = true;
+    try {
+      if (await service.reportUsage(usage)) {
+        lastReported = JSON.stringify(usage);
+        if (pendingUsage === usage) pendingUsage = undefined;
+      }
+    } finally {
+      reporting = false;
+    }
+  };
+  const retryUsage = (status: SyncStatus): void => {
+    if (pendingUsage && status.state === 'ok') void reportUsage();
+  };
+  service.on('status', retryUsage);
+  undo.push(() => service.off('status', retryUsage));
   const onFlowsStarted = (event: unknown): void => {
     const flows = (event as FlowsStartedEvent | undefined)?.config?.flows ?? [];
     references.flowsStarted(flows);
@@ -93,6 +124,8 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     if (legacy.length > 0) logger.warn(describeLegacyNodes(legacy, flows));
     service.setLegacyNodes(legacy);
     service.flowsStarted();
+    pendingUsage = keyUsage(flows, (id) => RED.nodes.getCredentials?.(id));
+    void reportUsage();
   };
   RED.events.on('flows:started', onFlowsStarted);
   undo.push(() => RED.events.removeListener('flows:started', onFlowsStarted));

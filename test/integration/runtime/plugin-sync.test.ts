@@ -1,13 +1,14 @@
 // The plugin inside a real Node-RED runtime against the real Secret Manager (through a fault proxy): triggers, flows, failures, API.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { adminAuthSettings, login } from '../../helpers/admin-auth';
 import { startFaultProxy } from '../../helpers/fault-proxy';
 import type { FaultProxy } from '../../helpers/fault-proxy';
 import { canary, startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
-import { eventually, startNodeRed } from '../../helpers/node-red';
+import { REPO_ROOT, eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
 import { debugLeakFlows, probeFlows } from '../../fixtures/probe-flows';
 
@@ -140,11 +141,13 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       await eventually(async () => (await probe()).viaPath === onDeploy, 5_000, 'deploy sync');
 
       assert.equal((await admin('PUT', '/secret-sync/preferences', { syncOnDeploy: false })).status, 200);
-      const before = proxy.requests.length;
+      // Reads only: a deploy also sends the fleet usage report (a PUT), which is not a sync.
+      const reads = (): number => proxy.requests.filter((r) => r.method === 'GET').length;
+      const before = reads();
       await setValue(canary('not-on-deploy'));
       await deploy();
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(proxy.requests.length, before, 'no request after the deploy');
+      assert.equal(reads(), before, 'no read after the deploy');
       assert.equal((await probe()).viaPath, onDeploy);
       await admin('PUT', '/secret-sync/preferences', { syncOnDeploy: true });
       await admin('POST', '/secret-sync/sync');
@@ -229,14 +232,16 @@ describe('integration: plugin in a real Node-RED runtime', function () {
     });
 
     it('rapid deploys make one request', async () => {
-      const count = proxy.requests.length;
+      // Reads only: deploys also send the fleet usage report (a PUT), which is not a sync.
+      const reads = (): number => proxy.requests.filter((r) => r.method === 'GET').length;
+      const count = reads();
       // Below this suite's 1 s attempt limit, so the slow answer is not retried.
       proxy.queue({ kind: 'pass', delayMs: 900 });
       const started = Date.now();
       for (let i = 0; i < 3; i++) await deploy();
       assert.ok(Date.now() - started < 900, 'the deploys came while the first sync was still running');
       await eventually(async () => ((await status()).state === 'ok' ? true : undefined), 5_000, 'sync done');
-      assert.equal(proxy.requests.length - count, 1);
+      assert.equal(reads() - count, 1);
     });
   });
 
@@ -324,6 +329,38 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       } finally {
         ws.close();
       }
+    });
+  });
+
+  describe("the manager's fleet view", () => {
+    interface Fleet {
+      version: number;
+      instances: { id: string; name: string; version: string; syncedVersion: number | null; usage: { key: string; nodes: number }[] }[];
+    }
+    const fleet = async (): Promise<Fleet> => (await manager.api('GET', '/v1/spaces/demo/instances')).body as Fleet;
+
+    it('shows this instance with its name, plugin version and the keys its flows use (names and counts only)', async () => {
+      const current = await eventually(async () => {
+        const f = await fleet();
+        return f.instances[0]?.usage.length ? f : undefined;
+      }, 5_000, 'the usage report');
+      assert.equal(current.instances.length, 1);
+      const [me] = current.instances;
+      assert.equal(me?.name, hostname());
+      assert.equal(me?.version, (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+      // probe-fn (code and On Start), probe-change and leak-fn.
+      assert.deepEqual(me?.usage.find((u) => u.key === 'my_api_token')?.nodes, 3);
+      assert.ok(me?.usage.some((u) => u.key === 'MQTT'));
+      for (const value of seen) assert.ok(!JSON.stringify(current).includes(value));
+    });
+
+    it('shows the instance behind after a change, and current again after Sync now', async () => {
+      await setValue(canary('fleet-rotation'));
+      const behind = await fleet();
+      assert.ok((behind.instances[0]?.syncedVersion ?? 0) < behind.version, 'behind');
+      await admin('POST', '/secret-sync/sync');
+      const after = await fleet();
+      assert.equal(after.instances[0]?.syncedVersion, after.version, 'current');
     });
   });
 

@@ -1,0 +1,41 @@
+// Which secret keys the deployed flows use, counted in nodes: what the fleet view shows. Key names and counts only.
+import type { ReferringNode } from '../../shared/contract';
+import { referencesIn } from './references';
+
+const NAME = '([A-Za-z0-9_-]{1,128})';
+/** `SECRETS.KEY`, `SECRETS["KEY"]`, `global.SECRETS.KEY` (templates), `${SECRETS.KEY}`. */
+const PATH = new RegExp(`SECRETS\\s*(?:\\.\\s*|\\[\\s*['"])${NAME}`, 'g');
+/** `global.get('SECRETS').KEY` and `global.get("SECRETS")["KEY"]`. */
+const GET = new RegExp(`get\\(\\s*['"]SECRETS['"]\\s*\\)\\s*(?:\\.\\s*|\\[\\s*['"])${NAME}`, 'g');
+
+function keysIn(value: unknown, found: Set<string>, depth = 0): void {
+  if (typeof value === 'string') {
+    if (!value.includes('SECRETS')) return;
+    for (const pattern of [PATH, GET]) for (const match of value.matchAll(pattern)) found.add(match[1]!);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || depth > 16) return;
+  for (const item of Object.values(value)) keysIn(item, found, depth + 1);
+}
+
+/** One key and how many nodes use it. */
+export interface KeyUsage {
+  key: string;
+  nodes: number;
+}
+
+/**
+ * The keys each node's properties and credentials mention (function code,
+ * change/inject/switch/http paths, templates, `${SECRETS.KEY}` references),
+ * counted once per node, sorted by key.
+ */
+export function keyUsage(nodes: readonly (ReferringNode & Record<string, unknown>)[], credentialsOf: (id: string) => unknown): KeyUsage[] {
+  const counts = new Map<string, number>();
+  for (const node of nodes) {
+    const found = new Set<string>();
+    keysIn(node, found);
+    for (const ref of referencesIn(credentialsOf(node.id))) found.add(ref.key);
+    for (const key of found) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => ({ key, nodes: count })).sort((a, b) => a.key.localeCompare(b.key));
+}
