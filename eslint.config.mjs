@@ -44,6 +44,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/manager/console/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['plugin-ui/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser, $: 'readonly', RED: 'readonly' } },
   },

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       '',
       `Node-RED editor:  ${nodeRed.url}   (flows read global.SECRETS of space '${DEMO_SPACE}')`,
       `Secret Manager:   ${manager.url}   (data in .data/manager)`,
+      `Web console:      ${manager.url}/   sign in with the admin token in ${join(DATA, 'manager', 'admin.token')}`,
       `Change a secret:  echo -n new-value | npx secret-manager --data-dir .data/manager --url ${manager.url} secret update my_api_token --space ${DEMO_SPACE} --value-stdin`,
       'Press Ctrl-C to stop.',
       '',

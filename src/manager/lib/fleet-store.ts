@@ -124,6 +124,12 @@ export class FleetStore {
       });
   }
 
+  /** The spaces some instance has read. */
+  spaces(): string[] {
+    const rows = this.db.sql.prepare('SELECT DISTINCT space FROM instances ORDER BY space').all() as unknown as { space: string }[];
+    return rows.map((r) => r.space);
+  }
+
   #row(space: string, id: string): InstanceRow | undefined {
     return this.db.sql.prepare('SELECT * FROM instances WHERE space = ? AND id = ?').get(space, id) as InstanceRow | undefined;
   }

@@ -99,6 +99,12 @@ export class TokenStore {
     return toRecord(row);
   }
 
+  /** The record of the token with this id, revoked or not. */
+  byId(id: string): TokenRecord | undefined {
+    const row = this.db.sql.prepare('SELECT * FROM tokens WHERE id = ?').get(id) as TokenRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
   /** Whether the token with this id exists and is not revoked. */
   isActive(id: string): boolean {
     return this.db.sql.prepare('SELECT 1 FROM tokens WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined;

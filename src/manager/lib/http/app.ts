@@ -1,4 +1,5 @@
 // The manager's HTTP application: middleware order, routers and error handling in one place.
+import { join } from 'node:path';
 import express from 'express';
 import type { Express } from 'express';
 import type { AuditStore } from '../audit-store';
@@ -8,9 +9,13 @@ import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { authenticate } from './auth';
+import { Sessions, sessionRoutes, signIn } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { secretsRoutes } from './secrets-routes';
 import { tokensRoutes } from './tokens-routes';
+
+/** Where the build puts the console (dist/console, beside dist/manager/lib/http). */
+const CONSOLE_DIR = join(__dirname, '../../../console');
 
 /** Tunable limits of the HTTP API. */
 export interface ApiLimits {
@@ -65,8 +70,11 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  v1.use(authenticate(deps.tokens));
+  const sessions = new Sessions(deps.tokens);
+  v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, deps.audit));
+  v1.use(authenticate(deps.tokens, sessions));
   v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
+  v1.use(sessionRoutes(sessions));
   v1.use(
     secretsRoutes({
       secrets: deps.secrets,
@@ -81,6 +89,14 @@ export function createApp(deps: AppDeps): Express {
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));
   app.use('/v1', v1);
+
+  // The web console (README, "The web console"): static files only, same origin as the API, no inline script.
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use(express.static(CONSOLE_DIR, { index: 'index.html', maxAge: 0 }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

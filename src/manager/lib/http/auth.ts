@@ -2,6 +2,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ManagerError } from '../errors';
 import type { TokenRecord, TokenStore } from '../token-store';
+import { CSRF_HEADER, sessionCookie } from './sessions';
+import type { Sessions } from './sessions';
 
 /** Reads the principal that {@link authenticate} attached to the response. */
 export function principalOf(res: Response): TokenRecord {
@@ -15,10 +17,25 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Middleware: 401 `unauthorized` unless the request carries an active token. */
-export function authenticate(tokens: TokenStore) {
+/**
+ * Middleware: 401 `unauthorized` unless the request carries an active token,
+ * or a console session cookie (then every write must also carry the console's
+ * header, which a cross-site form cannot send).
+ */
+export function authenticate(tokens: TokenStore, sessions?: Sessions) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const token = bearerToken(req);
+    const session = token === undefined && sessions ? sessionCookie(req) : undefined;
+    if (session !== undefined) {
+      const principal = sessions!.principal(session);
+      if (!principal) throw new ManagerError('unauthorized', 401, 'The session has ended: sign in again');
+      if (req.method !== 'GET' && req.method !== 'HEAD' && req.get(CSRF_HEADER) === undefined) {
+        throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
+      }
+      res.locals.principal = principal;
+      next();
+      return;
+    }
     if (token === undefined) {
       res.set('WWW-Authenticate', 'Bearer');
       throw new ManagerError('unauthorized', 401, 'A bearer token is required (Authorization: Bearer <token>)');

@@ -144,6 +144,11 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     res.status(204).end();
   });
 
+  router.get('/spaces', (_req, res) => {
+    requireViewer(principalOf(res));
+    res.json({ spaces: [...new Set([...secrets.spaces(), ...deps.fleet.spaces()])].sort() });
+  });
+
   router.get('/spaces/:space/instances', (req, res) => {
     const space = spaceParam(req);
     requireViewer(principalOf(res));

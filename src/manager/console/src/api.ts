@@ -1,0 +1,47 @@
+// Calls the manager's API with the session cookie; every write carries the console header (CSRF).
+
+/** An API error: the manager's code and message (never a value). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends one request to `/v1{path}`; resolves to the parsed body (undefined for 204). */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-secret-manager-console'] = '1';
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
+  const text = await res.text();
+  const data = text === '' ? undefined : (JSON.parse(text) as unknown);
+  if (!res.ok) {
+    const err = (data ?? {}) as { error?: string; message?: string; details?: unknown };
+    throw new ApiError(res.status, err.error ?? 'http_error', err.message ?? `HTTP ${res.status}`, err.details);
+  }
+  return data as T;
+}
+
+/** A secret as the API lists it (no value). */
+export interface SecretMeta {
+  name: string;
+  description: string;
+  type: 'string' | 'pairs';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One plugin instance of a space. */
+export interface Instance {
+  id: string;
+  name: string;
+  version: string;
+  syncedVersion: number | null;
+  lastSeen: string;
+  usage: { key: string; nodes: number }[];
+}

@@ -1,0 +1,103 @@
+// The Organization and Space tabs: the secrets table with search, where each key is used, and (per space) the fleet of Node-RED instances.
+import { api } from './api';
+import type { Instance, SecretMeta } from './api';
+import { ago, fill, h } from './dom';
+import { t } from './i18n';
+import { deleteSecretDialog, editSecretDialog, newSecretDialog } from './secret-dialogs';
+
+/** Usage of each key over the instances of a space: nodes and instances. */
+function usageByKey(instances: readonly Instance[]): Map<string, { nodes: number; instances: number }> {
+  const usage = new Map<string, { nodes: number; instances: number }>();
+  for (const instance of instances) {
+    for (const { key, nodes } of instance.usage) {
+      if (nodes === 0) continue;
+      const entry = usage.get(key) ?? { nodes: 0, instances: 0 };
+      usage.set(key, { nodes: entry.nodes + nodes, instances: entry.instances + 1 });
+    }
+  }
+  return usage;
+}
+
+function fleetPanel(version: number, instances: readonly Instance[]): HTMLElement {
+  if (instances.length === 0) return h('section', { class: 'panel', id: 'fleet' }, h('h2', {}, t('fleet')), h('p', { class: 'muted' }, t('noInstances')));
+  const current = instances.filter((i) => i.syncedVersion === version).length;
+  const rows = instances.map((i) => {
+    const isCurrent = i.syncedVersion === version;
+    return h(
+      'tr',
+      { 'data-instance': i.id },
+      h('td', {}, i.name || i.id),
+      h('td', { class: 'mono' }, i.version || '—'),
+      h('td', {}, String(i.syncedVersion ?? '—')),
+      h('td', { class: isCurrent ? 'ok' : 'behind' }, isCurrent ? t('current') : t('behind', { ago: ago(i.lastSeen) })),
+    );
+  });
+  return h(
+    'section',
+    { class: 'panel', id: 'fleet' },
+    h('h2', {}, t('fleet')),
+    h('p', { id: 'fleet-summary' }, t('fleetSummary', { current, total: instances.length, version })),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('instance')), h('th', {}, t('pluginVersion')), h('th', {}, t('synced')), h('th', {}, t('lastSeen')))), h('tbody', {}, ...rows)),
+  );
+}
+
+/** Renders one scope (`org`, or a space) into `root`; admins get the management actions. */
+export async function renderSecrets(root: HTMLElement, scope: { kind: 'org' } | { kind: 'space'; space: string }, canManage: boolean): Promise<void> {
+  const scopePath = scope.kind === 'org' ? '/org/secrets' : `/spaces/${encodeURIComponent(scope.space)}/secrets`;
+  const [list, fleet] = await Promise.all([
+    api<{ secrets: SecretMeta[] }>('GET', `${scopePath}/meta`),
+    scope.kind === 'space' ? api<{ version: number; instances: Instance[] }>('GET', `/spaces/${encodeURIComponent(scope.space)}/instances`) : Promise.resolve(undefined),
+  ]);
+  const usage = usageByKey(fleet?.instances ?? []);
+  const reload = (): void => void renderSecrets(root, scope, canManage);
+  const search = h('input', { type: 'search', id: 'search', placeholder: t('search'), 'aria-label': t('search') });
+  const body = h('tbody', { id: 'secrets' });
+  const draw = (): void => {
+    const needle = search.value.trim().toLowerCase();
+    const shown = list.secrets.filter((s) => s.name.toLowerCase().includes(needle));
+    if (shown.length === 0) {
+      fill(body, h('tr', {}, h('td', { colspan: '7', class: 'muted' }, t('noSecrets'))));
+      return;
+    }
+    fill(
+      body,
+      ...shown.map((s) => {
+        const used = usage.get(s.name);
+        const actions = canManage
+          ? h(
+              'td',
+              {},
+              h('button', { type: 'button', 'aria-label': `${t('edit')} ${s.name}`, title: t('edit'), onclick: () => editSecretDialog(scopePath, s, reload) }, '✎'),
+              ' ',
+              h('button', { type: 'button', 'aria-label': `${t('delete')} ${s.name}`, title: t('delete'), onclick: () => deleteSecretDialog(scopePath, s.name, reload) }, '✕'),
+            )
+          : null;
+        return h(
+          'tr',
+          { 'data-key': s.name },
+          h('td', { class: 'mono' }, s.name),
+          h('td', {}, s.description),
+          h('td', {}, s.type),
+          h('td', { title: s.createdAt }, new Date(s.createdAt).toLocaleString()),
+          h('td', { title: s.updatedAt }, new Date(s.updatedAt).toLocaleString()),
+          h('td', { class: 'used-by' }, used ? t('usage', { nodes: used.nodes, instances: used.instances }) : t('unused')),
+          actions,
+        );
+      }),
+    );
+  };
+  search.addEventListener('input', draw);
+  const header = h(
+    'tr',
+    {},
+    ...[t('key'), t('description'), t('type'), t('created'), t('updated'), t('usedBy')].map((label) => h('th', {}, label)),
+    canManage ? h('th', {}, t('actions')) : null,
+  );
+  fill(
+    root,
+    h('div', { class: 'toolbar' }, search, canManage ? h('button', { type: 'button', class: 'primary', id: 'new-key', onclick: () => newSecretDialog(scopePath, reload) }, t('newKey')) : null),
+    h('table', {}, h('thead', {}, header), body),
+    fleet ? fleetPanel(fleet.version, fleet.instances) : null,
+  );
+  draw();
+}

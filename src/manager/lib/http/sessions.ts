@@ -1,0 +1,95 @@
+// Console sign-in: an admin or viewer token exchanged for an HttpOnly, SameSite=Strict session cookie; CSRF-safe writes.
+import { randomBytes } from 'node:crypto';
+import { Router } from 'express';
+import type { Request, Response } from 'express';
+import type { AuditStore } from '../audit-store';
+import { ManagerError, badRequest } from '../errors';
+import type { TokenRecord, TokenStore } from '../token-store';
+import { isRecord } from '../../../shared/guards';
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'ssm_session';
+/** The header every cookie-authenticated write must carry: a cross-site form cannot set it. */
+export const CSRF_HEADER = 'x-secret-manager-console';
+/** How long a session lasts without use. */
+const IDLE_MS = 8 * 60 * 60 * 1000;
+
+/** Sessions live in memory: a restart of the manager signs everyone out. */
+export class Sessions {
+  readonly #byId = new Map<string, { tokenId: string; expires: number }>();
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  create(principal: TokenRecord): string {
+    const id = randomBytes(32).toString('base64url');
+    this.#byId.set(id, { tokenId: principal.id, expires: this.now() + IDLE_MS });
+    return id;
+  }
+
+  /** The principal of a live session (its token still active), extending it; undefined otherwise. */
+  principal(id: string): TokenRecord | undefined {
+    const session = this.#byId.get(id);
+    if (!session || session.expires < this.now()) {
+      this.#byId.delete(id);
+      return undefined;
+    }
+    const principal = this.tokens.byId(session.tokenId);
+    if (!principal || principal.revokedAt !== null) {
+      this.#byId.delete(id);
+      return undefined;
+    }
+    session.expires = this.now() + IDLE_MS;
+    return principal;
+  }
+
+  delete(id: string): void {
+    this.#byId.delete(id);
+  }
+}
+
+/** The session id of a request's cookie, or undefined. */
+export function sessionCookie(req: Request): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return value.join('=');
+  }
+  return undefined;
+}
+
+function setCookie(req: Request, res: Response, value: string, maxAgeSeconds: number): void {
+  const secure = req.secure ? '; Secure' : '';
+  res.set('Set-Cookie', `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${secure}`);
+}
+
+/** `POST /v1/session`: sign in with a token in the body; needs no authentication of its own. */
+export function signIn(tokens: TokenStore, sessions: Sessions, audit: AuditStore) {
+  return (req: Request, res: Response): void => {
+    const token = isRecord(req.body) ? req.body.token : undefined;
+    if (typeof token !== 'string' || token === '') throw badRequest('token_required', 'Sign in with an admin or viewer token', 'token');
+    const principal = tokens.authenticate(token.trim());
+    if (!principal) throw new ManagerError('unauthorized', 401, 'The token is unknown or has been revoked');
+    if (principal.role === 'read') throw new ManagerError('forbidden', 403, 'Read tokens are for Node-RED instances; sign in with an admin or viewer token');
+    setCookie(req, res, sessions.create(principal), IDLE_MS / 1000);
+    audit.record(principal, 'session.create', { ip: req.ip });
+    res.json({ role: principal.role, description: principal.description });
+  };
+}
+
+/** `GET /v1/session` (who am I) and `DELETE /v1/session` (sign out), behind authentication. */
+export function sessionRoutes(sessions: Sessions): Router {
+  const router = Router();
+  router.get('/session', (_req, res) => {
+    const principal = res.locals.principal as TokenRecord;
+    res.json({ role: principal.role, description: principal.description });
+  });
+  router.delete('/session', (req, res) => {
+    const id = sessionCookie(req);
+    if (id !== undefined) sessions.delete(id);
+    setCookie(req, res, '', 0);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,175 @@
+// The Secret Manager web console in real Chromium against the real manager, with a real Node-RED instance (child process) in the fleet.
+/// <reference lib="dom" />
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, requireBrowser } from '../helpers/browser';
+import { request } from '../helpers/http';
+import { canary, startTestManager } from '../helpers/manager';
+import type { TestManager } from '../helpers/manager';
+import { REPO_ROOT, eventually } from '../helpers/node-red';
+import { spawnNodeRed } from '../helpers/node-red-child';
+import type { NodeRedChild } from '../helpers/node-red-child';
+import { probeFlows } from '../fixtures/probe-flows';
+
+describe('e2e: Secret Manager web console', function () {
+  this.timeout(120_000);
+  const values = [canary('console-org'), canary('console-pass'), canary('console-space'), canary('console-rotated')];
+  const seen: string[] = [];
+  let manager: TestManager;
+  let nr: NodeRedChild;
+  let browser: Browser;
+  let page: Page;
+
+  async function signIn(p: Page, token: string): Promise<void> {
+    await p.goto(manager.url);
+    await p.fill('#token', token);
+    await p.click('#signin');
+    await p.waitForSelector('#who');
+  }
+
+  function record(p: Page): void {
+    p.on('response', (r) => void r.text().then((text) => seen.push(text), () => undefined));
+  }
+
+  before(async function () {
+    requireBrowser(this);
+    manager = await startTestManager();
+    await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'my_api_token', value: values[2] } });
+    nr = await spawnNodeRed({ flows: probeFlows(), settings: { secretSync: { url: manager.url, space: 'demo', token: await manager.readToken('demo'), interval: 'off', syncOnDeploy: false } } });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    record(page);
+    await signIn(page, manager.adminToken);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    await manager?.stop();
+  });
+
+  it('signs in with a token into an HttpOnly, SameSite=Strict session cookie, never localStorage', async () => {
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'ssm_session');
+    assert.ok(session?.httpOnly && session.sameSite === 'Strict');
+    assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the script cannot read it');
+  });
+
+  it('creates a string and a multi-pair secret, and says the three validation messages', async () => {
+    await page.click('#tab-org');
+    await page.click('#new-key');
+    await page.click('#dialog-save');
+    await page.waitForSelector('#dialog-error:text-is("Secret key is required")');
+    await page.fill('#secret-name', 'ORG_TOKEN');
+    await page.click('#dialog-save');
+    await page.waitForSelector('#dialog-error:text-is("Secret value is required")');
+    await page.fill('#secret-value', values[0]!);
+    await page.fill('#secret-description', 'shared by all spaces');
+    await page.click('#dialog-save');
+    await page.waitForSelector('tr[data-key="ORG_TOKEN"]');
+    await page.click('#new-key');
+    await page.fill('#secret-name', 'ORG_TOKEN');
+    await page.fill('#secret-value', 'x-duplicate');
+    await page.click('#dialog-save');
+    await page.waitForSelector('#dialog-error:has-text("already")');
+    await page.keyboard.press('Escape');
+    await page.click('#new-key');
+    await page.fill('#secret-name', 'MQTT');
+    await page.click('#add-item');
+    await page.fill('#pair-key-0', 'username');
+    await page.fill('#pair-value-0', 'device-1');
+    await page.click('#add-item');
+    await page.fill('#pair-key-1', 'password');
+    await page.fill('#pair-value-1', values[1]!);
+    await page.click('#dialog-save');
+    await page.waitForSelector('tr[data-key="MQTT"]');
+    assert.equal(await page.textContent('tr[data-key="MQTT"] td:nth-child(3)'), 'pairs');
+  });
+
+  it('edits with an empty value (the value stays), and says "No changes to save"', async () => {
+    await page.click('tr[data-key="ORG_TOKEN"] button[title="Edit"]');
+    await page.click('#dialog-save');
+    await page.waitForSelector('#dialog-error:text-is("No changes to save")');
+    await page.fill('#secret-description', 'changed description');
+    await page.click('#dialog-save');
+    await page.waitForSelector('tr[data-key="ORG_TOKEN"] td:has-text("changed description")');
+    const read = await request('GET', `${manager.url}/v1/spaces/demo/secrets`, { token: manager.adminToken });
+    assert.equal((read.body as { secrets: Record<string, unknown> }).secrets.ORG_TOKEN, values[0], 'the value was kept');
+  });
+
+  it('shows the fleet: a real Node-RED instance, behind after a change, current after its Sync now; and where each key is used', async () => {
+    await page.click('#tab-space');
+    await page.selectOption('#space-select', 'demo');
+    await page.waitForSelector('#fleet-summary');
+    await eventually(async () => {
+      await page.click('#tab-space');
+      return (await page.textContent('tr[data-key="my_api_token"] .used-by'))?.includes('nodes in 1 instances');
+    }, 10_000, 'the usage report');
+    await manager.api('PATCH', '/v1/spaces/demo/secrets/my_api_token', { body: { value: values[3] } });
+    await page.click('#tab-space');
+    await page.waitForSelector('#fleet-summary:has-text("0 of 1 instances")');
+    assert.match((await page.textContent('#fleet tbody td.behind')) ?? '', /behind, last seen/);
+    assert.equal((await nr.admin('POST', '/secret-sync/sync')).status, 200);
+    await page.click('#tab-space');
+    await page.waitForSelector('#fleet-summary:has-text("1 of 1 instances")');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'console-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'console-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('asks a second confirmation to delete a key deployed flows use, naming them', async () => {
+    await page.click('tr[data-key="my_api_token"] button[title="Delete"]');
+    assert.equal(await page.textContent('#delete-message mark'), 'my_api_token');
+    await page.click('#delete-confirm');
+    await page.waitForSelector('#in-use-warning');
+    assert.match((await page.textContent('#in-use-warning')) ?? '', /is used by \d+ nodes in 1 instances/);
+    assert.equal(await page.textContent('#delete-confirm'), 'Delete anyway');
+    await page.click('#delete-confirm');
+    await page.waitForSelector('tr[data-key="my_api_token"]', { state: 'detached' });
+  });
+
+  it('creates a read token shown once, which a plugin can use', async () => {
+    await page.click('#tab-tokens');
+    await page.fill('#token-space', 'demo');
+    await page.fill('#token-description', 'line 9');
+    await page.click('#create-token');
+    const token = (await page.textContent('#new-token')) ?? '';
+    assert.match(token, /^ssm_/);
+    assert.equal((await request('GET', `${manager.url}/v1/spaces/demo/secrets`, { token })).status, 200);
+    await page.click('#tab-audit');
+    await page.click('#tab-tokens');
+    assert.equal(await page.$('#new-token'), null, 'not shown again');
+    await page.waitForSelector('tr[data-token] td:has-text("line 9")');
+  });
+
+  it('shows a viewer names, descriptions and dates, and no management action', async () => {
+    const viewer = await manager.api('POST', '/v1/tokens', { body: { role: 'viewer', description: 'auditor' } });
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    record(other);
+    await signIn(other, (viewer.body as { token: string }).token);
+    await other.click('#tab-org');
+    await other.waitForSelector('tr[data-key="ORG_TOKEN"]');
+    assert.equal(await other.$('#new-key'), null);
+    assert.equal(await other.$('tr[data-key="ORG_TOKEN"] button'), null);
+    assert.equal(await other.$('#tab-tokens'), null);
+    await context.close();
+  });
+
+  it('never puts a value in the DOM, an HTTP answer or the page source', async () => {
+    await page.click('#tab-audit');
+    await page.waitForSelector('#audit tr');
+    const dom = await page.content();
+    const source = (await request('GET', `${manager.url}/`)).text + (await request('GET', `${manager.url}/console.js`)).text;
+    for (const value of values) {
+      assert.ok(!dom.includes(value), 'DOM');
+      assert.ok(!source.includes(value), 'page source');
+      assert.ok(!seen.some((text) => text.includes(value)), 'an HTTP answer');
+    }
+    assert.ok(seen.length > 10, 'the recorder saw the answers');
+  });
+});
