@@ -1,6 +1,7 @@
 // The Secret Manager web console in real Chromium against the real manager, with a real Node-RED instance (child process) in the fleet.
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, requireBrowser } from '../helpers/browser';
@@ -114,10 +115,12 @@ describe('e2e: Secret Manager web console', function () {
     assert.equal((await nr.admin('POST', '/secret-sync/sync')).status, 200);
     await page.click('#tab-space');
     await page.waitForSelector('#fleet-summary:has-text("1 of 1 instances")');
+    // The README's pictures come from here (copied into docs/ by hand when the console changes).
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'console-light.png') });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'console-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'console-dark.png') });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'console-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

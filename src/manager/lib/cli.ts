@@ -193,12 +193,13 @@ function tokenCommand(): Command {
   const token = new Command('token').description('manage access tokens (needs an admin token)');
   token
     .command('create')
-    .description('issue a read token for one space (or --admin); prints the token once')
+    .description('issue a read token for one space (or --admin, --viewer); prints the token once')
     .option('--space <space>', 'the space the read token may read')
     .option('--admin', 'issue an admin token instead')
+    .option('--viewer', 'issue a viewer token instead (the console, read-only: no values, no changes)')
     .option('--description <text>', 'what the token is for')
-    .action(async (opts: { space?: string; admin?: boolean; description?: string }, cmd: Command) => {
-      const body: Record<string, unknown> = { role: opts.admin ? 'admin' : 'read' };
+    .action(async (opts: { space?: string; admin?: boolean; viewer?: boolean; description?: string }, cmd: Command) => {
+      const body: Record<string, unknown> = { role: opts.admin ? 'admin' : opts.viewer ? 'viewer' : 'read' };
       if (opts.space !== undefined) body.space = opts.space;
       if (opts.description !== undefined) body.description = opts.description;
       const created = (await callApi(clientOf(cmd), 'POST', '/v1/tokens', body)) as TokenRecord & { token: string };
