@@ -11,6 +11,17 @@ function open(dialog: HTMLDialogElement): void {
   dialog.showModal();
 }
 
+/** Closes `dialog` and calls `done` when `request` succeeds; otherwise shows the manager's message in `error`. */
+function settle(request: Promise<unknown>, dialog: HTMLDialogElement, error: HTMLElement, done: () => void): void {
+  request.then(
+    () => {
+      dialog.close();
+      done();
+    },
+    (err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)),
+  );
+}
+
 function valueInput(id: string, label: string): HTMLElement {
   const input = h('input', { id, type: 'password', autocomplete: 'off', spellcheck: 'false' });
   const eye = h('button', { type: 'button', 'aria-label': t('reveal'), title: t('reveal'), 'aria-pressed': 'false' }, '◉');
@@ -78,13 +89,7 @@ export function newSecretDialog(scopePath: string, done: () => void): void {
     const name = form.querySelector<HTMLInputElement>('#secret-name')!.value.trim();
     const description = form.querySelector<HTMLInputElement>('#secret-description')!.value;
     const body = { name, value: readValue(form), ...(description ? { description } : {}) };
-    api<SecretMeta>('POST', scopePath, body).then(
-      () => {
-        dialog.close();
-        done();
-      },
-      (err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)),
-    );
+    settle(api<SecretMeta>('POST', scopePath, body), dialog, error, done);
   });
   open(dialog);
 }
@@ -111,13 +116,7 @@ export function editSecretDialog(scopePath: string, secret: SecretMeta, done: ()
     const value = readValue(form);
     const description = form.querySelector<HTMLInputElement>('#secret-description')!.value;
     const body = { ...(value === undefined ? {} : { value }), ...(description !== secret.description ? { description } : {}) };
-    api<SecretMeta>('PATCH', `${scopePath}/${encodeURIComponent(secret.name)}`, body).then(
-      () => {
-        dialog.close();
-        done();
-      },
-      (err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)),
-    );
+    settle(api<SecretMeta>('PATCH', `${scopePath}/${encodeURIComponent(secret.name)}`, body), dialog, error, done);
   });
   open(dialog);
 }
