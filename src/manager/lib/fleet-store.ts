@@ -77,8 +77,8 @@ export function parseUsageBody(body: unknown): KeyUsage[] {
 
 /** Keeps the fleet of each space. */
 export class FleetStore {
-  /** Last "seen" written per `space/id`, so a poll every few seconds does not write every time. */
-  readonly #written = new Map<string, number>();
+  /** What was last written per `space/id`, so a steady poll runs no SQL at all. */
+  readonly #written = new Map<string, { at: number; name: string; version: string; synced: number }>();
 
   constructor(
     private readonly db: ManagerDatabase,
@@ -89,10 +89,10 @@ export class FleetStore {
   seen(space: string, who: InstanceIdentity, version: number): void {
     const at = this.now();
     const key = `${space}/${who.id}`;
-    const row = this.#row(space, who.id);
-    const changed = !row || row.name !== who.name || row.version !== who.version || row.synced_version !== version;
-    if (!changed && at.getTime() - (this.#written.get(key) ?? 0) < SEEN_WRITE_MS) return;
-    this.#written.set(key, at.getTime());
+    const last = this.#written.get(key);
+    const changed = !last || last.name !== who.name || last.version !== who.version || last.synced !== version;
+    if (!changed && at.getTime() - last.at < SEEN_WRITE_MS) return;
+    this.#written.set(key, { at: at.getTime(), name: who.name, version: who.version, synced: version });
     this.db.sql
       .prepare(
         `INSERT INTO instances (space, id, name, version, synced_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)
@@ -128,10 +128,6 @@ export class FleetStore {
   spaces(): string[] {
     const rows = this.db.sql.prepare('SELECT DISTINCT space FROM instances ORDER BY space').all() as unknown as { space: string }[];
     return rows.map((r) => r.space);
-  }
-
-  #row(space: string, id: string): InstanceRow | undefined {
-    return this.db.sql.prepare('SELECT * FROM instances WHERE space = ? AND id = ?').get(space, id) as InstanceRow | undefined;
   }
 }
 

@@ -61,8 +61,16 @@ function notFound(name: string): ManagerError {
   return new ManagerError('secret_not_found', 404, `No secret named '${name}' in this scope`);
 }
 
-/** Stores secrets encrypted; every change bumps a global revision and wakes the affected long polls. */
+/**
+ * Stores secrets encrypted; every change bumps a global revision and wakes the
+ * affected long polls. Reads are served from memory: the revision of each
+ * scope, and each space's last answer serialized, dropped after every write
+ * (README, "Security and reliability": what that means for a heap dump).
+ */
 export class SecretStore {
+  #revisions: Map<string, number> | undefined;
+  readonly #answers = new Map<string, { version: number; json: string }>();
+
   constructor(
     private readonly db: ManagerDatabase,
     private readonly cipher: Cipher,
@@ -82,17 +90,22 @@ export class SecretStore {
   create(scope: Scope, input: CreateInput): SecretMeta {
     const key = scopeKey(scope);
     const at = this.now().toISOString();
-    const row = this.db.transaction(() => {
-      if (this.#row(key, input.name)) {
-        throw new ManagerError('secret_exists', 409, `A secret named '${input.name}' already exists in this scope`, 'name');
-      }
-      const fields = typeof input.value === 'string' ? null : JSON.stringify(Object.keys(input.value));
-      this.db.sql
-        .prepare('INSERT INTO secrets (scope, name, type, fields, description, sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(key, input.name, fields === null ? 'string' : 'pairs', fields, input.description, this.#seal(key, input.name, input.value), at, at);
-      this.#bump(key);
-      return this.#row(key, input.name) as SecretRow;
-    });
+    let row: SecretRow;
+    try {
+      row = this.db.transaction(() => {
+        if (this.#row(key, input.name)) {
+          throw new ManagerError('secret_exists', 409, `A secret named '${input.name}' already exists in this scope`, 'name');
+        }
+        const fields = typeof input.value === 'string' ? null : JSON.stringify(Object.keys(input.value));
+        this.db.sql
+          .prepare('INSERT INTO secrets (scope, name, type, fields, description, sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(key, input.name, fields === null ? 'string' : 'pairs', fields, input.description, this.#seal(key, input.name, input.value), at, at);
+        this.#bump(key);
+        return this.#row(key, input.name) as SecretRow;
+      });
+    } finally {
+      this.#forget();
+    }
     this.feed.notify(key);
     return toMeta(row);
   }
@@ -100,50 +113,76 @@ export class SecretStore {
   /** Changes the value and/or description; 404 if absent, 400 `no_changes` if nothing would change. */
   update(scope: Scope, name: string, patch: PatchInput): SecretMeta {
     const key = scopeKey(scope);
-    const { row, bumped } = this.db.transaction(() => {
-      const current = this.#row(key, name);
-      if (!current) throw notFound(name);
-      const valueChanges = patch.value !== undefined && !sameValue(patch.value, this.#open(current));
-      const descriptionChanges = patch.description !== undefined && patch.description !== current.description;
-      if (!valueChanges && !descriptionChanges) throw badRequest('no_changes', VALIDATION_MESSAGES.noChanges);
-      const value = valueChanges ? (patch.value as SecretValue) : undefined;
-      const fields = value === undefined ? current.fields : typeof value === 'string' ? null : JSON.stringify(Object.keys(value));
-      this.db.sql
-        .prepare('UPDATE secrets SET type = ?, fields = ?, description = ?, sealed = ?, updated_at = ? WHERE scope = ? AND name = ?')
-        .run(
-          fields === null ? 'string' : 'pairs',
-          fields,
-          patch.description ?? current.description,
-          value === undefined ? current.sealed : this.#seal(key, name, value),
-          this.now().toISOString(),
-          key,
-          name,
-        );
-      // A description edit does not change what a space reads, so only value edits bump its version.
-      if (valueChanges) this.#bump(key);
-      return { row: this.#row(key, name) as SecretRow, bumped: valueChanges };
-    });
-    if (bumped) this.feed.notify(key);
-    return toMeta(row);
+    let outcome: { row: SecretRow; bumped: boolean };
+    try {
+      outcome = this.db.transaction(() => {
+        const current = this.#row(key, name);
+        if (!current) throw notFound(name);
+        const valueChanges = patch.value !== undefined && !sameValue(patch.value, this.#open(current));
+        const descriptionChanges = patch.description !== undefined && patch.description !== current.description;
+        if (!valueChanges && !descriptionChanges) throw badRequest('no_changes', VALIDATION_MESSAGES.noChanges);
+        const value = valueChanges ? (patch.value as SecretValue) : undefined;
+        const fields = value === undefined ? current.fields : typeof value === 'string' ? null : JSON.stringify(Object.keys(value));
+        this.db.sql
+          .prepare('UPDATE secrets SET type = ?, fields = ?, description = ?, sealed = ?, updated_at = ? WHERE scope = ? AND name = ?')
+          .run(
+            fields === null ? 'string' : 'pairs',
+            fields,
+            patch.description ?? current.description,
+            value === undefined ? current.sealed : this.#seal(key, name, value),
+            this.now().toISOString(),
+            key,
+            name,
+          );
+        // A description edit does not change what a space reads, so only value edits bump its version.
+        if (valueChanges) this.#bump(key);
+        return { row: this.#row(key, name) as SecretRow, bumped: valueChanges };
+      });
+    } finally {
+      this.#forget();
+    }
+    if (outcome.bumped) this.feed.notify(key);
+    return toMeta(outcome.row);
   }
 
   /** Deletes a secret permanently; 404 if absent. */
   delete(scope: Scope, name: string): void {
     const key = scopeKey(scope);
-    this.db.transaction(() => {
-      const result = this.db.sql.prepare('DELETE FROM secrets WHERE scope = ? AND name = ?').run(key, name);
-      if (result.changes === 0) throw notFound(name);
-      this.#bump(key);
-    });
+    try {
+      this.db.transaction(() => {
+        const result = this.db.sql.prepare('DELETE FROM secrets WHERE scope = ? AND name = ?').run(key, name);
+        if (result.changes === 0) throw notFound(name);
+        this.#bump(key);
+      });
+    } finally {
+      this.#forget();
+    }
     this.feed.notify(key);
   }
 
   /** The version of what `space` sees: it increases with every change to its own or to organization secrets. */
   version(space: string): number {
-    const row = this.db.sql
-      .prepare('SELECT COALESCE(MAX(rev), 0) AS version FROM revisions WHERE scope IN (?, ?)')
-      .get(space, ORG_SCOPE) as { version: number };
-    return row.version;
+    if (!this.#revisions) {
+      const rows = this.db.sql.prepare('SELECT scope, rev FROM revisions').all() as unknown as { scope: string; rev: number }[];
+      this.#revisions = new Map(rows.map((r) => [r.scope, r.rev]));
+    }
+    return Math.max(this.#revisions.get(space) ?? 0, this.#revisions.get(ORG_SCOPE) ?? 0);
+  }
+
+  /** What `space` sees, as the JSON the API answers, and its version: serialized once per version. */
+  readJson(space: string): { version: number; json: string } {
+    const version = this.version(space);
+    const cached = this.#answers.get(space);
+    if (cached?.version === version) return cached;
+    const answer = { version, json: JSON.stringify(this.read(space)) };
+    this.#answers.set(space, answer);
+    return answer;
+  }
+
+  // After every write (committed or rolled back): the next read goes to the database again.
+  #forget(): void {
+    this.#revisions = undefined;
+    this.#answers.clear();
   }
 
   /**

@@ -52,6 +52,9 @@ function toRecord(row: TokenRow): TokenRecord {
  * SHA-256 (no slow KDF) is enough to make a stolen database useless for logging in.
  */
 export class TokenStore {
+  /** Every token row by hash, loaded once and kept in step with create, ensure and revoke: a poll runs no SQL. */
+  #byHashCache: Map<string, TokenRow> | undefined;
+
   constructor(
     private readonly db: ManagerDatabase,
     private readonly now: () => Date = () => new Date(),
@@ -84,6 +87,8 @@ export class TokenStore {
     const result = this.db.transaction(() =>
       this.db.sql.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now().toISOString(), id),
     );
+    // Revocation takes effect at once: the next authenticate reads the rows again.
+    this.#byHashCache = undefined;
     if (result.changes === 0) throw new ManagerError('token_not_found', 404, `No active token with id '${id}'`);
   }
 
@@ -116,12 +121,17 @@ export class TokenStore {
   }
 
   #byHash(token: string): TokenRow | undefined {
-    return this.db.sql.prepare('SELECT * FROM tokens WHERE hash = ?').get(hashToken(token)) as TokenRow | undefined;
+    if (!this.#byHashCache) {
+      const rows = this.db.sql.prepare('SELECT * FROM tokens').all() as unknown as (TokenRow & { hash: string })[];
+      this.#byHashCache = new Map(rows.map((row) => [row.hash, row]));
+    }
+    return this.#byHashCache.get(hashToken(token));
   }
 
   #insert(token: string, input: { role: Role; space: string | null; description: string }): TokenRecord {
     const id = randomBytes(6).toString('hex');
     const at = this.now().toISOString();
+    this.#byHashCache = undefined;
     this.db.transaction(() =>
       this.db.sql
         .prepare('INSERT INTO tokens (id, hash, role, space, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
