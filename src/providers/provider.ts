@@ -20,10 +20,12 @@ export interface SecretProvider {
   /** Fetches the space's secrets. */
   fetch(request: FetchRequest): Promise<FetchResult>;
   /**
-   * Resolves when the space's version passes `version` (true) or after about
-   * `seconds` without a change (false). Only providers that can long-poll have it.
+   * Resolves with the space's new secrets as soon as its version passes
+   * `version`, or undefined after about `seconds` without a change: the
+   * answer is the sync, one request per change. Only providers that can
+   * long-poll have it.
    */
-  waitForChange?(version: number, seconds: number, signal: AbortSignal): Promise<boolean>;
+  waitForChange?(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined>;
   /** The address that answered last (a cluster has several), for the status. */
   readonly address?: string;
   /** Releases timers and connections; called once when the plugin stops. */

@@ -50,11 +50,10 @@ export class SecretManagerProvider implements SecretProvider {
     return this.#parse(response);
   }
 
-  async waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<boolean> {
+  async waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined> {
     const response = await this.#get({ wait: String(seconds), version: String(version) }, {}, signal);
-    if (response.status === 304) return false;
-    this.#parse(response);
-    return true;
+    if (response.status === 304) return undefined;
+    return this.#parse(response);
   }
 
   async reportUsage(usage: readonly { key: string; nodes: number }[], signal: AbortSignal): Promise<void> {

@@ -106,7 +106,12 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       return { kind: 'blocked', state: 'error', error: toSyncError(err) };
     }
     const watch = provider.waitForChange
-      ? new WatchLoop({ waitForChange: provider.waitForChange.bind(provider), currentVersion: () => engine.state.version, sync: () => this.sync('watch'), logger })
+      ? new WatchLoop({
+          waitForChange: provider.waitForChange.bind(provider),
+          currentVersion: () => engine.state.version,
+          sync: async (prefetched) => (this.#stopped ? undefined : engine.sync('watch', prefetched)),
+          logger,
+        })
       : undefined;
     engine.on('state', () => {
       // A successful sync (changed or not) is the moment to make global.SECRETS whole again.

@@ -1,6 +1,6 @@
 // The sync engine: one provider fetch with retries, validation, atomic publish, last-known-good on failure. Never touches RED.
 import { EventEmitter } from 'node:events';
-import type { SecretProvider } from '../../providers/provider';
+import type { FetchResult, SecretProvider } from '../../providers/provider';
 import type { SyncError } from '../../shared/sync-error';
 import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
@@ -82,24 +82,29 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     return this.#inFlight !== undefined;
   }
 
-  /** Runs a sync, or joins the one already running. Never rejects. */
-  sync(trigger: Trigger): Promise<SyncOutcome> {
-    this.#inFlight ??= this.#run(trigger).finally(() => {
+  /**
+   * Runs a sync, or joins the one already running. Never rejects. With
+   * `prefetched` (a long poll's answer) it applies that answer instead of
+   * fetching, through the same checks and publish.
+   */
+  sync(trigger: Trigger, prefetched?: FetchResult): Promise<SyncOutcome> {
+    this.#inFlight ??= this.#run(trigger, prefetched).finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
   }
 
-  async #run(trigger: Trigger): Promise<SyncOutcome> {
+  async #run(trigger: Trigger, prefetched: FetchResult | undefined): Promise<SyncOutcome> {
     const { logger, provider, policy } = this.#deps;
     this.#update({ state: 'syncing', lastAttemptAt: this.#now().toISOString() });
     try {
-      const result = await runWithRetry(
-        (signal) => provider.fetch({ etag: this.#etag, signal }),
-        policy,
-        (error, delayMs, attempt) =>
-          logger.debug(`attempt ${attempt} failed (${error.code}); retrying in ${(delayMs / 1000).toFixed(1)} s`),
-      );
+      const result =
+        prefetched ??
+        (await runWithRetry(
+          (signal) => provider.fetch({ etag: this.#etag, signal }),
+          policy,
+          (error, delayMs, attempt) => logger.debug(`attempt ${attempt} failed (${error.code}); retrying in ${(delayMs / 1000).toFixed(1)} s`),
+        ));
       const at = this.#now().toISOString();
       if (result.status === 'unchanged') {
         this.#update({ state: 'ok', lastSyncAt: at, consecutiveFailures: 0, error: null });

@@ -1,16 +1,17 @@
 // The `watch` interval: long polls that trigger a sync the moment the space changes, with backoff on errors.
 import { backoffDelay } from '../../shared/backoff';
 import { delay } from '../../shared/delay';
+import type { FetchResult } from '../../providers/provider';
 import type { PluginLogger } from './logger';
 
 /** How the loop waits and what it calls. */
 export interface WatchDeps {
-  /** Resolves true when the space's version passes `version`, false after `seconds` without change. */
-  waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<boolean>;
+  /** Resolves with the new secrets when the space's version passes `version`, undefined after `seconds` without change. */
+  waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined>;
   /** The version of the snapshot flows see now, or null before the first sync. */
   currentVersion(): number | null;
-  /** Runs a sync (never rejects). */
-  sync(): Promise<unknown>;
+  /** Runs a sync (never rejects); with the long poll's answer, applies it instead of fetching again. */
+  sync(prefetched?: FetchResult): Promise<unknown>;
   logger: PluginLogger;
   /** Long-poll length asked of the server, seconds. */
   pollSeconds?: number;
@@ -45,7 +46,7 @@ export class WatchLoop {
   }
 
   // One long poll, cut off a while after the server should have answered so a stuck connection cannot hold the loop.
-  async #poll(version: number, seconds: number, signal: AbortSignal): Promise<boolean> {
+  async #poll(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined> {
     const own = new AbortController();
     const timer = setTimeout(() => own.abort(), (seconds + 15) * 1000);
     try {
@@ -63,9 +64,14 @@ export class WatchLoop {
       try {
         const version = this.deps.currentVersion();
         // Without a version there is nothing to wait on: sync first, then watch from what it got.
-        const changed = version === null ? true : await this.#poll(version, seconds, signal);
-        if (signal.aborted) return;
-        if (changed) await this.deps.sync();
+        if (version === null) {
+          await this.deps.sync();
+        } else {
+          const answer = await this.#poll(version, seconds, signal);
+          if (signal.aborted) return;
+          // The long poll's answer is the sync: one request per change.
+          if (answer) await this.deps.sync(answer);
+        }
         failures = this.deps.currentVersion() === null ? failures + 1 : 0;
       } catch (err) {
         if (signal.aborted) return;

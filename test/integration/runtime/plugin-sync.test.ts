@@ -157,8 +157,13 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       assert.equal((await admin('PUT', '/secret-sync/preferences', { interval: 'watch' })).status, 200);
       await new Promise((r) => setTimeout(r, 200));
       const watched = canary('watched');
+      const before = proxy.requests.length;
       await setValue(watched);
       await eventually(async () => (await probe()).viaPath === watched, 5_000, 'watch sync');
+      // The long poll's answer is the sync: no plain read followed the change.
+      const after = proxy.requests.slice(before).filter((r) => r.method === 'GET');
+      assert.deepEqual(after.filter((r) => !r.path.includes('wait=')), [], 'one request per change');
+      assert.ok(after.length >= 1);
       assert.equal((await admin('PUT', '/secret-sync/preferences', { interval: 'off' })).status, 200);
     });
   });

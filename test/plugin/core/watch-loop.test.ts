@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { SyncError } from '../../../src/shared/sync-error';
 import { WatchLoop } from '../../../src/plugin/core/watch-loop';
+import type { FetchResult } from '../../../src/providers/provider';
 import { memoryLogger } from '../../helpers/logger';
 
 describe('plugin/watch-loop', () => {
@@ -12,26 +13,27 @@ describe('plugin/watch-loop', () => {
   });
   afterEach(() => clock.restore());
 
-  it('syncs when the long poll reports a change, and only then', async () => {
-    const answers = [false, true, false];
+  it("applies the long poll's answer as the sync (no second request), and syncs only on a change", async () => {
+    const changedAnswer: FetchResult = { status: 'changed', version: 2, etag: '"x.2"', secrets: { A: 'a-value' } };
+    const answers: (FetchResult | undefined | 'hang')[] = [undefined, changedAnswer, undefined, 'hang'];
     let version = 1;
-    let syncs = 0;
+    const synced: (FetchResult | undefined)[] = [];
     const loop = new WatchLoop({
       waitForChange: async (_v, seconds, signal) => {
-        const changed = answers.shift();
+        const answer = answers.shift();
         // Like the real provider: a poll in flight ends when the loop is stopped.
-        if (changed === undefined) return new Promise<boolean>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
-        await new Promise((r) => setTimeout(r, changed ? 10 : seconds * 1000));
-        return changed;
+        if (answer === 'hang' || answers.length === 0) return new Promise<FetchResult | undefined>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        await new Promise((r) => setTimeout(r, answer ? 10 : seconds * 1000));
+        return answer;
       },
       currentVersion: () => version,
-      sync: () => Promise.resolve((syncs++, version++)),
+      sync: (prefetched) => Promise.resolve((synced.push(prefetched), version++)),
       logger: memoryLogger(),
       pollSeconds: 30,
     });
     loop.start();
     await clock.tickAsync(30_000 + 10 + 30_000);
-    assert.equal(syncs, 1);
+    assert.deepEqual(synced, [changedAnswer], 'one sync, with the answer the long poll brought');
     const stopping = loop.stop();
     await clock.tickAsync(1);
     await stopping;
