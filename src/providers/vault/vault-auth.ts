@@ -71,7 +71,7 @@ export class VaultAuth {
         // A timer callback never throws: a failed renewal is tried again on the next use.
         this.token(AbortSignal.timeout(30_000)).catch(() => undefined);
       };
-      this.#timer = setTimeout(renew, Math.max(1_000, lease.renewAt - this.#now())).unref();
+      this.#timer = setTimeout(renew, Math.max(100, lease.renewAt - this.#now())).unref();
     }
     return lease;
   }

@@ -159,13 +159,15 @@ describe('providers/vault against a real OpenBao dev server', function () {
       assert.ok(!error.message.includes(wrong) && !JSON.stringify(error).includes(wrong));
     });
 
-    it('renews a renewable token before it expires', async () => {
-      const created = await bao.api('POST', 'auth/token/create', { body: { policies: ['demo-read'], ttl: '3s', renewable: true } });
+    it('renews a renewable token before it expires', async function () {
+      this.timeout(30_000);
+      // Long enough that a busy machine still looks it up well before it expires.
+      const created = await bao.api('POST', 'auth/token/create', { body: { policies: ['demo-read'], ttl: '6s', renewable: true } });
       const short = (created.body as { auth: { client_token: string } }).auth.client_token;
       const provider = new VaultProvider({ ...base(), token: short });
       assert.equal(secretsOf(await provider.fetch({ signal: signal() })).API_TOKEN, token);
       // Past the first TTL: the renewal timer (at two thirds) has kept the token alive.
-      await new Promise((r) => setTimeout(r, 4_500));
+      await new Promise((r) => setTimeout(r, 7_500));
       assert.equal(secretsOf(await provider.fetch({ signal: signal() })).API_TOKEN, token);
       const lookup = await bao.api('POST', 'auth/token/lookup', { body: { token: short } });
       assert.equal(lookup.status, 200, 'the token is still alive');
