@@ -8,7 +8,12 @@ export interface FetchRequest {
   signal: AbortSignal;
 }
 
-/** A provider's answer: nothing changed, or the space's secrets as sent (validated by the engine). */
+/**
+ * A provider's answer: nothing changed, or the space's secrets as sent
+ * (validated by the engine). `secrets` is handed over: the engine freezes it
+ * and its objects in place as the snapshot, so a provider gives a fresh
+ * object each time and never changes what it gave.
+ */
 export type FetchResult =
   | { status: 'unchanged' }
   | { status: 'changed'; version: number | null; etag: string | null; secrets: unknown };

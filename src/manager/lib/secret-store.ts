@@ -70,6 +70,8 @@ function notFound(name: string): ManagerError {
 export class SecretStore {
   #revisions: Map<string, number> | undefined;
   readonly #answers = new Map<string, { version: number; json: string }>();
+  /** Decrypted values of each scope read so far, kept in step with every committed write. */
+  readonly #plain = new Map<string, Map<string, SecretValue>>();
 
   constructor(
     private readonly db: ManagerDatabase,
@@ -103,9 +105,11 @@ export class SecretStore {
         this.#bump(key);
         return this.#row(key, input.name) as SecretRow;
       });
-    } finally {
+    } catch (err) {
       this.#forget();
+      throw err;
     }
+    this.#applied(key, input.name, input.value);
     this.feed.notify(key);
     return toMeta(row);
   }
@@ -113,7 +117,7 @@ export class SecretStore {
   /** Changes the value and/or description; 404 if absent, 400 `no_changes` if nothing would change. */
   update(scope: Scope, name: string, patch: PatchInput): SecretMeta {
     const key = scopeKey(scope);
-    let outcome: { row: SecretRow; bumped: boolean };
+    let outcome: { row: SecretRow; bumped: boolean; value: SecretValue | undefined };
     try {
       outcome = this.db.transaction(() => {
         const current = this.#row(key, name);
@@ -136,12 +140,16 @@ export class SecretStore {
           );
         // A description edit does not change what a space reads, so only value edits bump its version.
         if (valueChanges) this.#bump(key);
-        return { row: this.#row(key, name) as SecretRow, bumped: valueChanges };
+        return { row: this.#row(key, name) as SecretRow, bumped: valueChanges, value };
       });
-    } finally {
+    } catch (err) {
       this.#forget();
+      throw err;
     }
-    if (outcome.bumped) this.feed.notify(key);
+    if (outcome.bumped) {
+      this.#applied(key, name, outcome.value);
+      this.feed.notify(key);
+    }
     return toMeta(outcome.row);
   }
 
@@ -154,9 +162,11 @@ export class SecretStore {
         if (result.changes === 0) throw notFound(name);
         this.#bump(key);
       });
-    } finally {
+    } catch (err) {
       this.#forget();
+      throw err;
     }
+    this.#applied(key, name, undefined);
     this.feed.notify(key);
   }
 
@@ -179,27 +189,48 @@ export class SecretStore {
     return answer;
   }
 
-  // After every write (committed or rolled back): the next read goes to the database again.
+  // After a write that failed (rolled back, or an unknown state): the next read goes to the database again.
   #forget(): void {
     this.#revisions = undefined;
     this.#answers.clear();
+    this.#plain.clear();
+  }
+
+  // After a committed write: memory follows the database without reading it again. The
+  // revisions are re-read (one small query) since the bump may have come from the meta row.
+  #applied(key: string, name: string, value: SecretValue | undefined): void {
+    this.#revisions = undefined;
+    this.#answers.clear();
+    const plain = this.#plain.get(key);
+    if (!plain) return;
+    if (value === undefined) plain.delete(name);
+    else plain.set(name, value);
+  }
+
+  /** The decrypted values of one scope (no merge), read from the database once and then kept in memory. */
+  #scopeValues(key: string): Map<string, SecretValue> {
+    let plain = this.#plain.get(key);
+    if (!plain) {
+      const rows = this.db.sql.prepare('SELECT scope, name, sealed FROM secrets WHERE scope = ?').all(key) as unknown as SecretRow[];
+      plain = new Map(rows.map((row) => [row.name, this.#open(row)]));
+      this.#plain.set(key, plain);
+    }
+    return plain;
   }
 
   /**
-   * Everything `space` sees, decrypted, with the version it was read at. The two
-   * queries cannot interleave with a write: the database API is synchronous and
-   * this process is its only writer.
+   * Everything `space` sees, decrypted, with the version it was read at. Memory
+   * cannot disagree with the database: its API is synchronous, this process is
+   * its only writer, and every write updates or drops what is kept.
    */
   read(space: string): SpaceSnapshot {
     const version = this.version(space);
-    const rows = this.db.sql
-      .prepare('SELECT * FROM secrets WHERE scope IN (?, ?) ORDER BY scope = ? DESC, name')
-      .all(space, ORG_SCOPE, ORG_SCOPE) as unknown as SecretRow[];
-    const merged = new Map<string, SecretValue>();
-    // Organization rows come first, so a space secret of the same name overwrites its entry.
-    for (const row of rows) merged.set(row.name, this.#open(row));
+    const org = this.#scopeValues(ORG_SCOPE);
+    const own = this.#scopeValues(space);
+    // The space's own secret wins over an organization secret of the same name.
+    const names = [...new Set([...org.keys(), ...own.keys()])].sort();
     const secrets: Record<string, SecretValue> = {};
-    for (const name of [...merged.keys()].sort()) secrets[name] = merged.get(name) as SecretValue;
+    for (const name of names) secrets[name] = (own.get(name) ?? org.get(name)) as SecretValue;
     return { space, version, secrets };
   }
 

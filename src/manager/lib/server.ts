@@ -9,6 +9,7 @@ import { Cipher } from './cipher';
 import { openDatabase } from './database';
 import { ManagerError } from './errors';
 import { createApp } from './http/app';
+import { fastRead } from './http/fast-read';
 import type { ApiLimits } from './http/app';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
@@ -98,10 +99,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const secrets = new SecretStore(db, cipher, feed);
     const tokens = new TokenStore(db);
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
-    const app = createApp({ secrets, tokens, feed, fleet: new FleetStore(db), audit: new AuditStore(db), instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    const fleet = new FleetStore(db);
+    const app = createApp({ secrets, tokens, feed, fleet, audit: new AuditStore(db), instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    // The fleet's polls skip Express; everything else, errors included, is Express's.
+    const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
+    const handler: http.RequestListener = (req, res) => {
+      if (!fast(req, res)) app(req, res);
+    };
     const server = options.tls
-      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, app)
-      : http.createServer(app);
+      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handler)
+      : http.createServer(handler);
     listener = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

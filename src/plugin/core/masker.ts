@@ -3,39 +3,77 @@ import { types } from 'node:util';
 import { MASK } from '../../shared/contract';
 import type { Snapshot } from './snapshot';
 import { MIN_MASKED_LENGTH, maskForms, pairForms } from './mask-forms';
-import { SecretMatcher } from './secret-matcher';
+import { SecretMatcher, compileMatcher, replaceRanges } from './secret-matcher';
 
 const MAX_DEPTH = 32;
 
 /**
+ * What one compiled matcher covers: the values (each in every form of
+ * {@link maskForms}) and the value lists of multi-pair secrets (their
+ * {@link pairForms}).
+ */
+interface Layer {
+  readonly matcher: SecretMatcher;
+  readonly values: ReadonlySet<string>;
+  readonly pairs: ReadonlySet<string>;
+}
+
+/** The values and pair lists of a snapshot, what a layer must cover. */
+interface Sources {
+  values: Set<string>;
+  pairs: Map<string, readonly string[]>;
+}
+
+/** A delta layer may cover this share of the full layer's values before a full compile replaces both. */
+const MAX_DELTA_SHARE = 0.1;
+/** A delta layer of at most this many values is always fine, however small the full one. */
+const MIN_DELTA_LIMIT = 64;
+
+/**
  * Masks every secret value of one snapshot, in every form of
- * {@link maskForms}, wherever it occurs. Build it once per snapshot
- * ({@link maskerFor}); each call then costs O(text length).
+ * {@link maskForms}, wherever it occurs. Built once per snapshot
+ * ({@link maskerFor}, or {@link prepareMasker} before a sync publishes);
+ * each call then costs O(text length).
+ *
+ * A masker may be two layers: the full compile of an earlier snapshot, and a
+ * small delta with the values that changed since. A one-key change then
+ * compiles one value instead of ten thousand; the full layer keeps masking
+ * the values that were replaced, which only masks more (README, "What is
+ * masked").
  */
 export class Masker {
-  readonly #matcher: SecretMatcher;
+  readonly #full: Layer;
+  readonly #delta: Layer | undefined;
   /** `KEY` or `KEY.field` of values too short to mask (fewer than {@link MIN_MASKED_LENGTH} characters); names only. */
   readonly unmaskedKeys: readonly string[];
 
-  constructor(snapshot: Snapshot) {
-    const patterns: string[] = [];
-    for (const entry of Object.values(snapshot.secrets)) {
-      const values = typeof entry === 'string' ? [entry] : Object.values(entry);
-      for (const value of values) patterns.push(...maskForms(value));
-      if (typeof entry !== 'string') patterns.push(...pairForms(values));
-    }
-    this.#matcher = new SecretMatcher(patterns);
+  /** Compiles every value of `snapshot` at once; {@link prepareMasker} does it in slices. */
+  constructor(snapshot: Snapshot, layers?: { full: Layer; delta?: Layer | undefined }) {
+    this.#full = layers?.full ?? compileLayerNow(sourcesOf(snapshot));
+    this.#delta = layers?.delta;
     this.unmaskedKeys = unmaskedKeys(snapshot);
   }
 
   /** How many distinct strings are masked (values and their forms). */
   get patternCount(): number {
-    return this.#matcher.size;
+    return this.#full.matcher.size + (this.#delta?.matcher.size ?? 0);
+  }
+
+  /** Whether this masker is a full layer plus a delta. */
+  get layered(): boolean {
+    return this.#delta !== undefined;
+  }
+
+  /** The full layer, for a later snapshot's delta. */
+  get fullLayer(): Layer {
+    return this.#full;
   }
 
   /** `text` with every secret replaced by the mask; the same string when it held none. */
   text(text: string): string {
-    return this.#matcher.replace(text, MASK);
+    if (this.#delta === undefined) return this.#full.matcher.replace(text, MASK);
+    const ranges = mergeRanges(this.#full.matcher.ranges(text), this.#delta.matcher.ranges(text));
+    return replaceRanges(text, ranges, MASK);
   }
 
   /**
@@ -46,7 +84,7 @@ export class Masker {
    * class instances) pass through untouched. Cycle-safe, depth-limited.
    */
   value<T>(value: T): T {
-    if (this.#matcher.size === 0) return value;
+    if (this.patternCount === 0) return value;
     const seen = new WeakMap<object, unknown>();
     const walk = (v: unknown, depth: number): unknown => {
       if (typeof v === 'string') return this.text(v);
@@ -146,7 +184,7 @@ export function unmaskedKeys(snapshot: Snapshot): string[] {
 
 const cache = new WeakMap<Snapshot, Masker>();
 
-/** The masker of `snapshot`, compiled on first use and kept as long as the snapshot is. */
+/** The masker of `snapshot`: the one {@link prepareMasker} made, or compiled now on first use; kept as long as the snapshot is. */
 export function maskerFor(snapshot: Snapshot): Masker {
   let masker = cache.get(snapshot);
   if (!masker) {
@@ -154,4 +192,78 @@ export function maskerFor(snapshot: Snapshot): Masker {
     cache.set(snapshot, masker);
   }
   return masker;
+}
+
+/**
+ * Compiles the masker of `next` in slices, before the sync publishes it, so
+ * no flow ever prints a new value unmasked and no flow waits behind the
+ * compile. With the masker of `previous` it compiles only the changed values
+ * as a delta over the previous full layer, until the delta outgrows
+ * {@link MAX_DELTA_SHARE} of it.
+ */
+export async function prepareMasker(next: Snapshot, previous?: Snapshot): Promise<Masker> {
+  const known = cache.get(next);
+  if (known) return known;
+  const sources = sourcesOf(next);
+  const base = previous === undefined ? undefined : cache.get(previous)?.fullLayer;
+  let masker: Masker;
+  const delta = base === undefined ? undefined : missingFrom(base, sources);
+  if (base !== undefined && delta !== undefined && delta.values.size + delta.pairs.size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
+    masker = new Masker(next, { full: base, delta: delta.values.size + delta.pairs.size === 0 ? undefined : await compileLayer(delta) });
+  } else {
+    masker = new Masker(next, { full: await compileLayer(sources) });
+  }
+  cache.set(next, masker);
+  return masker;
+}
+
+function sourcesOf(snapshot: Snapshot): Sources {
+  const values = new Set<string>();
+  const pairs = new Map<string, readonly string[]>();
+  for (const key of snapshot.keys) {
+    const entry = snapshot.secrets[key];
+    if (typeof entry === 'string') values.add(entry);
+    else if (entry !== undefined) {
+      const fields = Object.values(entry);
+      for (const value of fields) values.add(value);
+      pairs.set(JSON.stringify(fields), fields);
+    }
+  }
+  return { values, pairs };
+}
+
+/** What of `sources` the layer does not cover. */
+function missingFrom(layer: Layer, sources: Sources): Sources {
+  const values = new Set<string>();
+  const pairs = new Map<string, readonly string[]>();
+  for (const value of sources.values) if (!layer.values.has(value)) values.add(value);
+  for (const [id, fields] of sources.pairs) if (!layer.pairs.has(id)) pairs.set(id, fields);
+  return { values, pairs };
+}
+
+function* patternsOf(sources: Sources): Generator<string> {
+  for (const value of sources.values) yield* maskForms(value);
+  for (const fields of sources.pairs.values()) yield* pairForms(fields);
+}
+
+function compileLayerNow(sources: Sources): Layer {
+  return { matcher: new SecretMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
+}
+
+async function compileLayer(sources: Sources): Promise<Layer> {
+  return { matcher: await compileMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
+}
+
+/** Two ordered lists of ranges as one, overlapping and touching ranges merged. */
+function mergeRanges(a: [number, number][], b: [number, number][]): [number, number][] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const [start, end] of all) {
+    const last = out[out.length - 1];
+    if (last !== undefined && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
 }

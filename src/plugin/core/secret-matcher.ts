@@ -1,4 +1,6 @@
 // Finds every occurrence of many strings in one pass over a text: an Aho–Corasick automaton over UTF-16 code units.
+import { runNow, runSliced } from './time-slice';
+import type { SliceableWork } from './time-slice';
 
 /**
  * A compiled set of patterns. Built once per sync, then every scan costs
@@ -16,11 +18,11 @@ export class SecretMatcher {
   readonly #firstUnit: Int32Array;
   readonly #firstChild: Int32Array;
   /** The root's transitions, by code unit (0 for none): the root is where most failure links end. */
-  readonly #root = new Int32Array(65536);
+  readonly #root: Int32Array;
   /** Whether a state has transitions besides its first. */
   readonly #branches: Uint8Array;
   /** Every other transition: `state * 65536 + codeUnit` → next state. */
-  readonly #more = new Map<number, number>();
+  readonly #more: Map<number, number>;
   /** Failure link of each state. */
   readonly #fail: Int32Array;
   /** Length of the longest pattern that ends at each state (itself or through failure links); 0 for none. */
@@ -28,66 +30,17 @@ export class SecretMatcher {
   /** How many distinct patterns were compiled. */
   readonly size: number;
 
-  constructor(patterns: Iterable<string>) {
-    const unique = [...new Set(patterns)].filter((p) => p.length > 0);
-    // At most one state per pattern character, plus the root: typed arrays of that size, no growing.
-    let capacity = 1;
-    for (const pattern of unique) capacity += pattern.length;
-    const parent = new Int32Array(capacity);
-    const unit = new Int32Array(capacity);
-    const depth = new Int32Array(capacity);
-    const terminal = new Int32Array(capacity);
-    const firstUnit = new Int32Array(capacity).fill(-1);
-    const firstChild = new Int32Array(capacity);
-    const branches = new Uint8Array(capacity);
-    let count = 1;
-    for (const pattern of unique) {
-      let state = 0;
-      for (let i = 0; i < pattern.length; i++) {
-        const code = pattern.charCodeAt(i);
-        const first = firstUnit[state]!;
-        let child = first === code ? firstChild[state] : branches[state] === 1 ? this.#more.get(state * 65536 + code) : undefined;
-        if (child === undefined) {
-          child = count++;
-          if (first === -1) {
-            firstUnit[state] = code;
-            firstChild[state] = child;
-          } else {
-            this.#more.set(state * 65536 + code, child);
-            branches[state] = 1;
-          }
-          if (state === 0) this.#root[code] = child;
-          parent[child] = state;
-          unit[child] = code;
-          depth[child] = depth[state]! + 1;
-        }
-        state = child;
-      }
-      terminal[state] = pattern.length;
-    }
-    this.size = unique.length;
-    this.#firstUnit = firstUnit;
-    this.#firstChild = firstChild;
-    this.#branches = branches;
-    this.#fail = new Int32Array(count);
-    this.#longest = new Int32Array(count);
-    // Failure links need every shallower state done first: visit states by depth (a counting sort).
-    for (const state of statesByDepth(depth.subarray(0, count))) {
-      if (state === 0) continue;
-      const code = unit[state]!;
-      let fallback = parent[state] === 0 ? -1 : this.#fail[parent[state]!]!;
-      let link = 0;
-      while (fallback >= 0) {
-        const candidate = this.#step(fallback, code);
-        if (candidate !== undefined && candidate !== state) {
-          link = candidate;
-          break;
-        }
-        fallback = fallback === 0 ? -1 : this.#fail[fallback]!;
-      }
-      this.#fail[state] = link;
-      this.#longest[state] = terminal[state]! > 0 ? terminal[state]! : this.#longest[link]!;
-    }
+  /** Compiles `patterns` at once; {@link compileMatcher} does the same in slices. */
+  constructor(patterns: Iterable<string> | MatcherTables) {
+    const tables = patterns instanceof MatcherTables ? patterns : runNow(matcherWork(patterns));
+    this.#firstUnit = tables.firstUnit;
+    this.#firstChild = tables.firstChild;
+    this.#root = tables.root;
+    this.#branches = tables.branches;
+    this.#more = tables.more;
+    this.#fail = tables.fail;
+    this.#longest = tables.longest;
+    this.size = tables.size;
   }
 
   /** The state after `state` on `code`, or undefined when there is no such transition. */
@@ -125,16 +78,20 @@ export class SecretMatcher {
 
   /** `text` with every covered range replaced by `mask`; the very same string when nothing matched. */
   replace(text: string, mask: string): string {
-    const ranges = this.ranges(text);
-    if (ranges.length === 0) return text;
-    let out = '';
-    let from = 0;
-    for (const [start, end] of ranges) {
-      out += text.slice(from, start) + mask;
-      from = end;
-    }
-    return out + text.slice(from);
+    return replaceRanges(text, this.ranges(text), mask);
   }
+}
+
+/** `text` with each of the ordered, disjoint `ranges` replaced by `mask`; the very same string when there are none. */
+export function replaceRanges(text: string, ranges: readonly (readonly [number, number])[], mask: string): string {
+  if (ranges.length === 0) return text;
+  let out = '';
+  let from = 0;
+  for (const [start, end] of ranges) {
+    out += text.slice(from, start) + mask;
+    from = end;
+  }
+  return out + text.slice(from);
 }
 
 function statesByDepth(depth: Int32Array): Int32Array {
@@ -146,4 +103,129 @@ function statesByDepth(depth: Int32Array): Int32Array {
   const order = new Int32Array(depth.length);
   for (let state = 0; state < depth.length; state++) order[starts[depth[state]!]!++] = state;
   return order;
+}
+
+/** The compiled automaton: typed arrays, plus a Map for the states that branch. */
+export class MatcherTables {
+  constructor(
+    readonly firstUnit: Int32Array,
+    readonly firstChild: Int32Array,
+    readonly root: Int32Array,
+    readonly branches: Uint8Array,
+    readonly more: Map<number, number>,
+    readonly fail: Int32Array,
+    readonly longest: Int32Array,
+    readonly size: number,
+  ) {}
+}
+
+/** Compiles `patterns` in slices, giving the event loop a turn every few ms (README, "Performance"). */
+export async function compileMatcher(patterns: Iterable<string>): Promise<SecretMatcher> {
+  return new SecretMatcher(await runSliced(matcherWork(patterns)));
+}
+
+/** Patterns inserted, or states linked, between two points where a sliced compile may pause. */
+const PATTERNS_PER_STEP = 128;
+const STATES_PER_STEP = 8192;
+
+/** Typed arrays that double when full: the trie's size is known only once every pattern is in. */
+class Grown {
+  parent: Int32Array = new Int32Array(1024);
+  unit: Int32Array = new Int32Array(1024);
+  depth: Int32Array = new Int32Array(1024);
+  terminal: Int32Array = new Int32Array(1024);
+  firstUnit: Int32Array = new Int32Array(1024).fill(-1);
+  firstChild: Int32Array = new Int32Array(1024);
+  branches: Uint8Array = new Uint8Array(1024);
+
+  ensure(size: number): void {
+    if (size <= this.parent.length) return;
+    const length = Math.max(size, this.parent.length * 2);
+    const int = (from: Int32Array, fill = 0): Int32Array => {
+      const to = new Int32Array(length).fill(fill);
+      to.set(from);
+      return to;
+    };
+    this.parent = int(this.parent);
+    this.unit = int(this.unit);
+    this.depth = int(this.depth);
+    this.terminal = int(this.terminal);
+    this.firstUnit = int(this.firstUnit, -1);
+    this.firstChild = int(this.firstChild);
+    const branches = new Uint8Array(length);
+    branches.set(this.branches);
+    this.branches = branches;
+  }
+}
+
+/**
+ * Builds the automaton of `patterns` as sliceable work. `patterns` is read
+ * lazily, a few at a time, so computing them (the forms of each value) is
+ * sliced too; a pattern seen twice is inserted once.
+ */
+function* matcherWork(patterns: Iterable<string>): SliceableWork<MatcherTables> {
+  const t = new Grown();
+  const root = new Int32Array(65536);
+  const more = new Map<number, number>();
+  const step = (state: number, code: number): number | undefined => {
+    if (state === 0) return root[code] || undefined;
+    if (t.firstUnit[state] === code) return t.firstChild[state];
+    return t.branches[state] === 1 ? more.get(state * 65536 + code) : undefined;
+  };
+  let count = 1;
+  let size = 0;
+  let n = 0;
+  for (const pattern of patterns) {
+    if (++n % PATTERNS_PER_STEP === 0) yield;
+    if (pattern.length === 0) continue;
+    t.ensure(count + pattern.length);
+    let state = 0;
+    for (let i = 0; i < pattern.length; i++) {
+      const code = pattern.charCodeAt(i);
+      let child = step(state, code);
+      if (child === undefined) {
+        child = count++;
+        if (t.firstUnit[state] === -1) {
+          t.firstUnit[state] = code;
+          t.firstChild[state] = child;
+        } else {
+          more.set(state * 65536 + code, child);
+          t.branches[state] = 1;
+        }
+        if (state === 0) root[code] = child;
+        t.parent[child] = state;
+        t.unit[child] = code;
+        t.depth[child] = t.depth[state]! + 1;
+      }
+      state = child;
+    }
+    if (t.terminal[state] === 0) size++;
+    t.terminal[state] = pattern.length;
+  }
+  const { parent, unit, depth, terminal, firstUnit, firstChild, branches } = t;
+  const fail = new Int32Array(count);
+  const longest = new Int32Array(count);
+  yield;
+  // Failure links need every shallower state done first: visit states by depth (a counting sort).
+  const order = statesByDepth(depth.subarray(0, count));
+  for (let k = 1; k < order.length; k++) {
+    if (k % STATES_PER_STEP === 0) yield;
+    const state = order[k]!;
+    const code = unit[state]!;
+    let fallback = parent[state] === 0 ? -1 : fail[parent[state]!]!;
+    let link = 0;
+    while (fallback >= 0) {
+      const candidate = step(fallback, code);
+      if (candidate !== undefined && candidate !== state) {
+        link = candidate;
+        break;
+      }
+      fallback = fallback === 0 ? -1 : fail[fallback]!;
+    }
+    fail[state] = link;
+    longest[state] = terminal[state]! > 0 ? terminal[state]! : longest[link]!;
+  }
+  yield;
+  // The grown arrays are up to twice the states: keep copies of the right size.
+  return new MatcherTables(firstUnit.slice(0, count), firstChild.slice(0, count), root, branches.slice(0, count), more, fail, longest, size);
 }

@@ -16,7 +16,7 @@ import { EMPTY_SNAPSHOT } from './snapshot';
 import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
 import type { KeyEntry, LegacyNode, ReferencesStatus, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
-import { unmaskedKeys } from './masker';
+import { prepareMasker, unmaskedKeys } from './masker';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
 import { WatchLoop } from './watch-loop';
@@ -101,7 +101,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     try {
       provider = this.#deps.createProvider(config.config);
       const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
-      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space });
+      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker });
     } catch (err) {
       return { kind: 'blocked', state: 'error', error: toSyncError(err) };
     }

@@ -6,7 +6,8 @@ import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
-import { EMPTY_SNAPSHOT, buildSnapshot, diffSnapshots, isEmptyDiff } from './snapshot';
+import { EMPTY_SNAPSHOT, diffSnapshots, isEmptyDiff, snapshotWork } from './snapshot';
+import { runSliced } from './time-slice';
 import type { SecretsObject, Snapshot } from './snapshot';
 import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
 
@@ -47,6 +48,11 @@ export interface EngineDeps {
   logger: PluginLogger;
   space: string;
   now?: () => Date;
+  /**
+   * Readies what must exist before `next` is published (the masker), given
+   * the snapshot it replaces. A rejection fails the sync like a bad payload.
+   */
+  prepare?: (next: Snapshot, previous: Snapshot) => Promise<unknown>;
 }
 
 /**
@@ -111,7 +117,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         logger.debug(`secrets unchanged (trigger: ${trigger})`);
         return { ok: true, changed: false };
       }
-      const next = buildSnapshot(result.secrets);
+      // Sliced: a payload of thousands of keys never holds the event loop for long (README, "Performance").
+      const next = await runSliced(snapshotWork(result.secrets));
+      await this.#deps.prepare?.(next, this.#snapshot);
       this.#deps.target.publish(next.secrets);
       const diff = diffSnapshots(this.#snapshot, next);
       this.#snapshot = next;

@@ -1,7 +1,7 @@
 // Tests for src/plugin/core/secret-matcher.ts: every occurrence found in one pass, overlaps merged, same answers as a naive scan.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { SecretMatcher } from '../../../src/plugin/core/secret-matcher';
+import { SecretMatcher, compileMatcher } from '../../../src/plugin/core/secret-matcher';
 
 /** The ranges a brute-force scan finds: every occurrence of every pattern, merged. */
 function naive(patterns: string[], text: string): [number, number][] {
@@ -54,5 +54,14 @@ describe('plugin/core/secret-matcher', () => {
       const text = word(40);
       assert.deepEqual(new SecretMatcher(patterns).ranges(text), naive(patterns, text), JSON.stringify({ patterns, text }));
     }
+  });
+
+  it('compiles the same automaton in slices as at once', async () => {
+    const patterns = Array.from({ length: 3_000 }, (_, i) => `secret-${i}-${randomBytes(6).toString('hex')}`);
+    const text = `${patterns[7]} and ${patterns[2_999]!.slice(0, 20)} and ${patterns[1_500]}x`;
+    const sliced = await compileMatcher(patterns);
+    assert.equal(sliced.size, patterns.length);
+    assert.deepEqual(sliced.ranges(text), new SecretMatcher(patterns).ranges(text));
+    assert.deepEqual(sliced.ranges(text), naive(patterns, text));
   });
 });

@@ -46,6 +46,19 @@ describe('plugin/snapshot', () => {
     assert.equal((snap.secrets as Record<string, unknown>).polluted, undefined);
   });
 
+  it('takes the handed-over object as the snapshot (no copy), and leaves a rejected one as it came', () => {
+    const raw = JSON.parse('{"A":"a","P":{"x":"1"},"bad key":"z"}') as Record<string, unknown>;
+    const snap = buildSnapshot(raw);
+    assert.equal(snap.secrets, raw);
+    assert.equal(snap.secrets.P, raw.P);
+    assert.equal('bad key' in raw, false);
+    const rejected = JSON.parse('{"A":"a","P":{"x":"1"},"bad key":"z","N":5}') as Record<string, unknown>;
+    rejects(rejected);
+    assert.equal(Object.getPrototypeOf(rejected), Object.prototype);
+    assert.equal(Object.isFrozen(rejected) || Object.isFrozen(rejected.P), false);
+    assert.deepEqual(Object.keys(rejected), ['A', 'P', 'bad key', 'N']);
+  });
+
   it('diffs by key and value, names only', () => {
     const before = buildSnapshot({ A: '1', B: '2', P: { x: '1' } });
     const after = buildSnapshot({ A: '1', B: '3', C: '4', P: { x: '2' } });

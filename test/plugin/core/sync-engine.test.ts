@@ -135,4 +135,49 @@ describe('plugin/sync-engine', () => {
     assert.equal(outcome.error?.code, 'settings_missing');
     assert.equal(engine.state.keyCount, 0);
   });
+
+  it('readies the next snapshot (the masker) before publishing it, and fails the sync whole if it cannot', async () => {
+    const order: string[] = [];
+    const provider = new ScriptedProvider([changed({ A: 'a-value-1' }), changed({ A: 'a-value-2' })]);
+    let failPrepare = false;
+    const published: SecretsObject[] = [];
+    const engine = new SyncEngine({
+      provider,
+      target: { publish: (s) => (order.push('publish'), published.push(s)) },
+      policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
+      logger: memoryLogger(),
+      space: 'demo',
+      prepare: async (next, previous) => {
+        order.push(`prepare ${Object.keys(previous.secrets).length}→${next.keys.length}`);
+        await new Promise((r) => setImmediate(r));
+        if (failPrepare) throw new SyncError('invalid_payload', 'cannot compile');
+      },
+    });
+    assert.equal((await engine.sync('manual')).ok, true);
+    assert.deepEqual(order, ['prepare 0→1', 'publish']);
+    failPrepare = true;
+    const outcome = await engine.sync('manual');
+    assert.equal(outcome.error?.code, 'invalid_payload');
+    assert.equal(published.length, 1);
+    assert.equal(engine.snapshot.secrets.A, 'a-value-1');
+  });
+
+  it('builds a large payload in slices, letting other work run in between', async () => {
+    const secrets = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`KEY_${i}`, `value-${i}`]));
+    const { engine } = setup([changed(secrets)]);
+    let turns = 0;
+    let ticking = true;
+    const tick = (): void => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const outcome = await engine.sync('manual');
+    ticking = false;
+    assert.equal(outcome.ok, true);
+    assert.equal(engine.snapshot.keys.length, 20_000);
+    assert.equal(engine.snapshot.keys[0], 'KEY_0');
+    // How many turns depends on the machine's speed; that there are any shows the build paused.
+    assert.ok(turns >= 1, `turns: ${turns}`);
+  });
 });

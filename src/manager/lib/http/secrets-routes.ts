@@ -50,6 +50,11 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
+/** The ETag of `version` of a space: the database's id keeps a recreated database from matching an old tag. */
+export function etagFor(instanceId: string, version: number): string {
+  return `"${instanceId}.${version}"`;
+}
+
 function param(req: Request, name: string): string {
   return String(req.params[name]);
 }
@@ -68,7 +73,7 @@ function spaceParam(req: Request): string {
 export function secretsRoutes(deps: SecretsRouteDeps): Router {
   const router = Router();
   const { secrets, feed } = deps;
-  const etagOf = (version: number): string => `"${deps.instanceId}.${version}"`;
+  const etagOf = (version: number): string => etagFor(deps.instanceId, version);
 
   // Holds the request until the space's version passes `after`, the deadline passes, or the client leaves.
   const waitForChange = async (res: Response, space: string, after: number, seconds: number): Promise<boolean> => {

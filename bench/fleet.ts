@@ -1,0 +1,216 @@
+// `npm run bench` (fleet): the manager in its own process under autocannon, interleaved with baselines; the client's watch and sync costs. Writes bench/results.json.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from 'node:net';
+import autocannon from 'autocannon';
+import axios from 'axios';
+import { SyncEngine } from '../src/plugin/core/sync-engine';
+import { prepareMasker } from '../src/plugin/core/masker';
+import { DEFAULT_RETRY_POLICY } from '../src/plugin/core/retry';
+import { WatchLoop } from '../src/plugin/core/watch-loop';
+import { SecretManagerProvider } from '../src/providers/secret-manager-provider';
+import { request } from '../test/helpers/http';
+import { CLI } from '../test/helpers/cli';
+import { tempDir } from '../test/helpers/manager';
+import { memoryLogger } from '../test/helpers/logger';
+
+const ROUNDS = 5;
+const SECONDS = 3;
+
+/** Starts a Node process from `args`, resolves with its URL once it prints `listening on URL`. */
+function serve(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ url: match[1]!, child });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', () => reject(new Error(`exited before listening:\n${out}`)));
+  });
+}
+
+const BARE_304 = `require('node:http').createServer((q, s) => { s.writeHead(304, { etag: '"x"' }); s.end(); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+const EXPRESS_HEALTHZ = `const app = require('express')(); app.get('/healthz', (q, s) => s.json({ status: 'ok' })); const srv = app.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + srv.address().port));`;
+
+async function rps(url: string, headers: Record<string, string> = {}): Promise<{ rps: number; p99: number }> {
+  const result = await autocannon({ url, connections: 32, duration: SECONDS, headers });
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function main(): Promise<void> {
+  const dataDir = tempDir('bench-manager-');
+  const adminToken = `bench-admin-${Date.now()}-token`;
+  const manager = await serve([CLI, '--data-dir', dataDir, 'serve', '--port', '0'], { SECRET_MANAGER_ADMIN_TOKEN: adminToken });
+  const bare = await serve(['-e', BARE_304]);
+  const healthz = await serve(['-e', EXPRESS_HEALTHZ], { NODE_PATH: join(__dirname, '../../node_modules') });
+  const api = (method: string, path: string, body?: unknown): ReturnType<typeof request> => request(method, manager.url + path, { token: adminToken, ...(body === undefined ? {} : { body }) });
+  const tokens: Record<string, string> = {};
+  for (const [space, count] of [['s1k', 1_000], ['s10k', 10_000]] as const) {
+    let next = 0;
+    const seed = async (): Promise<void> => {
+      for (let i = next++; i < count; i = next++) await api('POST', `/v1/spaces/${space}/secrets`, { name: `KEY_${i}`, value: `value-${i}-${'x'.repeat(24)}` });
+    };
+    await Promise.all(Array.from({ length: 8 }, seed));
+    tokens[space] = ((await api('POST', '/v1/tokens', { space })).body as { token: string }).token;
+  }
+  const etagOf = async (space: string): Promise<string> => (await request('GET', `${manager.url}/v1/spaces/${space}/secrets`, { token: tokens[space] })).headers.get('etag') ?? '';
+  const figures: Record<string, number[]> = { poll304: [], bare304: [], healthz: [], full1k: [], full10k: [], full10kP99: [] };
+  // Interleaved rounds: every figure sees the same machine state.
+  for (let round = 0; round < ROUNDS; round++) {
+    figures.poll304!.push((await rps(`${manager.url}/v1/spaces/s1k/secrets`, { authorization: `Bearer ${tokens.s1k}`, 'if-none-match': await etagOf('s1k') })).rps);
+    figures.bare304!.push((await rps(bare.url)).rps);
+    figures.healthz!.push((await rps(`${healthz.url}/healthz`)).rps);
+    figures.full1k!.push((await rps(`${manager.url}/v1/spaces/s1k/secrets`, { authorization: `Bearer ${tokens.s1k}` })).rps);
+    const full10k = await rps(`${manager.url}/v1/spaces/s10k/secrets`, { authorization: `Bearer ${tokens.s10k}` });
+    figures.full10k!.push(full10k.rps);
+    figures.full10kP99!.push(full10k.p99);
+  }
+  const client = await clientFigures(manager.url, tokens, api);
+  const rows: [string, number, string, string][] = [
+    ['manager conditional polls (304), 1k secrets, req/s', median(figures.poll304!), '≥ 10,000', ''],
+    ['  baseline: bare node:http 304, req/s', median(figures.bare304!), '', ''],
+    ['  baseline: Express /healthz, req/s', median(figures.healthz!), '', ''],
+    ['manager full reads, 1k secrets, req/s', median(figures.full1k!), '≥ 1,080', ''],
+    ['manager full reads, 10k secrets, req/s', median(figures.full10k!), '≥ 86', `p99 ${median(figures.full10kP99!).toFixed(0)} ms`],
+    ['watch: write acknowledged → published, 1k, p99 ms', client.watchP99, '≤ 20', `${client.requestsPerChange} request(s) per change`],
+    ['watch at 10k secrets, p99 ms', client.watch10kP99, '≤ 60', ''],
+    ['event-loop max delay during a 10k sync, ms', client.loopMaxMs, '≤ 10', ''],
+    ['heap allocated by a 10k sync ÷ payload bytes', client.heapRatio, '≤ 2', `naive GET + parse: ${client.naiveHeapRatio.toFixed(2)}`],
+    ['full sync of 1k ÷ naive axios GET + parse + assign', client.syncVsNaive, '≤ 1.1', ''],
+    ['bytes on the wire of a no-change poll at 10k', client.pollBytes, '', ''],
+  ];
+  process.stdout.write(`fleet (median of ${ROUNDS} interleaved rounds of ${SECONDS} s, 32 connections, Node ${process.version})\n| figure | measured | goal | note |\n|---|---|---|---|\n`);
+  for (const [name, value, goal, note] of rows) process.stdout.write(`| ${name} | ${value.toFixed(value < 10 ? 2 : 0)} | ${goal} | ${note} |\n`);
+  writeFileSync(join(__dirname, '../../bench/results.json'), `${JSON.stringify({ at: new Date().toISOString(), node: process.version, figures, client }, null, 2)}\n`);
+  for (const server of [manager, bare, healthz]) server.child.kill('SIGTERM');
+}
+
+type Api = (m: string, p: string, b?: unknown) => ReturnType<typeof request>;
+
+/** Watch latency in `space`: one change at a time, from the write's acknowledgement to the engine's publish; and requests per change. */
+async function watchFigures(url: string, space: string, token: string, api: Api): Promise<{ p99: number; requestsPerChange: number }> {
+  let published = 0;
+  const provider = new SecretManagerProvider({ url, space, token });
+  let requests = 0;
+  const counted = {
+    name: provider.name,
+    fetch: (r: Parameters<typeof provider.fetch>[0]) => (requests++, provider.fetch(r)),
+    waitForChange: (v: number, s: number, sig: AbortSignal) => (requests++, provider.waitForChange(v, s, sig)),
+  };
+  const engine = new SyncEngine({ provider: counted, target: { publish: () => (published = performance.now()) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space, prepare: prepareMasker });
+  await engine.sync('startup');
+  const loop = new WatchLoop({ waitForChange: counted.waitForChange, currentVersion: () => engine.state.version, sync: (p) => engine.sync('watch', p), logger: memoryLogger(), pollSeconds: 30 });
+  loop.start();
+  const latencies: number[] = [];
+  const CHANGES = 50;
+  // Let the first long poll reach the server before counting.
+  await new Promise((r) => setTimeout(r, 50));
+  const startRequests = requests;
+  for (let i = 0; i < CHANGES; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    const before = published;
+    await api('PATCH', `/v1/spaces/${space}/secrets/KEY_0`, { value: `rotated-${i}-${Date.now()}` });
+    const acked = performance.now();
+    while (published === before) await new Promise((r) => setTimeout(r, 1));
+    latencies.push(published - acked);
+  }
+  await loop.stop();
+  const sorted = latencies.sort((a, b) => a - b);
+  return { p99: sorted[Math.floor(sorted.length * 0.99)] ?? NaN, requestsPerChange: (requests - startRequests) / CHANGES };
+}
+
+async function clientFigures(url: string, tokens: Record<string, string>, api: Api) {
+  const watch1k = await watchFigures(url, 's1k', tokens.s1k!, api);
+  const watch10k = await watchFigures(url, 's10k', tokens.s10k!, api);
+  // A 10k sync as the plugin runs it (masker compiled before publish): the longest the event loop waited.
+  const s10k = new SecretManagerProvider({ url, space: 's10k', token: tokens.s10k! });
+  const loopMaxMs = await longestStall(async () => {
+    const engine = new SyncEngine({ provider: s10k, target: { publish: () => undefined }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's10k', prepare: prepareMasker });
+    await engine.sync('manual');
+  });
+  // Heap: what a 10k sync allocates (no collection runs in the bench's large young generation), ours and a naive client's.
+  const payloadBytes = Buffer.byteLength((await request('GET', `${url}/v1/spaces/s10k/secrets`, { token: tokens.s10k })).text);
+  const naiveGet = async (space: string, token: string): Promise<unknown> => {
+    const res = await axios.get<string>(`${url}/v1/spaces/${space}/secrets`, { headers: { authorization: `Bearer ${token}` }, responseType: 'text', transformResponse: [(d: unknown) => d] });
+    return (JSON.parse(res.data) as { secrets: unknown }).secrets;
+  };
+  const heldSnapshots: unknown[] = [];
+  const oursHeap = await allocated(async () => {
+    const engine = new SyncEngine({ provider: s10k, target: { publish: (x) => heldSnapshots.push(x) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's10k' });
+    await engine.sync('manual');
+  });
+  const naiveHeap = await allocated(async () => heldSnapshots.push(await naiveGet('s10k', tokens.s10k!)));
+  heldSnapshots.length = 0;
+  // Full sync of 1k against a naive GET + parse + assign, interleaved; the masker compile is measured apart (a naive client masks nothing).
+  const s1k = new SecretManagerProvider({ url, space: 's1k', token: tokens.s1k! });
+  const naiveTimes: number[] = [];
+  const ourTimes: number[] = [];
+  const naiveTarget: Record<string, unknown> = {};
+  for (let i = 0; i < 200; i++) {
+    let t = performance.now();
+    naiveTarget.SECRETS = await naiveGet('s1k', tokens.s1k!);
+    naiveTimes.push(performance.now() - t);
+    t = performance.now();
+    await new SyncEngine({ provider: s1k, target: { publish: (x) => (naiveTarget.SECRETS = x) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's1k' }).sync('manual');
+    ourTimes.push(performance.now() - t);
+  }
+  const etag = (await request('GET', `${url}/v1/spaces/s10k/secrets`, { token: tokens.s10k })).headers.get('etag') ?? '';
+  const pollBytes = await wireBytes(url, `/v1/spaces/s10k/secrets`, { authorization: `Bearer ${tokens.s10k}`, 'if-none-match': etag });
+  return {
+    watchP99: watch1k.p99,
+    watch10kP99: watch10k.p99,
+    requestsPerChange: watch1k.requestsPerChange,
+    loopMaxMs,
+    heapRatio: oursHeap / payloadBytes,
+    naiveHeapRatio: naiveHeap / payloadBytes,
+    syncVsNaive: median(ourTimes) / median(naiveTimes),
+    pollBytes,
+  };
+}
+
+/** The longest the event loop went without a turn while `work` ran, in ms, sampled by a 1 ms timer. */
+async function longestStall(work: () => Promise<void>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 1);
+    last = now;
+  }, 1);
+  await work();
+  clearInterval(timer);
+  longest = Math.max(longest, performance.now() - last - 1);
+  return longest;
+}
+
+/** Heap bytes allocated while `work` ran, starting from a collected heap (run with a young generation large enough that nothing is collected meanwhile). */
+async function allocated(work: () => Promise<unknown>): Promise<number> {
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  await work();
+  return process.memoryUsage().heapUsed - before;
+}
+
+/** Bytes the server sends for one request: status line, headers and body, as they cross the socket. */
+function wireBytes(url: string, path: string, headers: Record<string, string>): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n`);
+    });
+    let bytes = 0;
+    socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    socket.on('end', () => resolve(bytes));
+    socket.on('error', reject);
+  });
+}
+
+void main();

@@ -1,0 +1,66 @@
+// The plugin's plain read (`GET /v1/spaces/{space}/secrets`, no long poll) answered on node:http, in front of Express.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FleetStore } from '../fleet-store';
+import { INSTANCE_HEADER, parseInstanceHeader } from '../fleet-store';
+import type { Logger } from '../logger';
+import type { SecretStore } from '../secret-store';
+import type { TokenStore } from '../token-store';
+import { NAME_PATTERN } from '../../../shared/names';
+import { etagFor, matchesIfNoneMatch } from './secrets-routes';
+
+/** What the fast path reads from. */
+export interface FastReadDeps {
+  secrets: SecretStore;
+  tokens: TokenStore;
+  fleet: FleetStore;
+  instanceId: string;
+  logger: Logger;
+}
+
+const PATH = /^\/v1\/spaces\/([^/?]+)\/secrets$/;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * A request handler that answers the one request a fleet sends all day, a
+ * poll of its space's secrets, without Express: the same checks (active
+ * token that may read the space), the same headers and body as the Express
+ * route, from memory. Returns false, having written nothing, for anything
+ * else, so Express answers it, errors included, in one place (README,
+ * "Performance").
+ */
+export function fastRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET' || req.url === undefined) return false;
+    const match = PATH.exec(req.url);
+    const space = match?.[1];
+    if (space === undefined || !NAME_PATTERN.test(space)) return false;
+    const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+    if (token === undefined) return false;
+    const principal = deps.tokens.authenticate(token);
+    if (!principal || (principal.role !== 'admin' && principal.space !== space)) return false;
+    const started = process.hrtime.bigint();
+    const version = deps.secrets.version(space);
+    const who = parseInstanceHeader(header(req, INSTANCE_HEADER));
+    if (who) deps.fleet.seen(space, who, version);
+    const etag = etagFor(deps.instanceId, version);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('ETag', etag);
+    if (matchesIfNoneMatch(header(req, 'if-none-match'), etag)) {
+      res.statusCode = 304;
+      res.end();
+    } else {
+      const body = deps.secrets.readJson(space).json;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Content-Length', Buffer.byteLength(body));
+      res.end(body);
+    }
+    // Reads log at debug, as every GET the Express app answers; the path only.
+    deps.logger.debug(`GET /v1/spaces/${space}/secrets ${res.statusCode} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}ms`);
+    return true;
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
