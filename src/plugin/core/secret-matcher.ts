@@ -14,7 +14,7 @@ import type { SliceableWork } from './time-slice';
  * masked").
  */
 export class SecretMatcher {
-  /** The first child of each state: its code unit (-1 for none) and the child. Most states have one (a chain). */
+  /** The first child of each state: its code unit plus one (0 for none) and the child. Most states have one (a chain). */
   readonly #firstUnit: Int32Array;
   readonly #firstChild: Int32Array;
   /** The root's transitions, by code unit (0 for none): the root is where most failure links end. */
@@ -46,7 +46,7 @@ export class SecretMatcher {
   /** The state after `state` on `code`, or undefined when there is no such transition. */
   #step(state: number, code: number): number | undefined {
     if (state === 0) return this.#root[code] || undefined;
-    if (this.#firstUnit[state] === code) return this.#firstChild[state];
+    if (this.#firstUnit[state] === code + 1) return this.#firstChild[state];
     return this.#branches[state] === 1 ? this.#more.get(state * 65536 + code) : undefined;
   }
 
@@ -94,17 +94,6 @@ export function replaceRanges(text: string, ranges: readonly (readonly [number, 
   return out + text.slice(from);
 }
 
-function statesByDepth(depth: Int32Array): Int32Array {
-  let max = 0;
-  for (const d of depth) if (d > max) max = d;
-  const starts = new Int32Array(max + 2);
-  for (const d of depth) starts[d + 1]!++;
-  for (let d = 1; d < starts.length; d++) starts[d]! += starts[d - 1]!;
-  const order = new Int32Array(depth.length);
-  for (let state = 0; state < depth.length; state++) order[starts[depth[state]!]!++] = state;
-  return order;
-}
-
 /** The compiled automaton: typed arrays, plus a Map for the states that branch. */
 export class MatcherTables {
   constructor(
@@ -124,90 +113,74 @@ export async function compileMatcher(patterns: Iterable<string>): Promise<Secret
   return new SecretMatcher(await runSliced(matcherWork(patterns)));
 }
 
-/** Patterns inserted, or states linked, between two points where a sliced compile may pause. */
+/** Patterns computed or inserted, or states visited, between two points where a sliced compile may pause. */
 const PATTERNS_PER_STEP = 128;
-const STATES_PER_STEP = 8192;
-
-/** Typed arrays that double when full: the trie's size is known only once every pattern is in. */
-class Grown {
-  parent: Int32Array = new Int32Array(1024);
-  unit: Int32Array = new Int32Array(1024);
-  depth: Int32Array = new Int32Array(1024);
-  terminal: Int32Array = new Int32Array(1024);
-  firstUnit: Int32Array = new Int32Array(1024).fill(-1);
-  firstChild: Int32Array = new Int32Array(1024);
-  branches: Uint8Array = new Uint8Array(1024);
-
-  ensure(size: number): void {
-    if (size <= this.parent.length) return;
-    const length = Math.max(size, this.parent.length * 2);
-    const int = (from: Int32Array, fill = 0): Int32Array => {
-      const to = new Int32Array(length).fill(fill);
-      to.set(from);
-      return to;
-    };
-    this.parent = int(this.parent);
-    this.unit = int(this.unit);
-    this.depth = int(this.depth);
-    this.terminal = int(this.terminal);
-    this.firstUnit = int(this.firstUnit, -1);
-    this.firstChild = int(this.firstChild);
-    const branches = new Uint8Array(length);
-    branches.set(this.branches);
-    this.branches = branches;
-  }
-}
+const STATES_PER_STEP = 16_384;
 
 /**
  * Builds the automaton of `patterns` as sliceable work. `patterns` is read
  * lazily, a few at a time, so computing them (the forms of each value) is
- * sliced too; a pattern seen twice is inserted once.
+ * sliced too; then every array is allocated once at its final size (no
+ * growing copies), and each pass over the states pauses every few thousand.
  */
 function* matcherWork(patterns: Iterable<string>): SliceableWork<MatcherTables> {
-  const t = new Grown();
+  const list: string[] = [];
+  // At most one state per pattern character, plus the root.
+  let capacity = 1;
+  for (const pattern of patterns) {
+    if (list.push(pattern) % PATTERNS_PER_STEP === 0) yield;
+    capacity += pattern.length;
+  }
+  const parent = new Int32Array(capacity);
+  const unit = new Int32Array(capacity);
+  const depth = new Int32Array(capacity);
+  const terminal = new Int32Array(capacity);
+  // The code unit of each state's first child, plus one: 0 means none, so no fill pass is needed.
+  const firstUnit = new Int32Array(capacity);
+  const firstChild = new Int32Array(capacity);
+  const branches = new Uint8Array(capacity);
   const root = new Int32Array(65536);
   const more = new Map<number, number>();
   const step = (state: number, code: number): number | undefined => {
     if (state === 0) return root[code] || undefined;
-    if (t.firstUnit[state] === code) return t.firstChild[state];
-    return t.branches[state] === 1 ? more.get(state * 65536 + code) : undefined;
+    if (firstUnit[state] === code + 1) return firstChild[state];
+    return branches[state] === 1 ? more.get(state * 65536 + code) : undefined;
   };
   let count = 1;
   let size = 0;
-  let n = 0;
-  for (const pattern of patterns) {
-    if (++n % PATTERNS_PER_STEP === 0) yield;
+  for (let n = 0; n < list.length; n++) {
+    if (n % PATTERNS_PER_STEP === PATTERNS_PER_STEP - 1) yield;
+    const pattern = list[n]!;
     if (pattern.length === 0) continue;
-    t.ensure(count + pattern.length);
     let state = 0;
     for (let i = 0; i < pattern.length; i++) {
       const code = pattern.charCodeAt(i);
       let child = step(state, code);
       if (child === undefined) {
         child = count++;
-        if (t.firstUnit[state] === -1) {
-          t.firstUnit[state] = code;
-          t.firstChild[state] = child;
+        if (firstUnit[state] === 0) {
+          firstUnit[state] = code + 1;
+          firstChild[state] = child;
         } else {
           more.set(state * 65536 + code, child);
-          t.branches[state] = 1;
+          branches[state] = 1;
         }
         if (state === 0) root[code] = child;
-        t.parent[child] = state;
-        t.unit[child] = code;
-        t.depth[child] = t.depth[state]! + 1;
+        parent[child] = state;
+        unit[child] = code;
+        depth[child] = depth[state]! + 1;
       }
       state = child;
     }
-    if (t.terminal[state] === 0) size++;
-    t.terminal[state] = pattern.length;
+    // A pattern seen twice ends where it ended before: count it once.
+    if (terminal[state] === 0) size++;
+    terminal[state] = pattern.length;
   }
-  const { parent, unit, depth, terminal, firstUnit, firstChild, branches } = t;
+  list.length = 0;
   const fail = new Int32Array(count);
   const longest = new Int32Array(count);
-  yield;
   // Failure links need every shallower state done first: visit states by depth (a counting sort).
-  const order = statesByDepth(depth.subarray(0, count));
+  const order = yield* statesByDepth(depth.subarray(0, count));
   for (let k = 1; k < order.length; k++) {
     if (k % STATES_PER_STEP === 0) yield;
     const state = order[k]!;
@@ -225,7 +198,26 @@ function* matcherWork(patterns: Iterable<string>): SliceableWork<MatcherTables> 
     fail[state] = link;
     longest[state] = terminal[state]! > 0 ? terminal[state]! : longest[link]!;
   }
-  yield;
-  // The grown arrays are up to twice the states: keep copies of the right size.
-  return new MatcherTables(firstUnit.slice(0, count), firstChild.slice(0, count), root, branches.slice(0, count), more, fail, longest, size);
+  return new MatcherTables(firstUnit, firstChild, root, branches, more, fail, longest, size);
+}
+
+/** The states ordered by depth (a counting sort), as sliceable work. */
+function* statesByDepth(depth: Int32Array): SliceableWork<Int32Array> {
+  let max = 0;
+  for (let state = 0; state < depth.length; state++) {
+    if (state % STATES_PER_STEP === 0) yield;
+    if (depth[state]! > max) max = depth[state]!;
+  }
+  const starts = new Int32Array(max + 2);
+  for (let state = 0; state < depth.length; state++) {
+    if (state % STATES_PER_STEP === 0) yield;
+    starts[depth[state]! + 1]!++;
+  }
+  for (let d = 1; d < starts.length; d++) starts[d]! += starts[d - 1]!;
+  const order = new Int32Array(depth.length);
+  for (let state = 0; state < depth.length; state++) {
+    if (state % STATES_PER_STEP === 0) yield;
+    order[starts[depth[state]!]!++] = state;
+  }
+  return order;
 }
