@@ -1,11 +1,10 @@
 // `npm run bench` (fleet): the manager in its own process under autocannon, interleaved with baselines; the client's watch and sync costs. Writes bench/results.json.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import autocannon from 'autocannon';
-import axios from 'axios';
 import { SyncEngine } from '../src/plugin/core/sync-engine';
 import { prepareMasker } from '../src/plugin/core/masker';
 import { DEFAULT_RETRY_POLICY } from '../src/plugin/core/retry';
@@ -15,6 +14,7 @@ import { request } from '../test/helpers/http';
 import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import { memoryLogger } from '../test/helpers/logger';
+import { naiveGet } from './naive-client';
 
 const ROUNDS = 5;
 const SECONDS = 3;
@@ -136,19 +136,14 @@ async function clientFigures(url: string, tokens: Record<string, string>, api: A
     const engine = new SyncEngine({ provider: s10k, target: { publish: () => undefined }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's10k', prepare: prepareMasker });
     await engine.sync('manual');
   });
-  // Heap: what a 10k sync allocates (no collection runs in the bench's large young generation), ours and a naive client's.
+  // Heap: what a 10k sync allocates, ours and a naive client's, in a process of its own with a young generation large enough that nothing is collected meanwhile.
   const payloadBytes = Buffer.byteLength((await request('GET', `${url}/v1/spaces/s10k/secrets`, { token: tokens.s10k })).text);
-  const naiveGet = async (space: string, token: string): Promise<unknown> => {
-    const res = await axios.get<string>(`${url}/v1/spaces/${space}/secrets`, { headers: { authorization: `Bearer ${token}` }, responseType: 'text', transformResponse: [(d: unknown) => d] });
-    return (JSON.parse(res.data) as { secrets: unknown }).secrets;
-  };
-  const heldSnapshots: unknown[] = [];
-  const oursHeap = await allocated(async () => {
-    const engine = new SyncEngine({ provider: s10k, target: { publish: (x) => heldSnapshots.push(x) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's10k' });
-    await engine.sync('manual');
-  });
-  const naiveHeap = await allocated(async () => heldSnapshots.push(await naiveGet('s10k', tokens.s10k!)));
-  heldSnapshots.length = 0;
+  const heap = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=64', join(__dirname, 'heap-probe.js')], {
+      env: { ...process.env, BENCH_URL: url, BENCH_SPACE: 's10k', BENCH_TOKEN: tokens.s10k! },
+      encoding: 'utf8',
+    }),
+  ) as { ours: number; naive: number };
   // Full sync of 1k against a naive GET + parse + assign, interleaved; the masker compile is measured apart (a naive client masks nothing).
   const s1k = new SecretManagerProvider({ url, space: 's1k', token: tokens.s1k! });
   const naiveTimes: number[] = [];
@@ -156,7 +151,7 @@ async function clientFigures(url: string, tokens: Record<string, string>, api: A
   const naiveTarget: Record<string, unknown> = {};
   for (let i = 0; i < 200; i++) {
     let t = performance.now();
-    naiveTarget.SECRETS = await naiveGet('s1k', tokens.s1k!);
+    naiveTarget.SECRETS = await naiveGet(url, 's1k', tokens.s1k!);
     naiveTimes.push(performance.now() - t);
     t = performance.now();
     await new SyncEngine({ provider: s1k, target: { publish: (x) => (naiveTarget.SECRETS = x) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's1k' }).sync('manual');
@@ -169,8 +164,8 @@ async function clientFigures(url: string, tokens: Record<string, string>, api: A
     watch10kP99: watch10k.p99,
     requestsPerChange: watch1k.requestsPerChange,
     loopMaxMs,
-    heapRatio: oursHeap / payloadBytes,
-    naiveHeapRatio: naiveHeap / payloadBytes,
+    heapRatio: heap.ours / payloadBytes,
+    naiveHeapRatio: heap.naive / payloadBytes,
     syncVsNaive: median(ourTimes) / median(naiveTimes),
     pollBytes,
   };
@@ -189,14 +184,6 @@ async function longestStall(work: () => Promise<void>): Promise<number> {
   clearInterval(timer);
   longest = Math.max(longest, performance.now() - last - 1);
   return longest;
-}
-
-/** Heap bytes allocated while `work` ran, starting from a collected heap (run with a young generation large enough that nothing is collected meanwhile). */
-async function allocated(work: () => Promise<unknown>): Promise<number> {
-  global.gc?.();
-  const before = process.memoryUsage().heapUsed;
-  await work();
-  return process.memoryUsage().heapUsed - before;
 }
 
 /** Bytes the server sends for one request: status line, headers and body, as they cross the socket. */

@@ -16,7 +16,14 @@ export interface FetchRequest {
  */
 export type FetchResult =
   | { status: 'unchanged' }
-  | { status: 'changed'; version: number | null; etag: string | null; secrets: unknown };
+  | {
+      status: 'changed';
+      version: number | null;
+      etag: string | null;
+      secrets: unknown;
+      /** Size of the answer that was parsed, when there was one: a large one makes the engine pause before building. */
+      bytes?: number;
+    };
 
 /** A source of one space's secrets. Failures are thrown as SyncError with a code and `retryable`. */
 export interface SecretProvider {

@@ -113,6 +113,6 @@ export class SecretManagerProvider implements SecretProvider {
     }
     const version = typeof body.version === 'number' && Number.isSafeInteger(body.version) ? body.version : null;
     const etag: unknown = response.headers.etag;
-    return { status: 'changed', version, etag: typeof etag === 'string' ? etag : null, secrets: body.secrets };
+    return { status: 'changed', version, etag: typeof etag === 'string' ? etag : null, secrets: body.secrets, bytes: response.data.length };
   }
 }

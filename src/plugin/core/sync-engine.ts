@@ -7,9 +7,12 @@ import type { PluginLogger } from './logger';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { EMPTY_SNAPSHOT, diffSnapshots, isEmptyDiff, snapshotWork } from './snapshot';
-import { runSliced } from './time-slice';
+import { runSliced, yieldTurn } from './time-slice';
 import type { SecretsObject, Snapshot } from './snapshot';
 import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
+
+/** An answer this large took milliseconds to parse: the event loop gets a turn before the rest. */
+const LARGE_ANSWER_BYTES = 64 * 1024;
 
 /** What started a sync. */
 export type Trigger = 'startup' | 'schedule' | 'deploy' | 'manual' | 'watch' | 'legacy-node';
@@ -117,7 +120,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         logger.debug(`secrets unchanged (trigger: ${trigger})`);
         return { ok: true, changed: false };
       }
-      // Sliced: a payload of thousands of keys never holds the event loop for long (README, "Performance").
+      // Parsing a large answer could not be sliced: let the event loop in before the work that can
+      // (building, compiling the masker), so no flow waits behind both (README, "Performance").
+      if ((result.bytes ?? 0) > LARGE_ANSWER_BYTES) await yieldTurn();
       const next = await runSliced(snapshotWork(result.secrets));
       await this.#deps.prepare?.(next, this.#snapshot);
       this.#deps.target.publish(next.secrets);
