@@ -47,7 +47,8 @@ async function fetchWith(handler: Handler, etag?: string): Promise<{ result?: un
 describe('providers/secret-manager-provider', () => {
   it('reads the space with the bearer token and returns version, ETag and secrets', async () => {
     const { result, seen } = await fetchWith(json(200, { space: 'demo', version: 4, secrets: { A: 'a' } }, { etag: '"x.4"' }));
-    assert.deepEqual(result, { status: 'changed', version: 4, etag: '"x.4"', secrets: { A: 'a' } });
+    const body = JSON.stringify({ space: 'demo', version: 4, secrets: { A: 'a' } });
+    assert.deepEqual(result, { status: 'changed', version: 4, etag: '"x.4"', secrets: { A: 'a' }, bytes: body.length });
     assert.equal(seen[0]?.authorization, 'Bearer tok-canary-1');
   });
 
