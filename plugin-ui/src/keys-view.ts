@@ -27,7 +27,7 @@ function copyButtons(key: string, field?: string): JQuery[] {
 function row(entry: KeyEntry): JQuery {
   const li = $('<li class="secret-sync-key">').attr('data-key', entry.key);
   $('<div class="secret-sync-key-line">')
-    .append($('<span class="secret-sync-key-name">').text(entry.key), $('<span class="secret-sync-masked">').text(entry.masked), $('<span class="secret-sync-key-tools">').append(copyButtons(entry.key)))
+    .append($('<span class="secret-sync-key-name">').text(entry.key).attr('title', entry.key), $('<span class="secret-sync-masked">').text(entry.masked), $('<span class="secret-sync-key-tools">').append(copyButtons(entry.key)))
     .appendTo(li);
   if (entry.fields) {
     const fields = $('<ul class="secret-sync-fields">').appendTo(li);
@@ -67,7 +67,8 @@ export class KeysView {
         clearTimeout(this.#timer);
         this.#timer = setTimeout(() => void this.refresh(), 150);
       })
-      .appendTo(this.element);
+      // On the title's line: one line less in a half-height pane.
+      .appendTo(header);
     this.#list = $('<ul class="secret-sync-key-list" id="secret-sync-keys" role="list">').appendTo(this.element);
     this.#empty = $('<div class="secret-sync-empty" id="secret-sync-empty">').hide().appendTo(this.element);
     this.#more = $('<button type="button" class="red-ui-button secret-sync-more" id="secret-sync-more">')

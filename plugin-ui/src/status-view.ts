@@ -24,6 +24,7 @@ export class StatusView {
   readonly element: JQuery;
   readonly #state: JQuery;
   readonly #rows: JQuery;
+  readonly #details: JQuery;
   readonly #error: JQuery;
   readonly #unmasked: JQuery;
   readonly #syncNow: JQuery;
@@ -34,17 +35,22 @@ export class StatusView {
 
   constructor(actions: StatusActions, private readonly canWrite: boolean) {
     this.element = $('<div class="secret-sync-status">');
-    this.#state = $('<div class="secret-sync-state" role="status" aria-live="polite">').appendTo(this.element);
-    this.#rows = $('<tbody>').appendTo($('<table class="red-ui-info-table secret-sync-info">').appendTo(this.element));
+    // Compact, for the half-height pane Node-RED 5 gives a stacked sidebar: state and "Sync now"
+    // share a line, three facts follow, the rest folds into Details.
+    const header = $('<div class="secret-sync-header">').appendTo(this.element);
+    this.#state = $('<div class="secret-sync-state" role="status" aria-live="polite">').appendTo(header);
+    this.#syncNow = $('<button type="button" id="secret-sync-sync-now" class="red-ui-button red-ui-button-small">')
+      .append($('<i class="fa fa-refresh">'), ' ', $('<span>').text(t('controls.syncNow')))
+      .on('click', () => actions.syncNow())
+      .appendTo(header);
+    this.#rows = $('<tbody>').appendTo($('<table class="secret-sync-info">').appendTo(this.element));
+    const details = $('<details class="secret-sync-details">').appendTo(this.element);
+    $('<summary>').text(t('status.details')).appendTo(details);
+    this.#details = $('<tbody>').appendTo($('<table class="secret-sync-info">').appendTo(details));
     this.#error = $('<div class="secret-sync-error" role="alert">').hide().appendTo(this.element);
     this.#unmasked = $('<div class="secret-sync-hint" id="secret-sync-unmasked">').hide().appendTo(this.element);
 
     const controls = $('<div class="secret-sync-controls">').appendTo(this.element);
-    this.#syncNow = $('<button type="button" id="secret-sync-sync-now" class="red-ui-button">')
-      .append($('<i class="fa fa-refresh">'), ' ', $('<span>').text(t('controls.syncNow')))
-      .on('click', () => actions.syncNow())
-      .appendTo(controls);
-
     const intervalRow = $('<label class="secret-sync-control">').appendTo(controls);
     $('<span>').text(t('controls.autoSync')).appendTo(intervalRow);
     this.#interval = $<HTMLSelectElement>('<select id="secret-sync-interval">').appendTo(intervalRow);
@@ -78,12 +84,14 @@ export class StatusView {
       $('<tr>').append($('<td>').text(label), $('<td>').attr('id', `secret-sync-${id}`).append(value));
     this.#rows.empty().append(
       row(t('status.space'), status.space ?? '—', 'space'),
+      row(t('status.lastSync'), when(status.lastSyncAt, now), 'last-sync'),
+      row(t('status.keys'), String(status.keyCount), 'key-count'),
+    );
+    this.#details.empty().append(
+      row(t('status.nextSync'), status.nextSyncAt === null ? t(`status.next.${status.interval === 'watch' ? 'watch' : 'none'}`) : when(status.nextSyncAt, now), 'next-sync'),
+      row(t('status.version'), status.version === null ? '—' : String(status.version), 'version'),
       row(t('status.provider'), status.provider, 'provider'),
       row(t('status.address'), status.address ?? '—', 'address'),
-      row(t('status.lastSync'), when(status.lastSyncAt, now), 'last-sync'),
-      row(t('status.nextSync'), status.nextSyncAt === null ? t(`status.next.${status.interval === 'watch' ? 'watch' : 'none'}`) : when(status.nextSyncAt, now), 'next-sync'),
-      row(t('status.keys'), String(status.keyCount), 'key-count'),
-      row(t('status.version'), status.version === null ? '—' : String(status.version), 'version'),
     );
     if (status.error) {
       this.#error
