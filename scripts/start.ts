@@ -2,14 +2,15 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import express from 'express';
 import { DEFAULT_PORT, startServer } from 'secret-sync-manager';
 import type { RunningServer } from 'secret-sync-manager';
 import type { EmbeddedNodeRed } from './embedded-node-red';
 
 const ROOT = resolve(__dirname, '../..');
-const DATA = join(ROOT, '.data');
+/** Where the demo keeps its data: `.data` in the repository, or `SECRET_SYNC_DEMO_DIR` (the first-start test uses a temp directory). */
+const DATA = process.env.SECRET_SYNC_DEMO_DIR ? resolve(process.env.SECRET_SYNC_DEMO_DIR) : join(ROOT, '.data');
 const DEMO_SPACE = 'demo';
 const DEMO_FLOW = join(ROOT, 'examples', '01 - Use a secret in a function node.json');
 
@@ -53,6 +54,9 @@ async function startNodeRed(managerUrl: string, tokenFile: string): Promise<{ ur
     functionGlobalContext: {},
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { tours: false },
+    // A demo starts ready to use: no "Enable Update Notifications" prompt over the example flow, and
+    // no call home (README, "Quick start on a fresh machine"). User Settings can still turn it on.
+    telemetry: { enabled: false, updateNotification: false },
     secretSync: { url: managerUrl, space: DEMO_SPACE, tokenFile, interval: '60m', syncOnDeploy: true },
   });
   app.use('/', RED.httpAdmin);
@@ -89,9 +93,9 @@ async function main(): Promise<void> {
     [
       '',
       `Node-RED editor:  ${nodeRed.url}   (flows read global.SECRETS of space '${DEMO_SPACE}')`,
-      `Secret Manager:   ${manager.url}   (data in .data/manager)`,
+      `Secret Manager:   ${manager.url}   (data in ${relative(process.cwd(), join(DATA, 'manager')) || '.'})`,
       `Web console:      ${manager.url}/   sign in with the admin token in ${join(DATA, 'manager', 'admin.token')}`,
-      `Change a secret:  echo -n new-value | npx secret-manager --data-dir .data/manager --url ${manager.url} secret update my_api_token --space ${DEMO_SPACE} --value-stdin`,
+      `Change a secret:  echo -n new-value | npx secret-manager --data-dir ${relative(process.cwd(), join(DATA, 'manager'))} --url ${manager.url} secret update my_api_token --space ${DEMO_SPACE} --value-stdin`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
