@@ -1,6 +1,7 @@
 // Message lookup in the plugin's catalog (plugin-ui/locales/<lang>/secret-sync.json).
+import { PACKAGE_NAME, PLUGIN_ID } from '../../src/shared/contract';
 
-const NAMESPACE = 'node-red-contrib-secret-sync/secret-sync';
+const NAMESPACE = `${PACKAGE_NAME}/${PLUGIN_ID}`;
 
 /** Translates `key` of the sidebar catalog. */
 export function t(key: string, params?: Record<string, unknown>): string {

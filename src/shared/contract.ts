@@ -1,6 +1,15 @@
 // The one contract between the runtime plugin, the package's nodes and the editor bundle: ids, topics, permissions, routes, shapes.
 // Browser-safe: imports nothing, so the editor bundle compiles it as it is.
 
+/**
+ * The palette package's npm name (scoped, as Node-RED's packaging guide asks of
+ * new packages): the editor serves its files under `resources/{PACKAGE_NAME}/`,
+ * its message catalog is `{PACKAGE_NAME}/secret-sync`, its examples are listed
+ * under it. `plugin-ui/secret-sync.html` spells it too (a test checks both
+ * against package.json).
+ */
+export const PACKAGE_NAME = '@secret-sync/node-red-secret-sync';
+
 /** The id the plugin registers under (runtime and editor); nodes look it up with `RED.plugins.get(PLUGIN_ID)`. */
 export const PLUGIN_ID = 'secret-sync';
 

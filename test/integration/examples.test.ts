@@ -89,7 +89,7 @@ describe('integration: example flows', function () {
       '05 - Migrate from the legacy Secret Manager node.json',
       '06 - Configure an MQTT broker from secrets.json',
     ]);
-    const library = await nr.admin('GET', '/library/examples/flows/node-red-contrib-secret-sync');
+    const library = await nr.admin('GET', '/library/examples/flows/@secret-sync/node-red-secret-sync');
     assert.equal(library.status, 200, library.text);
     const listed = JSON.stringify(library.body);
     for (const f of files) assert.ok(listed.includes(f.replace(/\.json$/, '')), `${f} is listed`);
