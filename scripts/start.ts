@@ -14,6 +14,12 @@ const DATA = process.env.SECRET_SYNC_DEMO_DIR ? resolve(process.env.SECRET_SYNC_
 const DEMO_SPACE = 'demo';
 const DEMO_FLOW = join(ROOT, 'examples', '01 - Use a secret in a function node.json');
 
+/** `path` as short as it can be printed: relative to where npm start was run when it is inside it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
 /** Fills the demo space on first start only, so later edits made with the CLI survive a restart. */
 function seedDemo(server: RunningServer): void {
   if (server.secrets.list({ kind: 'space', space: DEMO_SPACE }).length > 0) return;
@@ -93,9 +99,9 @@ async function main(): Promise<void> {
     [
       '',
       `Node-RED editor:  ${nodeRed.url}   (flows read global.SECRETS of space '${DEMO_SPACE}')`,
-      `Secret Manager:   ${manager.url}   (data in ${relative(process.cwd(), join(DATA, 'manager')) || '.'})`,
+      `Secret Manager:   ${manager.url}   (data in ${shown(join(DATA, 'manager'))})`,
       `Web console:      ${manager.url}/   sign in with the admin token in ${join(DATA, 'manager', 'admin.token')}`,
-      `Change a secret:  echo -n new-value | npx secret-manager --data-dir ${relative(process.cwd(), join(DATA, 'manager'))} --url ${manager.url} secret update my_api_token --space ${DEMO_SPACE} --value-stdin`,
+      `Change a secret:  echo -n new-value | npx secret-manager --data-dir ${shown(join(DATA, 'manager'))} --url ${manager.url} secret update my_api_token --space ${DEMO_SPACE} --value-stdin`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
