@@ -39,7 +39,17 @@ export function maskForms(value: string): string[] {
 
 function singleForms(value: string): string[] {
   if (value.length < MIN_MASKED_LENGTH) return [];
-  return [value, ...base64Forms(value), encodeURIComponent(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)];
+  return [value, ...base64Forms(value), ...uriForm(value), new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)];
+}
+
+// encodeURIComponent throws on a lone surrogate; such a value has no URI form to mask, and
+// one odd value must not stop the masker (and with it every sync) from compiling.
+function uriForm(value: string): string[] {
+  try {
+    return [encodeURIComponent(value)];
+  } catch {
+    return [];
+  }
 }
 
 /**

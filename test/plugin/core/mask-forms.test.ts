@@ -42,4 +42,11 @@ describe('plugin/core/mask-forms', () => {
     assert.ok(forms.includes(Buffer.from('correct-horse:bob').toString('base64')));
     assert.deepEqual(pairForms(['only-one']), []);
   });
+
+  it('still gives the other forms of a value with a lone surrogate (no URI form exists), instead of throwing', () => {
+    const odd = 'token-\ud800-abcdef';
+    const forms = maskForms(odd);
+    assert.ok(forms.includes(odd));
+    assert.ok(forms.includes(JSON.stringify(odd).slice(1, -1)));
+  });
 });

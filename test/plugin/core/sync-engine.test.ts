@@ -6,6 +6,7 @@ import { memoryLogger } from '../../helpers/logger';
 import { DEFAULT_RETRY_POLICY } from '../../../src/plugin/core/retry';
 import type { SecretsObject } from '../../../src/plugin/core/snapshot';
 import { SyncEngine } from '../../../src/plugin/core/sync-engine';
+import { maskerFor, prepareMasker } from '../../../src/plugin/core/masker';
 import type { SecretsChangedEvent } from '../../../src/shared/contract';
 
 type Step = FetchResult | SyncError | (() => Promise<FetchResult>);
@@ -179,5 +180,20 @@ describe('plugin/sync-engine', () => {
     assert.equal(engine.snapshot.keys[0], 'KEY_0');
     // How many turns depends on the machine's speed; that there are any shows the build paused.
     assert.ok(turns >= 1, `turns: ${turns}`);
+  });
+
+  it('publishes a value with a lone surrogate, masked, like any other (the masker compiles it)', async () => {
+    const odd = 'token-\ud800-abcdef';
+    const provider = new ScriptedProvider([changed({ ODD: odd, A: 'a-value-1' })]);
+    const engine = new SyncEngine({
+      provider,
+      target: { publish: () => undefined },
+      policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
+      logger: memoryLogger(),
+      space: 'demo',
+      prepare: prepareMasker,
+    });
+    assert.equal((await engine.sync('manual')).ok, true);
+    assert.equal(maskerFor(engine.snapshot).text(`x ${odd} y`), 'x •••••••• y');
   });
 });
