@@ -70,3 +70,9 @@ export function pairForms(values: readonly string[]): string[] {
   }
   return forms;
 }
+
+/** Every pattern that masks `values` (in all their forms) and the pair lists of multi-pair secrets, computed lazily. */
+export function* layerPatterns(values: Iterable<string>, pairs: Iterable<readonly string[]>): Generator<string> {
+  for (const value of values) yield* maskForms(value);
+  for (const fields of pairs) yield* pairForms(fields);
+}

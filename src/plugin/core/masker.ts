@@ -2,15 +2,16 @@
 import { types } from 'node:util';
 import { MASK } from '../../shared/contract';
 import type { Snapshot } from './snapshot';
-import { MIN_MASKED_LENGTH, maskForms, pairForms } from './mask-forms';
+import { MIN_MASKED_LENGTH, layerPatterns } from './mask-forms';
+import { compileInWorker } from './matcher-thread';
 import { SecretMatcher, compileMatcher, replaceRanges } from './secret-matcher';
 
 const MAX_DEPTH = 32;
 
 /**
  * What one compiled matcher covers: the values (each in every form of
- * {@link maskForms}) and the value lists of multi-pair secrets (their
- * {@link pairForms}).
+ * `maskForms`) and the value lists of multi-pair secrets (their
+ * `pairForms`).
  */
 interface Layer {
   readonly matcher: SecretMatcher;
@@ -24,6 +25,8 @@ interface Sources {
   pairs: Map<string, readonly string[]>;
 }
 
+/** From this many values on, a full layer compiles in a worker thread. */
+const WORKER_MIN_VALUES = 2_000;
 /** A delta layer may cover this share of the full layer's values before a full compile replaces both. */
 const MAX_DELTA_SHARE = 0.1;
 /** A delta layer of at most this many values is always fine, however small the full one. */
@@ -31,7 +34,7 @@ const MIN_DELTA_LIMIT = 64;
 
 /**
  * Masks every secret value of one snapshot, in every form of
- * {@link maskForms}, wherever it occurs. Built once per snapshot
+ * `maskForms`, wherever it occurs. Built once per snapshot
  * ({@link maskerFor}, or {@link prepareMasker} before a sync publishes);
  * each call then costs O(text length).
  *
@@ -241,9 +244,8 @@ function missingFrom(layer: Layer, sources: Sources): Sources {
   return { values, pairs };
 }
 
-function* patternsOf(sources: Sources): Generator<string> {
-  for (const value of sources.values) yield* maskForms(value);
-  for (const fields of sources.pairs.values()) yield* pairForms(fields);
+function patternsOf(sources: Sources): Generator<string> {
+  return layerPatterns(sources.values, sources.pairs.values());
 }
 
 function compileLayerNow(sources: Sources): Layer {
@@ -251,7 +253,20 @@ function compileLayerNow(sources: Sources): Layer {
 }
 
 async function compileLayer(sources: Sources): Promise<Layer> {
-  return { matcher: await compileMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
+  return { matcher: await compileOffThread(sources), values: sources.values, pairs: new Set(sources.pairs.keys()) };
+}
+
+/**
+ * A large layer compiles in a worker thread, so the event loop only posts the
+ * values and receives the arrays (README, "Performance"); a small one, or any
+ * when the worker fails, compiles here in slices.
+ */
+async function compileOffThread(sources: Sources): Promise<SecretMatcher> {
+  if (sources.values.size >= WORKER_MIN_VALUES) {
+    const compiled = await compileInWorker([...sources.values], [...sources.pairs.values()]).catch(() => undefined);
+    if (compiled) return compiled;
+  }
+  return compileMatcher(patternsOf(sources));
 }
 
 /** Two ordered lists of ranges as one, overlapping and touching ranges merged. */

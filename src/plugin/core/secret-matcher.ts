@@ -1,4 +1,6 @@
 // Finds every occurrence of many strings in one pass over a text: an Aho–Corasick automaton over UTF-16 code units.
+import { BranchTable } from './branch-table';
+import type { BranchTableData } from './branch-table';
 import { runNow, runSliced } from './time-slice';
 import type { SliceableWork } from './time-slice';
 
@@ -10,7 +12,8 @@ import type { SliceableWork } from './time-slice';
  * match whole grapheme clusters only (a secret followed by a combining mark
  * would then not be found, which is a leak for a masker) or keep about 8 KB
  * of heap per pattern (65 MB for 8,000 patterns). This one keeps the trie in
- * typed arrays, with a Map only for the states that branch (README, "What is
+ * typed arrays, the states that branch in a typed hash table, so a compile
+ * can run in a worker thread and hand its arrays over (README, "What is
  * masked").
  */
 export class SecretMatcher {
@@ -21,8 +24,8 @@ export class SecretMatcher {
   readonly #root: Int32Array;
   /** Whether a state has transitions besides its first. */
   readonly #branches: Uint8Array;
-  /** Every other transition: `state * 65536 + codeUnit` → next state. */
-  readonly #more: Map<number, number>;
+  /** Every other transition: (state, code unit) → next state. */
+  readonly #more: BranchTable;
   /** Failure link of each state. */
   readonly #fail: Int32Array;
   /** Length of the longest pattern that ends at each state (itself or through failure links); 0 for none. */
@@ -47,7 +50,7 @@ export class SecretMatcher {
   #step(state: number, code: number): number | undefined {
     if (state === 0) return this.#root[code] || undefined;
     if (this.#firstUnit[state] === code + 1) return this.#firstChild[state];
-    return this.#branches[state] === 1 ? this.#more.get(state * 65536 + code) : undefined;
+    return this.#branches[state] === 1 ? this.#more.get(state, code) : undefined;
   }
 
   /** The ranges `[start, end)` of `text` covered by any pattern, overlapping and touching ones merged, in order. */
@@ -94,18 +97,42 @@ export function replaceRanges(text: string, ranges: readonly (readonly [number, 
   return out + text.slice(from);
 }
 
-/** The compiled automaton: typed arrays, plus a Map for the states that branch. */
+/** The arrays of a compiled automaton, as posted between threads. */
+export interface MatcherTablesData {
+  firstUnit: Int32Array;
+  firstChild: Int32Array;
+  root: Int32Array;
+  branches: Uint8Array;
+  more: BranchTableData;
+  fail: Int32Array;
+  longest: Int32Array;
+  size: number;
+}
+
+/** The compiled automaton: typed arrays, plus a typed hash table for the states that branch. */
 export class MatcherTables {
   constructor(
     readonly firstUnit: Int32Array,
     readonly firstChild: Int32Array,
     readonly root: Int32Array,
     readonly branches: Uint8Array,
-    readonly more: Map<number, number>,
+    readonly more: BranchTable,
     readonly fail: Int32Array,
     readonly longest: Int32Array,
     readonly size: number,
   ) {}
+
+  /** The tables as plain arrays, and the buffers to transfer with them. */
+  toData(): { data: MatcherTablesData; transfer: ArrayBuffer[] } {
+    const data: MatcherTablesData = { firstUnit: this.firstUnit, firstChild: this.firstChild, root: this.root, branches: this.branches, more: this.more.data, fail: this.fail, longest: this.longest, size: this.size };
+    const arrays = [data.firstUnit, data.firstChild, data.root, data.branches, data.more.keys, data.more.values, data.fail, data.longest];
+    return { data, transfer: [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))] };
+  }
+
+  /** Tables rebuilt from {@link toData}'s arrays, as they arrive from another thread. */
+  static fromData(data: MatcherTablesData): MatcherTables {
+    return new MatcherTables(data.firstUnit, data.firstChild, data.root, data.branches, new BranchTable(data.more), data.fail, data.longest, data.size);
+  }
 }
 
 /** Compiles `patterns` in slices, giving the event loop a turn every few ms (README, "Performance"). */
@@ -123,7 +150,7 @@ const STATES_PER_STEP = 16_384;
  * sliced too; then every array is allocated once at its final size (no
  * growing copies), and each pass over the states pauses every few thousand.
  */
-function* matcherWork(patterns: Iterable<string>): SliceableWork<MatcherTables> {
+export function* matcherWork(patterns: Iterable<string>): SliceableWork<MatcherTables> {
   const list: string[] = [];
   // At most one state per pattern character, plus the root.
   let capacity = 1;
@@ -198,7 +225,8 @@ function* matcherWork(patterns: Iterable<string>): SliceableWork<MatcherTables> 
     fail[state] = link;
     longest[state] = terminal[state]! > 0 ? terminal[state]! : longest[link]!;
   }
-  return new MatcherTables(firstUnit, firstChild, root, branches, more, fail, longest, size);
+  yield;
+  return new MatcherTables(firstUnit, firstChild, root, branches, BranchTable.from(more), fail, longest, size);
 }
 
 /** The states ordered by depth (a counting sort), as sliceable work. */
