@@ -6,10 +6,9 @@ export interface BranchTableData {
   values: Int32Array;
 }
 
-/** A hash of `state * 65536 + codeUnit` (an exact integer below 2^53) onto `mask`. */
-function slot(key: number, mask: number): number {
-  const state = Math.floor(key / 65536);
-  return (Math.imul(state, 0x9e3779b1) ^ Math.imul(key % 65536, 0x85ebca6b)) & mask;
+/** Where (state, code unit) starts looking, within `mask`. */
+function slot(state: number, code: number, mask: number): number {
+  return (Math.imul(state, 0x9e3779b1) ^ Math.imul(code, 0x85ebca6b)) & mask;
 }
 
 /**
@@ -36,7 +35,7 @@ export class BranchTable {
     const values = new Int32Array(size);
     const mask = size - 1;
     for (const [key, value] of entries) {
-      let i = slot(key, mask);
+      let i = slot(Math.floor(key / 65536), key % 65536, mask);
       while (keys[i] !== -1) i = (i + 1) & mask;
       keys[i] = key;
       values[i] = value;
@@ -47,7 +46,7 @@ export class BranchTable {
   /** The next state for `code` in `state`, or undefined. */
   get(state: number, code: number): number | undefined {
     const key = state * 65536 + code;
-    for (let i = slot(key, this.#mask); ; i = (i + 1) & this.#mask) {
+    for (let i = slot(state, code, this.#mask); ; i = (i + 1) & this.#mask) {
       const at = this.#keys[i]!;
       if (at === key) return this.#values[i];
       if (at === -1) return undefined;
