@@ -78,7 +78,8 @@ export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
   }
   for (const value of pairs) Object.freeze(Object.setPrototypeOf(value, null));
   Object.setPrototypeOf(raw, null);
-  keys.sort();
+  // Providers answer in key order: checking that costs one comparison a key, sorting again more.
+  if (!inOrder(keys)) keys.sort();
   const skipped = unsafe.map((key) => ({ key: key.slice(0, 128), reason: nameProblem(key)! }));
   return Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.freeze(keys), skipped: Object.freeze(skipped) });
 }
@@ -98,6 +99,12 @@ function checkedPairs(key: string, value: unknown): Record<string, string> {
     if (typeof value[sub] !== 'string') throw new SyncError('invalid_payload', `'${key}.${sub}' is not a string`);
   }
   return value as Record<string, string>;
+}
+
+/** Whether `keys` is already in `Array.prototype.sort`'s order (UTF-16 code units, as `<` compares strings). */
+function inOrder(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }
 
 function sameEntry(a: SecretEntry | undefined, b: SecretEntry | undefined): boolean {

@@ -21,6 +21,13 @@ describe('plugin/snapshot', () => {
     }, TypeError);
   });
 
+  it('lists keys in code-unit order whether the answer came sorted or not', () => {
+    const expected = ['-x', '0', 'A', 'Z', '_', 'a', 'b10', 'b9'];
+    assert.deepEqual(buildSnapshot(Object.fromEntries(expected.map((k) => [k, 'v']))).keys, expected);
+    assert.deepEqual(buildSnapshot(Object.fromEntries([...expected].reverse().map((k) => [k, 'v']))).keys, expected);
+    assert.deepEqual(buildSnapshot({ b9: 'v', '0': 'v', a: 'v', Z: 'v', _: 'v', '-x': 'v', A: 'v', b10: 'v' }).keys, expected);
+  });
+
   it('rejects the whole payload for values of the wrong type', () => {
     rejects({ A: 5 });
     rejects({ A: null });
