@@ -8,7 +8,7 @@ export interface AuditEntry {
   at: string;
   actor: string;
   actorId: string | null;
-  /** `secret.create`, `secret.update`, `secret.delete`, `token.create`, `token.revoke`, `session.create`. */
+  /** `secret.create`, `secret.update`, `secret.delete`, `token.create`, `token.revoke`, `session.create`, `instance.forget`. */
   action: string;
   /** `org`, a space name, or null. */
   scope: string | null;

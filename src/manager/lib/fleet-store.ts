@@ -39,8 +39,8 @@ interface InstanceRow {
 }
 
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
-/** How often a steady poller's "last seen" is written (the rest stays in memory). */
-const SEEN_WRITE_MS = 60_000;
+/** How often a steady poller's row is written; its exact "last seen" stays in memory. */
+const SEEN_WRITE_MS = 5 * 60_000;
 const MAX_USAGE_KEYS = 20_000;
 
 /** Parses the instance header; undefined for a missing or malformed one (the read is served all the same). */
@@ -75,49 +75,151 @@ export function parseUsageBody(body: unknown): KeyUsage[] {
   });
 }
 
-/** Keeps the fleet of each space. */
+/** What the fleet store is built with; the defaults suit a fleet of hundreds of thousands of instances. */
+export interface FleetOptions {
+  now?: () => Date;
+  /** Where a failed write of the fleet's bookkeeping is reported (the reads it records are served all the same). */
+  onWriteError?: (error: unknown) => void;
+  /** An instance not seen for this long is forgotten, its usage with it, in ms (README, "The fleet view"). */
+  retentionMs?: number;
+  /** Most instances recorded per space; reads by further ones are served, not recorded. */
+  maxPerSpace?: number;
+  /** How often the reads seen are written, in one transaction, in ms. */
+  flushMs?: number;
+}
+
+/** An instance as the store knows it: written to the database, or waiting for the next flush. */
+interface Seen {
+  space: string;
+  id: string;
+  name: string;
+  version: string;
+  synced: number | null;
+  /** Last read, ms; exact in memory, written when the row is (at least every {@link SEEN_WRITE_MS}). */
+  at: number;
+  writtenAt: number;
+}
+
+/** An instance is forgotten after 7 days without a read. */
+export const FLEET_RETENTION_MS = 7 * 24 * 3_600_000;
+/** Most instances recorded per space. */
+export const MAX_INSTANCES_PER_SPACE = 10_000;
+
+/**
+ * Keeps the fleet of each space. A read only touches memory: rows are
+ * written in batches, one transaction per {@link FleetOptions.flushMs}, and
+ * a failed write never fails the read that caused it.
+ */
 export class FleetStore {
-  /** What was last written per `space/id`, so a steady poll runs no SQL at all. */
-  readonly #written = new Map<string, { at: number; name: string; version: string; synced: number }>();
+  readonly #known = new Map<string, Seen>();
+  readonly #dirty = new Set<string>();
+  readonly #perSpace = new Map<string, number>();
+  readonly #now: () => Date;
+  readonly #onWriteError: (error: unknown) => void;
+  readonly #retentionMs: number;
+  readonly #maxPerSpace: number;
+  readonly #timer: NodeJS.Timeout;
 
   constructor(
     private readonly db: ManagerDatabase,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: FleetOptions = {},
+  ) {
+    this.#now = options.now ?? (() => new Date());
+    this.#onWriteError = options.onWriteError ?? (() => undefined);
+    this.#retentionMs = options.retentionMs ?? FLEET_RETENTION_MS;
+    this.#maxPerSpace = options.maxPerSpace ?? MAX_INSTANCES_PER_SPACE;
+    const rows = this.db.sql.prepare('SELECT space, id, name, version, synced_version, last_seen FROM instances').all() as unknown as InstanceRow[];
+    for (const row of rows) {
+      const at = Date.parse(row.last_seen);
+      this.#remember({ space: row.space, id: row.id, name: row.name, version: row.version, synced: row.synced_version, at, writtenAt: at });
+    }
+    this.#timer = setInterval(() => this.flush(), options.flushMs ?? 5_000);
+    this.#timer.unref();
+  }
 
-  /** Records a read of `space` by `who`, answered with `version`. */
+  /** Records a read of `space` by `who`, answered with `version`. Never throws. */
   seen(space: string, who: InstanceIdentity, version: number): void {
-    const at = this.now();
+    const at = this.#now().getTime();
     const key = `${space}/${who.id}`;
-    const last = this.#written.get(key);
-    const changed = !last || last.name !== who.name || last.version !== who.version || last.synced !== version;
-    if (!changed && at.getTime() - last.at < SEEN_WRITE_MS) return;
-    this.#written.set(key, { at: at.getTime(), name: who.name, version: who.version, synced: version });
-    this.db.sql
-      .prepare(
+    const last = this.#known.get(key);
+    if (!last) {
+      if ((this.#perSpace.get(space) ?? 0) >= this.#maxPerSpace) return;
+      this.#remember({ space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0 });
+      this.#dirty.add(key);
+      return;
+    }
+    const changed = last.name !== who.name || last.version !== who.version || last.synced !== version;
+    last.at = at;
+    if (!changed && at - last.writtenAt < SEEN_WRITE_MS) return;
+    last.name = who.name;
+    last.version = who.version;
+    last.synced = version;
+    this.#dirty.add(key);
+  }
+
+  /**
+   * Writes the reads seen since the last flush in one transaction, and
+   * forgets instances past retention. Never throws: a failure is reported
+   * and the same rows are tried again next time.
+   */
+  flush(): void {
+    const now = this.#now().getTime();
+    try {
+      const cutoff = now - this.#retentionMs;
+      const stale = [...this.#known.values()].filter((seen) => seen.at < cutoff);
+      if (this.#dirty.size === 0 && stale.length === 0) return;
+      const upsert = this.db.sql.prepare(
         `INSERT INTO instances (space, id, name, version, synced_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (space, id) DO UPDATE SET name = excluded.name, version = excluded.version, synced_version = excluded.synced_version, last_seen = excluded.last_seen`,
-      )
-      .run(space, who.id, who.name, who.version, version, at.toISOString());
+      );
+      const written = [...this.#dirty].flatMap((key) => {
+        const seen = this.#known.get(key);
+        return seen ? [seen] : [];
+      });
+      this.db.transaction(() => {
+        for (const seen of written) upsert.run(seen.space, seen.id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString());
+        this.db.sql.prepare('DELETE FROM instances WHERE last_seen < ?').run(new Date(cutoff).toISOString());
+      });
+      for (const seen of written) seen.writtenAt = seen.at;
+      this.#dirty.clear();
+      for (const seen of stale) this.#forgetInMemory(seen.space, seen.id);
+    } catch (error) {
+      this.#onWriteError(error);
+    }
   }
 
   /** Stores the keys an instance's deployed flows use; 404 `instance_not_found` for an instance that never read the space. */
   setUsage(space: string, id: string, usage: KeyUsage[]): void {
-    const result = this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?').run(JSON.stringify(usage), space, id);
-    if (result.changes === 0) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet`);
+    if (!this.#known.has(`${space}/${id}`)) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet`);
+    this.flush();
+    this.db.transaction(() => this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?').run(JSON.stringify(usage), space, id));
   }
 
-  /** The instances of `space`, most recently seen first. */
+  /** Forgets an instance (it was decommissioned); 404 `instance_not_found` for one the store does not know. */
+  forget(space: string, id: string): void {
+    if (!this.#known.has(`${space}/${id}`)) throw new ManagerError('instance_not_found', 404, `No instance '${id}' in space '${space}'`);
+    this.db.transaction(() => this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?').run(space, id));
+    this.#forgetInMemory(space, id);
+  }
+
+  /** The instances of `space`, most recently seen first, with the exact time of their last read. */
   list(space: string): InstanceRecord[] {
-    const rows = this.db.sql.prepare('SELECT * FROM instances WHERE space = ? ORDER BY last_seen DESC, id').all(space) as unknown as InstanceRow[];
-    return rows.map(toRecord);
+    this.flush();
+    const rows = this.db.sql.prepare('SELECT * FROM instances WHERE space = ?').all(space) as unknown as InstanceRow[];
+    return rows
+      .flatMap((row) => {
+        const seen = this.#known.get(`${row.space}/${row.id}`);
+        return seen ? [{ ...toRecord(row), lastSeen: new Date(seen.at).toISOString() }] : [];
+      })
+      .sort(mostRecentFirst);
   }
 
   /** The instances (in `spaces`, or every space when null) whose flows use `key`, with their node counts. */
   usersOf(key: string, spaces: readonly string[] | null): { space: string; id: string; name: string; nodes: number }[] {
+    this.flush();
     const rows = this.db.sql.prepare('SELECT * FROM instances').all() as unknown as InstanceRow[];
     return rows
-      .filter((row) => spaces === null || spaces.includes(row.space))
+      .filter((row) => (spaces === null || spaces.includes(row.space)) && this.#known.has(`${row.space}/${row.id}`))
       .flatMap((row) => {
         const nodes = toRecord(row).usage.find((u) => u.key === key)?.nodes ?? 0;
         return nodes > 0 ? [{ space: row.space, id: row.id, name: row.name, nodes }] : [];
@@ -126,9 +228,34 @@ export class FleetStore {
 
   /** The spaces some instance has read. */
   spaces(): string[] {
-    const rows = this.db.sql.prepare('SELECT DISTINCT space FROM instances ORDER BY space').all() as unknown as { space: string }[];
-    return rows.map((r) => r.space);
+    return [...this.#perSpace.keys()].sort();
   }
+
+  /** Writes what is pending and stops the flush timer. */
+  close(): void {
+    clearInterval(this.#timer);
+    this.flush();
+  }
+
+  #remember(seen: Seen): void {
+    this.#known.set(`${seen.space}/${seen.id}`, seen);
+    this.#perSpace.set(seen.space, (this.#perSpace.get(seen.space) ?? 0) + 1);
+  }
+
+  #forgetInMemory(space: string, id: string): void {
+    const key = `${space}/${id}`;
+    if (!this.#known.delete(key)) return;
+    this.#dirty.delete(key);
+    const count = (this.#perSpace.get(space) ?? 1) - 1;
+    if (count > 0) this.#perSpace.set(space, count);
+    else this.#perSpace.delete(space);
+  }
+}
+
+/** Most recently seen first; ties by id. ISO timestamps compare as strings. */
+function mostRecentFirst(a: InstanceRecord, b: InstanceRecord): number {
+  if (a.lastSeen !== b.lastSeen) return a.lastSeen < b.lastSeen ? 1 : -1;
+  return a.id < b.id ? -1 : 1;
 }
 
 function toRecord(row: InstanceRow): InstanceRecord {

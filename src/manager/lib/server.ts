@@ -93,13 +93,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const cipher = new Cipher(key);
   const db = openDatabase(join(options.dataDir, 'secrets.db'));
   let listener: http.Server | undefined;
+  let fleet: FleetStore | undefined;
   const feed = new ChangeFeed();
   try {
     checkMasterKey(db, cipher);
     const secrets = new SecretStore(db, cipher, feed);
     const tokens = new TokenStore(db);
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
-    const fleet = new FleetStore(db);
+    // The fleet's bookkeeping is best effort: a failed write is logged and tried again, the reads are served.
+    fleet = new FleetStore(db, { onWriteError: (error) => logger.warn(`could not record the fleet's reads; trying again in 5 s (${error instanceof Error ? error.message : String(error)})`) });
     const app = createApp({ secrets, tokens, feed, fleet, audit: new AuditStore(db), instanceId: db.instanceId, logger, limits: options.limits ?? {} });
     // The fleet's polls skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
@@ -126,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       closing ??= new Promise<void>((resolve) => {
         feed.close();
         server.close(() => {
+          fleet?.close();
           db.close();
           logger.info('stopped');
           resolve();
@@ -140,6 +143,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (err) {
     feed.close();
     listener?.close();
+    fleet?.close();
     db.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ManagerError('port_in_use', 500, `Port ${options.port ?? DEFAULT_PORT} is already in use`);

@@ -98,8 +98,12 @@ export class TokenStore {
     if (!row || row.revoked_at !== null) return null;
     const minute = this.now().toISOString().slice(0, 16);
     if (row.last_used_at?.slice(0, 16) !== minute) {
-      row.last_used_at = `${minute}:00.000Z`;
-      this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(row.last_used_at, row.id);
+      try {
+        this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(`${minute}:00.000Z`, row.id);
+        row.last_used_at = `${minute}:00.000Z`;
+      } catch {
+        // Bookkeeping only: a busy or full disk must not refuse a valid token. The next request tries again.
+      }
     }
     return toRecord(row);
   }

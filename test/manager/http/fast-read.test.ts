@@ -53,10 +53,11 @@ describe('manager/http fast read', () => {
     let passed: string[];
     let tokens: TokenStore;
     let fleet: FleetStore;
+    let secrets: SecretStore;
     const db = openDatabase(join(tempDir(), 'secrets.db'));
 
     before(async () => {
-      const secrets = new SecretStore(db, new Cipher(randomBytes(32)), new ChangeFeed());
+      secrets = new SecretStore(db, new Cipher(randomBytes(32)), new ChangeFeed());
       secrets.create({ kind: 'space', space: 'demo' }, { name: 'A', value: 'a-value-1', description: '' });
       tokens = new TokenStore(db);
       fleet = new FleetStore(db);
@@ -76,11 +77,13 @@ describe('manager/http fast read', () => {
     });
     after(() => {
       server.close();
+      fleet.close();
       db.close();
     });
 
     it('passes on everything it does not answer: other paths, queries, methods, missing, revoked or foreign tokens', async () => {
       const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' });
+      const admin = tokens.create({ role: 'admin', space: null, description: 'a' });
       const other = tokens.create({ role: 'read', space: 'other', description: 'o' });
       const revoked = tokens.create({ role: 'read', space: 'demo', description: 'x' });
       tokens.revoke(revoked.record.id);
@@ -94,12 +97,29 @@ describe('manager/http fast read', () => {
         ['GET', '/v1/spaces/demo/secrets', revoked.token],
         ['GET', '/v1/spaces/demo/secrets', other.token],
         ['GET', '/v1/spaces/demo/secrets', 'not-a-token'],
+        ['GET', '/v1/spaces/__proto__/secrets', admin.token],
       ];
       for (const [method, path, token] of cases) {
         const res = await request(method, url + path, token === undefined ? {} : { token });
         assert.equal(res.status, 418, `${method} ${path}`);
       }
       assert.equal(passed.length, cases.length);
+    });
+
+    it('passes the request on, with no header set, when reading the answer fails, and the server goes on', async () => {
+      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' });
+      const readJson = secrets.readJson.bind(secrets);
+      secrets.readJson = () => {
+        throw new Error('disk I/O error');
+      };
+      try {
+        const before = passed.length;
+        assert.equal((await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token })).status, 418);
+        assert.equal(passed.length, before + 1);
+      } finally {
+        secrets.readJson = readJson;
+      }
+      assert.equal((await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token })).status, 200);
     });
 
     it('records the instance that polled, and the version it now has', async () => {

@@ -99,6 +99,29 @@ describe('manager/http fleet, viewer and audit', () => {
     for (const secret of [value]) assert.ok(!audit.text.includes(secret));
   });
 
+  it('answers 404 for deleting a key that is not there, even if flows once used a key of that name', async () => {
+    const res = await m.api('DELETE', `${space}/API_TOKEN`);
+    assert.equal(res.status, 404);
+    assert.equal((res.body as { error: string }).error, 'secret_not_found');
+  });
+
+  it('forgets a decommissioned instance (admin only, audited); its usage no longer blocks a delete', async () => {
+    await m.api('POST', space, { body: { name: 'GONE_WITH_IT', value: canary('forget-value') } });
+    assert.equal((await read({ 'x-secret-sync-instance': 'inst-old; name=old%20box; version=1.0.0' })).status, 200);
+    assert.equal((await request('PUT', `${m.url}/v1/spaces/demo/instances/inst-old/usage`, { token: readToken, body: { keys: [{ key: 'GONE_WITH_IT', nodes: 1 }] } })).status, 204);
+    assert.equal((await m.api('DELETE', `${space}/GONE_WITH_IT`)).status, 409);
+    assert.equal((await request('DELETE', `${m.url}/v1/spaces/demo/instances/inst-old`, { token: viewerToken })).status, 403);
+    assert.equal((await request('DELETE', `${m.url}/v1/spaces/demo/instances/inst-old`, { token: readToken })).status, 403);
+    assert.equal((await m.api('DELETE', '/v1/spaces/demo/instances/inst-old')).status, 204);
+    const again = await m.api('DELETE', '/v1/spaces/demo/instances/inst-old');
+    assert.equal((again.body as { error: string }).error, 'instance_not_found');
+    const list = (await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken })).body as { instances: { id: string }[] };
+    assert.ok(!list.instances.some((i) => i.id === 'inst-old'));
+    assert.equal((await m.api('DELETE', `${space}/GONE_WITH_IT`)).status, 204);
+    const audit = (await request('GET', `${m.url}/v1/audit`, { token: viewerToken })).body as { entries: { action: string; scope: string; target: string }[] };
+    assert.ok(audit.entries.some((e) => e.action === 'instance.forget' && e.scope === 'demo' && e.target === 'inst-old'));
+  });
+
   it('shows when each token was last used', async () => {
     const tokens = (await m.api('GET', '/v1/tokens')).body as { tokens: { description: string; lastUsedAt: string | null }[] };
     assert.ok(tokens.tokens.find((t) => t.description === 'ops dashboard')?.lastUsedAt?.endsWith(':00.000Z'));

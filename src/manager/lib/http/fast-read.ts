@@ -5,7 +5,7 @@ import { INSTANCE_HEADER, parseInstanceHeader } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
-import { NAME_PATTERN } from '../../../shared/names';
+import { nameProblem } from '../../../shared/names';
 import { etagFor, matchesIfNoneMatch } from './secrets-routes';
 
 /** What the fast path reads from. */
@@ -29,11 +29,29 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * "Performance").
  */
 export function fastRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const answer = answerRead(deps);
+  return (req, res) => {
+    try {
+      return answer(req, res);
+    } catch (error) {
+      // Nothing here may stop the server: before the answer is under way, Express takes the request and answers
+      // any error the usual way; after it, the answer stands and the error is logged.
+      if (!res.headersSent) {
+        for (const name of res.getHeaderNames()) res.removeHeader(name);
+        return false;
+      }
+      deps.logger.warn(`GET ${req.url ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+      return true;
+    }
+  };
+}
+
+function answerRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'GET' || req.url === undefined) return false;
     const match = PATH.exec(req.url);
     const space = match?.[1];
-    if (space === undefined || !NAME_PATTERN.test(space)) return false;
+    if (space === undefined || nameProblem(space) !== undefined) return false;
     const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
     if (token === undefined) return false;
     const principal = deps.tokens.authenticate(token);

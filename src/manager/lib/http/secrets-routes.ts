@@ -161,6 +161,15 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     res.json({ space, version: secrets.version(space), instances: deps.fleet.list(space) });
   });
 
+  router.delete('/spaces/:space/instances/:id', (req, res) => {
+    const space = spaceParam(req);
+    requireAdmin(principalOf(res));
+    const id = param(req, 'id');
+    deps.fleet.forget(space, id);
+    deps.audit.record(principalOf(res), 'instance.forget', { scope: space, target: id, ip: req.ip });
+    res.status(204).end();
+  });
+
   const manage = (base: string, scopeOf: (req: Request) => Scope): void => {
     router.post(base, (req, res) => {
       requireAdmin(principalOf(res));
@@ -183,6 +192,8 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       requireAdmin(principalOf(res));
       const scope = scopeOf(req);
       const name = param(req, 'name');
+      // A key that is not there is 404, whoever once used a key of that name.
+      if (!secrets.list(scope).some((meta) => meta.name === name)) throw new ManagerError('secret_not_found', 404, `No secret named '${name}' in this scope`);
       if (req.query.force !== 'true') refuseIfInUse(scope, name);
       secrets.delete(scope, name);
       deps.audit.record(principalOf(res), 'secret.delete', { scope: scopeName(scope), target: name, ip: req.ip });
