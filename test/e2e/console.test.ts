@@ -106,15 +106,15 @@ describe('e2e: Secret Manager web console', function () {
     await page.waitForSelector('#fleet-summary');
     await eventually(async () => {
       await page.click('#tab-space');
-      return (await page.textContent('tr[data-key="my_api_token"] .used-by'))?.includes('nodes in 1 instances');
+      return (await page.textContent('tr[data-key="my_api_token"] .used-by'))?.match(/^\d+ nodes? in 1 instance$/) != null;
     }, 10_000, 'the usage report');
     await manager.api('PATCH', '/v1/spaces/demo/secrets/my_api_token', { body: { value: values[3] } });
     await page.click('#tab-space');
-    await page.waitForSelector('#fleet-summary:has-text("0 of 1 instances")');
+    await page.waitForSelector('#fleet-summary:has-text("0 of 1 instance runs")');
     assert.match((await page.textContent('#fleet tbody td.behind')) ?? '', /behind, last seen/);
     assert.equal((await nr.admin('POST', '/secret-sync/sync')).status, 200);
     await page.click('#tab-space');
-    await page.waitForSelector('#fleet-summary:has-text("1 of 1 instances")');
+    await page.waitForSelector('#fleet-summary:has-text("1 of 1 instance runs")');
     // The README's pictures come from here (copied into docs/ by hand when the console changes).
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.emulateMedia({ colorScheme: 'light' });
@@ -129,7 +129,7 @@ describe('e2e: Secret Manager web console', function () {
     assert.equal(await page.textContent('#delete-message mark'), 'my_api_token');
     await page.click('#delete-confirm');
     await page.waitForSelector('#in-use-warning');
-    assert.match((await page.textContent('#in-use-warning')) ?? '', /is used by \d+ nodes in 1 instances/);
+    assert.match((await page.textContent('#in-use-warning')) ?? '', /is used by \d+ nodes? in 1 instance:/);
     assert.equal(await page.textContent('#delete-confirm'), 'Delete anyway');
     await page.click('#delete-confirm');
     await page.waitForSelector('tr[data-key="my_api_token"]', { state: 'detached' });

@@ -47,6 +47,11 @@ describe('manager/http fleet, viewer and audit', () => {
     assert.equal((unknown.body as { error: string }).error, 'instance_not_found');
     const list = (await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken })).body as { instances: { usage: unknown }[] };
     assert.deepEqual(list.instances[0]?.usage, [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }]);
+    const orgUsage = async (): Promise<unknown> => ((await request('GET', `${m.url}/v1/org/secrets/meta`, { token: viewerToken })).body as { usage: unknown }).usage;
+    assert.deepEqual(await orgUsage(), { SHARED: { nodes: 1, instances: 1 } }, 'the organization tab shows where its keys are used');
+    assert.equal((await m.api('POST', space, { body: { name: 'SHARED', value: canary('hiding-value') } })).status, 201);
+    assert.deepEqual(await orgUsage(), {}, 'a space key of the same name hides the organization key there');
+    assert.equal((await m.api('DELETE', `${space}/SHARED?force=true`)).status, 204);
   });
 
   it('refuses to delete a key deployed flows use (409 secret_in_use, with who), unless forced', async () => {

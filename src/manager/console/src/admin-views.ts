@@ -67,7 +67,7 @@ export async function renderTokens(root: HTMLElement, spaces: readonly string[])
             {},
             tk.revokedAt
               ? h('span', { class: 'muted' }, t('revoked'))
-              : h('button', { type: 'button', class: 'danger', 'aria-label': `${t('revoke')} ${tk.description}`, onclick: () => void api('DELETE', `/tokens/${tk.id}`).then(reload) }, t('revoke')),
+              : h('button', { type: 'button', class: 'danger', 'aria-label': `${t('revoke')} ${tk.description}`, onclick: () => void api('DELETE', `/tokens/${tk.id}`).then(reload, reload) }, t('revoke')),
           ),
         ),
       ),

@@ -12,6 +12,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Dispatched on `window` when an answer says the session has ended (401): the console goes back to sign-in. */
+export const SESSION_ENDED = 'secret-manager:session-ended';
+
 /** Sends one request to `/v1{path}`; resolves to the parsed body (undefined for 204). */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -20,6 +23,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const res = await fetch(`/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
   const text = await res.text();
   const data = text === '' ? undefined : (JSON.parse(text) as unknown);
+  if (res.status === 401 && path !== '/session') window.dispatchEvent(new Event(SESSION_ENDED));
   if (!res.ok) {
     const err = (data ?? {}) as { error?: string; message?: string; details?: unknown };
     throw new ApiError(res.status, err.error ?? 'http_error', err.message ?? `HTTP ${res.status}`, err.details);

@@ -25,7 +25,7 @@ const EN = {
   actions: 'Actions',
   edit: 'Edit',
   delete: 'Delete',
-  usage: '{nodes} nodes in {instances} instances',
+  usage: '{nodes} {nodes:node|nodes} in {instances} {instances:instance|instances}',
   unused: '—',
   secretKey: 'Secret key',
   value: 'Value',
@@ -41,11 +41,11 @@ const EN = {
   create: 'Create',
   deleteTitle: 'Delete secret',
   deleteConfirm: 'Delete {name} permanently? This cannot be undone.',
-  inUse: '{name} is used by {nodes} nodes in {instances} instances: {list}. Their flows lose it at the next sync.',
+  inUse: '{name} is used by {nodes} {nodes:node|nodes} in {instances} {instances:instance|instances}: {list}. Their flows lose it at the next sync.',
   deleteAnyway: 'Delete anyway',
   noSecrets: 'No secrets here yet.',
   fleet: 'Node-RED instances',
-  fleetSummary: '{current} of {total} instances run version {version}',
+  fleetSummary: '{current} of {total} {total:instance runs|instances run} version {version}',
   noInstances: 'No Node-RED instance has read this space yet.',
   instance: 'Instance',
   pluginVersion: 'Plugin',
@@ -94,7 +94,7 @@ const DE: typeof EN = {
   actions: 'Aktionen',
   edit: 'Bearbeiten',
   delete: 'Löschen',
-  usage: '{nodes} Nodes in {instances} Instanzen',
+  usage: '{nodes} {nodes:Node|Nodes} in {instances} {instances:Instanz|Instanzen}',
   unused: '—',
   secretKey: 'Secret-Schlüssel',
   value: 'Wert',
@@ -110,11 +110,11 @@ const DE: typeof EN = {
   create: 'Anlegen',
   deleteTitle: 'Secret löschen',
   deleteConfirm: '{name} endgültig löschen? Das lässt sich nicht rückgängig machen.',
-  inUse: '{name} wird von {nodes} Nodes in {instances} Instanzen genutzt: {list}. Ihre Flows verlieren es beim nächsten Sync.',
+  inUse: '{name} wird von {nodes} {nodes:Node|Nodes} in {instances} {instances:Instanz|Instanzen} genutzt: {list}. Ihre Flows verlieren es beim nächsten Sync.',
   deleteAnyway: 'Trotzdem löschen',
   noSecrets: 'Hier gibt es noch keine Secrets.',
   fleet: 'Node-RED-Instanzen',
-  fleetSummary: '{current} von {total} Instanzen nutzen Version {version}',
+  fleetSummary: '{current} von {total} {total:Instanz nutzt|Instanzen nutzen} Version {version}',
   noInstances: 'Noch keine Node-RED-Instanz hat diesen Space gelesen.',
   instance: 'Instanz',
   pluginVersion: 'Plugin',
@@ -138,9 +138,16 @@ const DE: typeof EN = {
   never: 'nie',
 };
 
-const words = navigator.language.toLowerCase().startsWith('de') ? DE : EN;
+const language = navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en-US';
+const words = language === 'de' ? DE : EN;
+const plural = new Intl.PluralRules(language);
 
-/** The word for `key`, with `{name}` placeholders filled. */
+/**
+ * The word for `key`, with `{name}` placeholders filled; `{name:one|other}`
+ * picks the singular or plural form for the number `name` (both languages have just these two).
+ */
 export function t(key: keyof typeof EN, params: Record<string, string | number> = {}): string {
-  return words[key].replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
+  return words[key]
+    .replace(/\{(\w+):([^|}]*)\|([^}]*)\}/g, (_m, name: string, one: string, other: string) => (plural.select(Number(params[name])) === 'one' ? one : other))
+    .replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
 }

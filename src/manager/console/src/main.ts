@@ -1,5 +1,5 @@
 // The console's entry: sign in with a token (the session lives in an HttpOnly cookie), then the tabs.
-import { ApiError, api } from './api';
+import { ApiError, SESSION_ENDED, api } from './api';
 import { fill, h } from './dom';
 import { t } from './i18n';
 import { renderAudit, renderTokens } from './admin-views';
@@ -75,7 +75,8 @@ async function start(session: Session): Promise<void> {
     select('space');
   });
   const signOut = h('button', { type: 'button', id: 'signout' }, t('signOut'));
-  signOut.addEventListener('click', () => void api('DELETE', '/session').then(() => signInScreen()));
+  // Signed out either way: an ended session has no cookie worth keeping.
+  signOut.addEventListener('click', () => void api('DELETE', '/session').then(() => signInScreen(), () => signInScreen()));
   fill(
     app,
     h('header', {}, h('h1', {}, t('title')), h('span', { class: 'muted', id: 'who' }, `${session.description} · ${admin ? t('admin') : t('viewer')}`), signOut),
@@ -85,6 +86,7 @@ async function start(session: Session): Promise<void> {
   select(spaces.length > 0 ? 'space' : 'org');
 }
 
+window.addEventListener(SESSION_ENDED, () => signInScreen());
 api<Session>('GET', '/session').then(
   (session) => void start(session),
   () => signInScreen(),

@@ -45,10 +45,11 @@ function fleetPanel(version: number, instances: readonly Instance[]): HTMLElemen
 export async function renderSecrets(root: HTMLElement, scope: { kind: 'org' } | { kind: 'space'; space: string }, canManage: boolean): Promise<void> {
   const scopePath = scope.kind === 'org' ? '/org/secrets' : `/spaces/${encodeURIComponent(scope.space)}/secrets`;
   const [list, fleet] = await Promise.all([
-    api<{ secrets: SecretMeta[] }>('GET', `${scopePath}/meta`),
+    api<{ secrets: SecretMeta[]; usage?: Record<string, { nodes: number; instances: number }> }>('GET', `${scopePath}/meta`),
     scope.kind === 'space' ? api<{ version: number; instances: Instance[] }>('GET', `/spaces/${encodeURIComponent(scope.space)}/instances`) : Promise.resolve(undefined),
   ]);
-  const usage = usageByKey(fleet?.instances ?? []);
+  // A space's usage comes from its instances; the organization's from the manager, over every space that does not hide the key.
+  const usage = fleet ? usageByKey(fleet.instances) : new Map(Object.entries(list.usage ?? {}));
   const reload = (): void => void renderSecrets(root, scope, canManage);
   const search = h('input', { type: 'search', id: 'search', placeholder: t('search'), 'aria-label': t('search') });
   const body = h('tbody', { id: 'secrets' });

@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { authenticate } from './auth';
-import { Sessions, sessionRoutes, signIn } from './sessions';
+import { Sessions, sessionRoutes, signIn, signOut } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { secretsRoutes } from './secrets-routes';
 import { tokensRoutes } from './tokens-routes';
@@ -72,9 +72,10 @@ export function createApp(deps: AppDeps): Express {
   });
   const sessions = new Sessions(deps.tokens);
   v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, deps.audit));
+  v1.delete('/session', signOut(sessions));
   v1.use(authenticate(deps.tokens, sessions));
   v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
-  v1.use(sessionRoutes(sessions));
+  v1.use(sessionRoutes());
   v1.use(
     secretsRoutes({
       secrets: deps.secrets,

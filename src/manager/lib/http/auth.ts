@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ManagerError } from '../errors';
 import type { TokenRecord, TokenStore } from '../token-store';
-import { CSRF_HEADER, sessionCookie } from './sessions';
+import { CSRF_HEADER, IDLE_MS, sessionCookie, setCookie } from './sessions';
 import type { Sessions } from './sessions';
 
 /** Reads the principal that {@link authenticate} attached to the response. */
@@ -33,6 +33,9 @@ export function authenticate(tokens: TokenStore, sessions?: Sessions) {
         throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
       }
       res.locals.principal = principal;
+      res.locals.viaSession = true;
+      // The session was just extended: so is the cookie, or the browser would drop it mid-session.
+      setCookie(req, res, session, IDLE_MS / 1000);
       next();
       return;
     }
@@ -64,6 +67,11 @@ export function requireViewer(principal: TokenRecord): void {
 export function requireSpaceMeta(principal: TokenRecord, space: string): void {
   if (principal.role === 'viewer') return;
   requireSpaceRead(principal, space);
+}
+
+/** Whether the request came with a console session rather than a bearer token. */
+export function viaSession(res: Response): boolean {
+  return res.locals.viaSession === true;
 }
 
 /** Throws 403 `forbidden` unless the principal may read `space` (admins, or read tokens bound to it). */

@@ -9,7 +9,7 @@ import { ManagerError, badRequest } from '../errors';
 import type { Scope, SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { assertSpaceName, parseCreateBody, parsePatchBody } from '../validation';
-import { principalOf, requireAdmin, requireSpaceMeta, requireSpaceRead, requireViewer } from './auth';
+import { principalOf, requireAdmin, requireSpaceMeta, requireSpaceRead, requireViewer, viaSession } from './auth';
 import { requireJson } from './json-body';
 
 /** What the secrets routes need. */
@@ -100,6 +100,8 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
   router.get('/spaces/:space/secrets', async (req, res) => {
     const space = spaceParam(req);
     requireSpaceRead(principalOf(res), space);
+    // The console shows no value, so a session never reads one: a stolen cookie gets names at most.
+    if (viaSession(res)) throw new ManagerError('forbidden', 403, 'Values are read with a token, never with a console session');
     const { wait, version } = parseWaitQuery(req.query, deps.maxWaitSeconds);
     if (wait > 0 && !(await waitForChange(res, space, version, wait))) return;
     const current = secrets.version(space);
@@ -123,8 +125,26 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
 
   router.get('/org/secrets/meta', (_req, res) => {
     requireViewer(principalOf(res));
-    res.json({ scope: 'org', secrets: secrets.list({ kind: 'org' }) });
+    const list = secrets.list({ kind: 'org' });
+    res.json({ scope: 'org', secrets: list, usage: orgUsage(new Set(list.map((meta) => meta.name))) });
   });
+
+  // Where each organization key is used: in every space, except where a space key of the same name hides it.
+  const orgUsage = (names: ReadonlySet<string>): Record<string, { nodes: number; instances: number }> => {
+    const usage: Record<string, { nodes: number; instances: number }> = {};
+    for (const space of deps.fleet.spaces()) {
+      const hidden = new Set(secrets.list({ kind: 'space', space }).map((meta) => meta.name));
+      for (const instance of deps.fleet.list(space)) {
+        for (const { key, nodes } of instance.usage) {
+          if (nodes === 0 || !names.has(key) || hidden.has(key)) continue;
+          const entry = (usage[key] ??= { nodes: 0, instances: 0 });
+          entry.nodes += nodes;
+          entry.instances += 1;
+        }
+      }
+    }
+    return usage;
+  };
 
   // Deleting a key that deployed flows use breaks them: say who uses it, unless the caller insists (`?force=true`).
   const refuseIfInUse = (scope: Scope, name: string): void => {

@@ -11,8 +11,8 @@ import { isRecord } from '../../../shared/guards';
 export const SESSION_COOKIE = 'ssm_session';
 /** The header every cookie-authenticated write must carry: a cross-site form cannot set it. */
 export const CSRF_HEADER = 'x-secret-manager-console';
-/** How long a session lasts without use. */
-const IDLE_MS = 8 * 60 * 60 * 1000;
+/** How long a session lasts without use; every use starts it again, cookie included. */
+export const IDLE_MS = 8 * 60 * 60 * 1000;
 
 /** Sessions live in memory: a restart of the manager signs everyone out. */
 export class Sessions {
@@ -59,7 +59,8 @@ export function sessionCookie(req: Request): string | undefined {
   return undefined;
 }
 
-function setCookie(req: Request, res: Response, value: string, maxAgeSeconds: number): void {
+/** Sets (or, with `maxAgeSeconds` 0, clears) the session cookie. */
+export function setCookie(req: Request, res: Response, value: string, maxAgeSeconds: number): void {
   const secure = req.secure ? '; Secure' : '';
   res.set('Set-Cookie', `${SESSION_COOKIE}=${value}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}${secure}`);
 }
@@ -78,18 +79,26 @@ export function signIn(tokens: TokenStore, sessions: Sessions, audit: AuditStore
   };
 }
 
-/** `GET /v1/session` (who am I) and `DELETE /v1/session` (sign out), behind authentication. */
-export function sessionRoutes(sessions: Sessions): Router {
-  const router = Router();
-  router.get('/session', (_req, res) => {
-    const principal = res.locals.principal as TokenRecord;
-    res.json({ role: principal.role, description: principal.description });
-  });
-  router.delete('/session', (req, res) => {
+/**
+ * `DELETE /v1/session`: sign out. It needs no live session, so an expired one
+ * can still clear its cookie; like every console write it needs the console's header.
+ */
+export function signOut(sessions: Sessions) {
+  return (req: Request, res: Response): void => {
+    if (req.get(CSRF_HEADER) === undefined) throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
     const id = sessionCookie(req);
     if (id !== undefined) sessions.delete(id);
     setCookie(req, res, '', 0);
     res.status(204).end();
+  };
+}
+
+/** `GET /v1/session` (who am I), behind authentication. */
+export function sessionRoutes(): Router {
+  const router = Router();
+  router.get('/session', (_req, res) => {
+    const principal = res.locals.principal as TokenRecord;
+    res.json({ role: principal.role, description: principal.description });
   });
   return router;
 }
