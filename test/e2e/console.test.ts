@@ -135,6 +135,19 @@ describe('e2e: Secret Manager web console', function () {
     await page.waitForSelector('tr[data-key="my_api_token"]', { state: 'detached' });
   });
 
+  it('forgets a decommissioned instance after a confirmation; a live one comes back with its next read', async () => {
+    await page.click('#tab-space');
+    await page.waitForSelector('#fleet tr[data-instance]');
+    await page.click('#fleet tr[data-instance] button[title="Forget"]');
+    await page.waitForSelector('#forget-message mark');
+    await page.click('#forget-confirm');
+    await page.waitForSelector('#fleet tr[data-instance]', { state: 'detached' });
+    assert.match((await page.textContent('#fleet')) ?? '', /No Node-RED instance has read this space yet/);
+    assert.equal((await nr.admin('POST', '/secret-sync/sync')).status, 200);
+    await page.click('#tab-space');
+    await page.waitForSelector('#fleet tr[data-instance]');
+  });
+
   it('creates a read token shown once, which a plugin can use', async () => {
     await page.click('#tab-tokens');
     await page.fill('#token-space', 'demo');
@@ -160,6 +173,9 @@ describe('e2e: Secret Manager web console', function () {
     assert.equal(await other.$('#new-key'), null);
     assert.equal(await other.$('tr[data-key="ORG_TOKEN"] button'), null);
     assert.equal(await other.$('#tab-tokens'), null);
+    await other.click('#tab-space');
+    await other.waitForSelector('#fleet tr[data-instance]');
+    assert.equal(await other.$('#fleet button'), null, 'no Forget for a viewer');
     await context.close();
   });
 

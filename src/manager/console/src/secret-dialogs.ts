@@ -1,26 +1,9 @@
 // The secret dialogs: new key (string or pairs, with a reveal eye), edit (empty value keeps it), delete (and the in-use second confirmation).
 import { ApiError, api } from './api';
 import type { SecretMeta } from './api';
+import { openDialog, settle } from './dialog';
 import { h } from './dom';
 import { t } from './i18n';
-
-/** Opens `dialog` modally; it removes itself when closed. */
-function open(dialog: HTMLDialogElement): void {
-  document.body.append(dialog);
-  dialog.addEventListener('close', () => dialog.remove());
-  dialog.showModal();
-}
-
-/** Closes `dialog` and calls `done` when `request` succeeds; otherwise shows the manager's message in `error`. */
-function settle(request: Promise<unknown>, dialog: HTMLDialogElement, error: HTMLElement, done: () => void): void {
-  request.then(
-    () => {
-      dialog.close();
-      done();
-    },
-    (err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)),
-  );
-}
 
 function valueInput(id: string, label: string): HTMLElement {
   const input = h('input', { id, type: 'password', autocomplete: 'off', spellcheck: 'false' });
@@ -91,7 +74,7 @@ export function newSecretDialog(scopePath: string, done: () => void): void {
     const body = { name, value: readValue(form), ...(description ? { description } : {}) };
     settle(api<SecretMeta>('POST', scopePath, body), dialog, error, done);
   });
-  open(dialog);
+  openDialog(dialog);
 }
 
 /** The edit dialog: the key is read-only; an empty value keeps the current one. */
@@ -118,7 +101,7 @@ export function editSecretDialog(scopePath: string, secret: SecretMeta, done: ()
     const body = { ...(value === undefined ? {} : { value }), ...(description !== secret.description ? { description } : {}) };
     settle(api<SecretMeta>('PATCH', `${scopePath}/${encodeURIComponent(secret.name)}`, body), dialog, error, done);
   });
-  open(dialog);
+  openDialog(dialog);
 }
 
 /** Delete with a confirmation; a key deployed flows use needs a second one, naming them. */
@@ -150,5 +133,5 @@ export function deleteSecretDialog(scopePath: string, name: string, done: () => 
       },
     );
   });
-  open(dialog);
+  openDialog(dialog);
 }

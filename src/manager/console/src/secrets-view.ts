@@ -1,7 +1,8 @@
-// The Organization and Space tabs: the secrets table with search, where each key is used, and (per space) the fleet of Node-RED instances.
+// The Organization and Space tabs: the secrets table with search and where each key is used; the space's fleet below it.
 import { api } from './api';
 import type { Instance, SecretMeta } from './api';
-import { ago, fill, h } from './dom';
+import { fill, h } from './dom';
+import { fleetPanel } from './fleet-panel';
 import { t } from './i18n';
 import { deleteSecretDialog, editSecretDialog, newSecretDialog } from './secret-dialogs';
 
@@ -16,29 +17,6 @@ function usageByKey(instances: readonly Instance[]): Map<string, { nodes: number
     }
   }
   return usage;
-}
-
-function fleetPanel(version: number, instances: readonly Instance[]): HTMLElement {
-  if (instances.length === 0) return h('section', { class: 'panel', id: 'fleet' }, h('h2', {}, t('fleet')), h('p', { class: 'muted' }, t('noInstances')));
-  const current = instances.filter((i) => i.syncedVersion === version).length;
-  const rows = instances.map((i) => {
-    const isCurrent = i.syncedVersion === version;
-    return h(
-      'tr',
-      { 'data-instance': i.id },
-      h('td', {}, i.name || i.id),
-      h('td', { class: 'mono' }, i.version || '—'),
-      h('td', {}, String(i.syncedVersion ?? '—')),
-      h('td', { class: isCurrent ? 'ok' : 'behind' }, isCurrent ? t('current') : t('behind', { ago: ago(i.lastSeen) })),
-    );
-  });
-  return h(
-    'section',
-    { class: 'panel', id: 'fleet' },
-    h('h2', {}, t('fleet')),
-    h('p', { id: 'fleet-summary' }, t('fleetSummary', { current, total: instances.length, version })),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('instance')), h('th', {}, t('pluginVersion')), h('th', {}, t('synced')), h('th', {}, t('lastSeen')))), h('tbody', {}, ...rows)),
-  );
 }
 
 /** Renders one scope (`org`, or a space) into `root`; admins get the management actions. */
@@ -98,7 +76,7 @@ export async function renderSecrets(root: HTMLElement, scope: { kind: 'org' } | 
     root,
     h('div', { class: 'toolbar' }, search, canManage ? h('button', { type: 'button', class: 'primary', id: 'new-key', onclick: () => newSecretDialog(scopePath, reload) }, t('newKey')) : null),
     h('table', {}, h('thead', {}, header), body),
-    fleet ? fleetPanel(fleet.version, fleet.instances) : null,
+    fleet && scope.kind === 'space' ? fleetPanel(scope.space, fleet.version, fleet.instances, canManage, reload) : null,
   );
   draw();
 }
