@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { MatcherTables, SecretMatcher } from './secret-matcher';
 import type { MatcherTablesData } from './secret-matcher';
 import type { MatcherJob } from './matcher-worker';
+import { SyncError } from '../../shared/sync-error';
 
 /** Where the compiled worker entry sits: beside this file in dist/. */
 const WORKER_FILE = join(__dirname, 'matcher-worker.js');
@@ -20,7 +21,7 @@ export function compileInWorker(values: string[], pairs: (readonly string[])[]):
     try {
       worker = new Worker(WORKER_FILE);
     } catch (err) {
-      reject(err instanceof Error ? err : new Error(String(err)));
+      reject(new SyncError('matcher_worker_failed', `the matcher worker did not start (${err instanceof Error ? err.message : String(err)})`));
       return;
     }
     worker.unref();
@@ -28,9 +29,14 @@ export function compileInWorker(values: string[], pairs: (readonly string[])[]):
       resolve(new SecretMatcher(MatcherTables.fromData(data)));
       void worker.terminate();
     });
-    worker.once('error', (err) => reject(err));
-    worker.once('exit', (code) => reject(new Error(`the matcher worker exited (${code}) without an answer`)));
+    worker.once('error', (err) => reject(new SyncError('matcher_worker_failed', `the matcher worker failed (${err.message})`)));
+    worker.once('exit', (code) => reject(new SyncError('matcher_worker_failed', `the matcher worker exited (${code}) without an answer`)));
     const job: MatcherJob = { values, pairs: pairs.map((p) => [...p]) };
-    worker.postMessage(job);
+    try {
+      worker.postMessage(job);
+    } catch (err) {
+      reject(new SyncError('matcher_worker_failed', `the job could not be sent to the matcher worker (${err instanceof Error ? err.name : 'error'})`));
+      void worker.terminate();
+    }
   });
 }

@@ -19,6 +19,8 @@ interface Lease {
 
 /** Renew when this share of a lease is used up. */
 const RENEW_AT = 2 / 3;
+/** A renewal that extends the expiry by less than this has hit the token's maximum TTL. */
+const MIN_EXTENSION_MS = 1_000;
 
 function leaseOf(token: string, ttlSeconds: number, renewable: boolean, now: number): Lease {
   if (ttlSeconds <= 0) return { token, renewAt: Infinity, expiresAt: Infinity, renewable: false };
@@ -68,8 +70,11 @@ export class VaultAuth {
     this.#timer = undefined;
     if (lease && Number.isFinite(lease.renewAt) && (lease.renewable || this.canLogIn)) {
       const renew = (): void => {
-        // A timer callback never throws: a failed renewal is tried again on the next use.
-        this.token(AbortSignal.timeout(30_000)).catch(() => undefined);
+        // Due now, whatever the clock says: a timer may fire a little before renewAt by Date.now(), and a
+        // renewal skipped here would wait for the next use. A timer callback never throws: a failed
+        // renewal is tried again on the next use.
+        this.#pending ??= this.#valid(AbortSignal.timeout(30_000), true).finally(() => (this.#pending = undefined));
+        this.#pending.catch(() => undefined);
       };
       this.#timer = setTimeout(renew, Math.max(100, lease.renewAt - this.#now())).unref();
     }
@@ -81,10 +86,11 @@ export class VaultAuth {
     return this.#credentials.kind === 'approle';
   }
 
-  async #valid(signal: AbortSignal): Promise<string> {
+  /** The current token, renewed or replaced first when due (`due`: the renewal timer says so). */
+  async #valid(signal: AbortSignal, due = false): Promise<string> {
     const now = this.#now();
     const lease = this.#lease;
-    if (lease && now < lease.renewAt) return lease.token;
+    if (lease && !due && now < lease.renewAt) return lease.token;
     if (lease && lease.renewable && now < lease.expiresAt) {
       const renewed = await this.#renew(lease.token, signal);
       if (renewed) return renewed.token;
@@ -114,7 +120,12 @@ export class VaultAuth {
     const answer = await this.#http.send({ method: 'POST', path: 'auth/token/renew-self', token, body: {}, signal });
     const auth = isRecord(answer.body) ? answer.body.auth : undefined;
     if (answer.status !== 200 || !isRecord(auth) || typeof auth.client_token !== 'string') return undefined;
-    return this.#setLease(leaseOf(auth.client_token, Number(auth.lease_duration) || 0, auth.renewable === true, this.#now()));
+    const previous = this.#lease;
+    const lease = leaseOf(auth.client_token, Number(auth.lease_duration) || 0, auth.renewable === true, this.#now());
+    // A renewal that no longer moves the expiry means the token reached its maximum TTL: renewing again
+    // would only call Vault ever more often. It is used until it expires; an AppRole login then replaces it.
+    const capped = previous !== undefined && lease.expiresAt <= previous.expiresAt + MIN_EXTENSION_MS;
+    return this.#setLease(capped ? { ...lease, renewable: false } : lease);
   }
 
   async #login(credentials: Extract<VaultCredentials, { kind: 'approle' }>, signal: AbortSignal): Promise<Lease> {

@@ -1,6 +1,7 @@
 // Tests for src/plugin/core/matcher-thread.ts (and the worker entry and branch table it relies on): a compile in a worker finds what one on this thread finds.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
 import { BranchTable } from '../../../src/plugin/core/branch-table';
 import { layerPatterns } from '../../../src/plugin/core/mask-forms';
 import { maskerFor, prepareMasker } from '../../../src/plugin/core/masker';
@@ -22,10 +23,26 @@ describe('plugin/core/matcher-thread', function () {
     assert.equal(inWorker.ranges(text).length, 4);
   });
 
+  it('rejects with matcher_worker_failed when the worker cannot compile (the caller then compiles on its own thread)', async () => {
+    // A value that cannot be cloned into the worker: the job never reaches it.
+    const failing = compileInWorker([Symbol('not a string') as unknown as string], []);
+    await assert.rejects(failing, (err: { code?: string }) => err.code === 'matcher_worker_failed');
+  });
+
   it('gives a large snapshot a masker compiled off the event loop that masks every value', async () => {
     const secrets = Object.fromEntries(Array.from({ length: 2_500 }, (_, i) => [`K${i}`, `worker-value-${i}-${randomBytes(6).toString('hex')}`]));
     const snapshot = buildSnapshot({ ...secrets });
-    const masker = await prepareMasker(snapshot);
+    // The compile must come from a worker, not from the fallback on this thread: count the workers that answered.
+    let answered = 0;
+    const onWorker = (worker: Worker): void => void worker.once('message', () => answered++);
+    process.on('worker', onWorker);
+    let masker;
+    try {
+      masker = await prepareMasker(snapshot);
+    } finally {
+      process.off('worker', onWorker);
+    }
+    assert.equal(answered, 1, 'one worker compiled the masker');
     assert.equal(maskerFor(snapshot), masker);
     for (const i of [0, 1_234, 2_499]) assert.equal(masker.text(`a ${secrets[`K${i}`]} b`), 'a •••••••• b');
   });
