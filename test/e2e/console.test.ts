@@ -179,6 +179,22 @@ describe('e2e: Secret Manager web console', function () {
     await context.close();
   });
 
+  it('speaks German in a German browser, the manager\'s validation messages included', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const german = await context.newPage();
+    record(german);
+    await signIn(german, manager.adminToken);
+    await german.click('#tab-org');
+    await german.waitForSelector('#new-key:text-is("+ Neuer Schlüssel")');
+    await german.click('#new-key');
+    await german.click('#dialog-save');
+    await german.waitForSelector('#dialog-error:text-is("Secret-Schlüssel ist erforderlich")');
+    await german.fill('#secret-name', 'DE_KEY');
+    await german.click('#dialog-save');
+    await german.waitForSelector('#dialog-error:text-is("Secret-Wert ist erforderlich")');
+    await context.close();
+  });
+
   it('never puts a value in the DOM, an HTTP answer or the page source', async () => {
     await page.click('#tab-audit');
     await page.waitForSelector('#audit tr');

@@ -1,4 +1,5 @@
 // Calls the manager's API with the session cookie; every write carries the console header (CSRF).
+import { errorText } from './i18n';
 
 /** An API error: the manager's code and message (never a value). */
 export class ApiError extends Error {
@@ -26,7 +27,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (res.status === 401 && path !== '/session') window.dispatchEvent(new Event(SESSION_ENDED));
   if (!res.ok) {
     const err = (data ?? {}) as { error?: string; message?: string; details?: unknown };
-    throw new ApiError(res.status, err.error ?? 'http_error', err.message ?? `HTTP ${res.status}`, err.details);
+    const code = err.error ?? 'http_error';
+    throw new ApiError(res.status, code, errorText(code) ?? err.message ?? `HTTP ${res.status}`, err.details);
   }
   return data as T;
 }

@@ -146,6 +146,29 @@ const DE: typeof EN = {
   never: 'nie',
 };
 
+/**
+ * The manager's errors in German, by code (the manager answers in English, which
+ * the English console shows as it comes: it names the key or the limit).
+ */
+const DE_ERRORS: Readonly<Record<string, string>> = {
+  key_required: 'Secret-Schlüssel ist erforderlich',
+  value_required: 'Secret-Wert ist erforderlich',
+  no_changes: 'Keine Änderungen zu speichern',
+  secret_exists: 'Ein Secret mit diesem Schlüssel gibt es hier schon',
+  invalid_name: 'Schlüssel: nur Buchstaben, Ziffern, _ und -, 1 bis 128 Zeichen',
+  invalid_space: 'Space: nur Buchstaben, Ziffern, _ und -, 1 bis 128 Zeichen',
+  space_required: 'Space ist erforderlich',
+  name_read_only: 'Der Schlüssel kann nicht geändert werden',
+  value_too_large: 'Der Wert ist zu groß (höchstens 64 KiB)',
+  too_many_fields: 'Zu viele Paare (höchstens 100)',
+  description_too_long: 'Die Beschreibung ist zu lang (höchstens 1000 Zeichen)',
+  secret_not_found: 'Dieses Secret gibt es nicht (mehr)',
+  token_not_found: 'Dieses Token gibt es nicht (mehr)',
+  instance_not_found: 'Diese Instanz gibt es nicht (mehr)',
+  forbidden: 'Dafür fehlt die Berechtigung',
+  unauthorized: 'Die Sitzung ist beendet: bitte neu anmelden',
+};
+
 const language = navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en-US';
 const words = language === 'de' ? DE : EN;
 const plural = new Intl.PluralRules(language);
@@ -158,4 +181,9 @@ export function t(key: keyof typeof EN, params: Record<string, string | number> 
   return words[key]
     .replace(/\{(\w+):([^|}]*)\|([^}]*)\}/g, (_m, name: string, one: string, other: string) => (plural.select(Number(params[name])) === 'one' ? one : other))
     .replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
+}
+
+/** The manager's error `code` in the console's language, or undefined to show the manager's own (English) message. */
+export function errorText(code: string): string | undefined {
+  return language === 'de' ? DE_ERRORS[code] : undefined;
 }
