@@ -44,4 +44,6 @@ export interface SecretProvider {
   close?(): void;
   /** Tells the source which keys the deployed flows use (names and node counts only), for its fleet view. */
   reportUsage?(usage: readonly { key: string; nodes: number }[], signal: AbortSignal): Promise<void>;
+  /** Whether the source asked for a usage report since the last call (it has none of this instance); clears the request. */
+  takeUsageRequest?(): boolean;
 }

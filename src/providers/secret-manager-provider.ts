@@ -7,6 +7,9 @@ import { statusFailure, transportFailure } from './http-failure';
 import type { FetchRequest, FetchResult, SecretProvider } from './provider';
 
 
+/** The manager's answer header asking this instance for its usage report (README, "HTTP API"). */
+const USAGE_WANTED_HEADER = 'x-secret-sync-usage-wanted';
+
 /** What the provider needs from the configuration. */
 export interface SecretManagerOptions {
   url: string;
@@ -28,6 +31,7 @@ export class SecretManagerProvider implements SecretProvider {
   readonly #token: string;
   readonly #now: () => number;
   readonly #instance: SecretManagerOptions['instance'];
+  #usageWanted = false;
   /** The manager's address. */
   readonly address: string;
 
@@ -70,6 +74,12 @@ export class SecretManagerProvider implements SecretProvider {
     if (response.status !== 204) throw statusFailure(response.status, undefined, this.#target, this.#now());
   }
 
+  takeUsageRequest(): boolean {
+    const wanted = this.#usageWanted;
+    this.#usageWanted = false;
+    return wanted;
+  }
+
   #instanceHeader(): Record<string, string> {
     const who = this.#instance;
     if (!who) return {};
@@ -87,6 +97,8 @@ export class SecretManagerProvider implements SecretProvider {
     } catch (err) {
       throw transportFailure(err, this.#target);
     }
+    // The manager holds no usage report of this instance (it is new to it, or was forgotten): one is due.
+    if (response.headers[USAGE_WANTED_HEADER] !== undefined) this.#usageWanted = true;
     if (response.status !== 200 && response.status !== 304) {
       const retryAfter = response.headers['retry-after'] as string | undefined;
       throw statusFailure(response.status, retryAfter, this.#target, this.#now());

@@ -111,6 +111,56 @@ describe('manager/fleet-store', () => {
     assert.deepEqual(rows().map((r) => r.id), ['a']);
   });
 
+  it('prunes exactly what memory holds stale: a row written long ago of an instance read since stays', () => {
+    const fleet = open();
+    fleet.seen('demo', who('a'), 1);
+    fleet.flush();
+    now += 4 * 60_000;
+    fleet.seen('demo', who('a'), 1);
+    fleet.flush();
+    assert.equal(rows()[0]?.last_seen, '2026-11-29T10:00:00.000Z', 'the read 4 min later is in memory only');
+    now += FLEET_RETENTION_MS - 2 * 60_000;
+    fleet.flush();
+    assert.deepEqual(rows().map((r) => r.id), ['a'], 'not seen for 6 days 23:58, not 7 days');
+    assert.deepEqual(fleet.list('demo').map((i) => i.id), ['a']);
+    fleet.setUsage('demo', 'a', [{ key: 'K', nodes: 1 }]);
+    assert.deepEqual(fleet.usersOf('K', null).map((u) => u.id), ['a']);
+  });
+
+  it('stores a usage report with its row even when the last flush failed', () => {
+    const fleet = open({ onWriteError: () => undefined });
+    fleet.seen('demo', who('a'), 1);
+    const transaction = db.transaction;
+    db.transaction = () => {
+      throw new Error('database is locked');
+    };
+    try {
+      fleet.flush();
+    } finally {
+      db.transaction = transaction;
+    }
+    fleet.setUsage('demo', 'a', [{ key: 'K', nodes: 2 }]);
+    assert.deepEqual(rows().map((r) => r.id), ['a']);
+    assert.deepEqual(fleet.usersOf('K', ['demo']), [{ space: 'demo', id: 'a', name: 'host-a', nodes: 2 }]);
+  });
+
+  it('asks for a usage report until it has one, and again after forgetting the instance or a restart with an empty one', () => {
+    const fleet = open();
+    assert.equal(fleet.seen('demo', who('a'), 1), true, 'a new instance');
+    assert.equal(fleet.seen('demo', who('a'), 1), true, 'still none');
+    fleet.setUsage('demo', 'a', [{ key: 'K', nodes: 1 }]);
+    assert.equal(fleet.seen('demo', who('a'), 1), false);
+    fleet.forget('demo', 'a');
+    assert.equal(fleet.seen('demo', who('a'), 1), true, 'forgotten and back');
+    fleet.setUsage('demo', 'a', []);
+    fleet.seen('demo', who('b'), 1);
+    fleet.setUsage('demo', 'b', [{ key: 'K', nodes: 1 }]);
+    fleet.close();
+    const again = open();
+    assert.equal(again.seen('demo', who('a'), 1), true, 'an empty report cannot be told from none after a restart');
+    assert.equal(again.seen('demo', who('b'), 1), false);
+  });
+
   it('knows the instances of a previous run', () => {
     const first = open();
     first.seen('demo', who('a', '1.2.3'), 7);

@@ -1,11 +1,6 @@
 // The fleet: which plugin instances read each space, the version they last synced, when they were seen, and the keys their flows use.
 import type { ManagerDatabase } from './database';
-import { ManagerError, badRequest } from './errors';
-import { isRecord } from '../../shared/guards';
-import { NAME_PATTERN } from '../../shared/names';
-
-/** The header a plugin identifies itself with on every read. */
-export const INSTANCE_HEADER = 'x-secret-sync-instance';
+import { ManagerError } from './errors';
 
 /** Who is reading: parsed from `X-Secret-Sync-Instance: <id>; name=<display name>; version=<plugin version>`. */
 export interface InstanceIdentity {
@@ -38,42 +33,8 @@ interface InstanceRow {
   usage: string;
 }
 
-const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 /** How often a steady poller's row is written; its exact "last seen" stays in memory. */
 const SEEN_WRITE_MS = 5 * 60_000;
-const MAX_USAGE_KEYS = 20_000;
-
-/** Parses the instance header; undefined for a missing or malformed one (the read is served all the same). */
-export function parseInstanceHeader(header: string | undefined): InstanceIdentity | undefined {
-  if (header === undefined) return undefined;
-  const [id, ...params] = header.split(';').map((part) => part.trim());
-  if (id === undefined || !ID.test(id)) return undefined;
-  const fields = new Map<string, string>();
-  for (const param of params) {
-    const at = param.indexOf('=');
-    if (at <= 0) continue;
-    let value = param.slice(at + 1).trim();
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      // Not encoded: kept as sent.
-    }
-    fields.set(param.slice(0, at).trim().toLowerCase(), value.slice(0, 200));
-  }
-  return { id, name: fields.get('name') ?? '', version: fields.get('version') ?? '' };
-}
-
-/** Validates `PUT …/instances/{id}/usage` `{ keys: [{ key, nodes }] }`. */
-export function parseUsageBody(body: unknown): KeyUsage[] {
-  if (!isRecord(body) || !Array.isArray(body.keys)) throw badRequest('invalid_body', 'The body must be { keys: [{ key, nodes }] }');
-  if (body.keys.length > MAX_USAGE_KEYS) throw badRequest('invalid_body', `At most ${MAX_USAGE_KEYS} keys`);
-  return body.keys.map((entry: unknown) => {
-    if (!isRecord(entry) || typeof entry.key !== 'string' || !NAME_PATTERN.test(entry.key) || !Number.isSafeInteger(entry.nodes) || (entry.nodes as number) < 0) {
-      throw badRequest('invalid_body', 'Each usage entry is { key: a secret name, nodes: a whole number }');
-    }
-    return { key: entry.key, nodes: entry.nodes as number };
-  });
-}
 
 /** What the fleet store is built with; the defaults suit a fleet of hundreds of thousands of instances. */
 export interface FleetOptions {
@@ -98,6 +59,8 @@ interface Seen {
   /** Last read, ms; exact in memory, written when the row is (at least every {@link SEEN_WRITE_MS}). */
   at: number;
   writtenAt: number;
+  /** Whether the store holds this instance's usage report (else its reads ask for one). */
+  reported: boolean;
 }
 
 /** An instance is forgotten after 7 days without a read. */
@@ -105,10 +68,14 @@ export const FLEET_RETENTION_MS = 7 * 24 * 3_600_000;
 /** Most instances recorded per space. */
 export const MAX_INSTANCES_PER_SPACE = 10_000;
 
+const UPSERT = `INSERT INTO instances (space, id, name, version, synced_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (space, id) DO UPDATE SET name = excluded.name, version = excluded.version, synced_version = excluded.synced_version, last_seen = excluded.last_seen`;
+
 /**
- * Keeps the fleet of each space. A read only touches memory: rows are
- * written in batches, one transaction per {@link FleetOptions.flushMs}, and
- * a failed write never fails the read that caused it.
+ * Keeps the fleet of each space. Memory is the truth for who was seen when;
+ * the database keeps it across restarts and holds the usage reports. A read
+ * only touches memory: rows are written in batches, one transaction per
+ * {@link FleetOptions.flushMs}, and a failed write never fails the read that caused it.
  */
 export class FleetStore {
   readonly #known = new Map<string, Seen>();
@@ -128,57 +95,60 @@ export class FleetStore {
     this.#onWriteError = options.onWriteError ?? (() => undefined);
     this.#retentionMs = options.retentionMs ?? FLEET_RETENTION_MS;
     this.#maxPerSpace = options.maxPerSpace ?? MAX_INSTANCES_PER_SPACE;
-    const rows = this.db.sql.prepare('SELECT space, id, name, version, synced_version, last_seen FROM instances').all() as unknown as InstanceRow[];
+    const rows = this.db.sql.prepare('SELECT * FROM instances').all() as unknown as InstanceRow[];
     for (const row of rows) {
       const at = Date.parse(row.last_seen);
-      this.#remember({ space: row.space, id: row.id, name: row.name, version: row.version, synced: row.synced_version, at, writtenAt: at });
+      // An empty report cannot be told from none after a restart: such an instance is asked once more.
+      this.#remember({ space: row.space, id: row.id, name: row.name, version: row.version, synced: row.synced_version, at, writtenAt: at, reported: row.usage !== '[]' });
     }
     this.#timer = setInterval(() => this.flush(), options.flushMs ?? 5_000);
     this.#timer.unref();
   }
 
-  /** Records a read of `space` by `who`, answered with `version`. Never throws. */
-  seen(space: string, who: InstanceIdentity, version: number): void {
+  /**
+   * Records a read of `space` by `who`, answered with `version`. Returns
+   * whether the store wants the instance's usage report (a new instance, or
+   * one that was forgotten and came back). Never throws.
+   */
+  seen(space: string, who: InstanceIdentity, version: number): boolean {
     const at = this.#now().getTime();
     const key = `${space}/${who.id}`;
     const last = this.#known.get(key);
     if (!last) {
-      if ((this.#perSpace.get(space) ?? 0) >= this.#maxPerSpace) return;
-      this.#remember({ space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0 });
+      if ((this.#perSpace.get(space) ?? 0) >= this.#maxPerSpace) return false;
+      this.#remember({ space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0, reported: false });
       this.#dirty.add(key);
-      return;
+      return true;
     }
     const changed = last.name !== who.name || last.version !== who.version || last.synced !== version;
     last.at = at;
-    if (!changed && at - last.writtenAt < SEEN_WRITE_MS) return;
-    last.name = who.name;
-    last.version = who.version;
-    last.synced = version;
-    this.#dirty.add(key);
+    if (changed || at - last.writtenAt >= SEEN_WRITE_MS) {
+      last.name = who.name;
+      last.version = who.version;
+      last.synced = version;
+      this.#dirty.add(key);
+    }
+    return !last.reported;
   }
 
   /**
    * Writes the reads seen since the last flush in one transaction, and
-   * forgets instances past retention. Never throws: a failure is reported
-   * and the same rows are tried again next time.
+   * forgets instances past retention (exactly those memory holds stale).
+   * Never throws: a failure is reported and the same rows are tried again next time.
    */
   flush(): void {
-    const now = this.#now().getTime();
     try {
-      const cutoff = now - this.#retentionMs;
-      const stale = [...this.#known.values()].filter((seen) => seen.at < cutoff);
+      const stale = this.#stale();
       if (this.#dirty.size === 0 && stale.length === 0) return;
-      const upsert = this.db.sql.prepare(
-        `INSERT INTO instances (space, id, name, version, synced_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (space, id) DO UPDATE SET name = excluded.name, version = excluded.version, synced_version = excluded.synced_version, last_seen = excluded.last_seen`,
-      );
       const written = [...this.#dirty].flatMap((key) => {
         const seen = this.#known.get(key);
         return seen ? [seen] : [];
       });
       this.db.transaction(() => {
+        const upsert = this.db.sql.prepare(UPSERT);
         for (const seen of written) upsert.run(seen.space, seen.id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString());
-        this.db.sql.prepare('DELETE FROM instances WHERE last_seen < ?').run(new Date(cutoff).toISOString());
+        const remove = this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?');
+        for (const seen of stale) remove.run(seen.space, seen.id);
       });
       for (const seen of written) seen.writtenAt = seen.at;
       this.#dirty.clear();
@@ -188,11 +158,21 @@ export class FleetStore {
     }
   }
 
-  /** Stores the keys an instance's deployed flows use; 404 `instance_not_found` for an instance that never read the space. */
+  /**
+   * Stores the keys an instance's deployed flows use, with the instance's row, in one transaction;
+   * 404 `instance_not_found` for an instance that never read the space.
+   */
   setUsage(space: string, id: string, usage: KeyUsage[]): void {
-    if (!this.#known.has(`${space}/${id}`)) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet`);
-    this.flush();
-    this.db.transaction(() => this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?').run(JSON.stringify(usage), space, id));
+    const key = `${space}/${id}`;
+    const seen = this.#known.get(key);
+    if (!seen) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet`);
+    this.db.transaction(() => {
+      this.db.sql.prepare(UPSERT).run(space, id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString());
+      this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?').run(JSON.stringify(usage), space, id);
+    });
+    seen.writtenAt = seen.at;
+    seen.reported = true;
+    this.#dirty.delete(key);
   }
 
   /** Forgets an instance (it was decommissioned); 404 `instance_not_found` for one the store does not know. */
@@ -202,27 +182,23 @@ export class FleetStore {
     this.#forgetInMemory(space, id);
   }
 
-  /** The instances of `space`, most recently seen first, with the exact time of their last read. */
+  /** The instances of `space`, most recently seen first: who and when from memory, usage from the database. */
   list(space: string): InstanceRecord[] {
-    this.flush();
-    const rows = this.db.sql.prepare('SELECT * FROM instances WHERE space = ?').all(space) as unknown as InstanceRow[];
-    return rows
-      .flatMap((row) => {
-        const seen = this.#known.get(`${row.space}/${row.id}`);
-        return seen ? [{ ...toRecord(row), lastSeen: new Date(seen.at).toISOString() }] : [];
-      })
-      .sort(mostRecentFirst);
+    return this.#records(space);
+  }
+
+  /** Every instance of every space, with its space. */
+  all(): (InstanceRecord & { space: string })[] {
+    return this.#records(null);
   }
 
   /** The instances (in `spaces`, or every space when null) whose flows use `key`, with their node counts. */
   usersOf(key: string, spaces: readonly string[] | null): { space: string; id: string; name: string; nodes: number }[] {
-    this.flush();
-    const rows = this.db.sql.prepare('SELECT * FROM instances').all() as unknown as InstanceRow[];
-    return rows
-      .filter((row) => (spaces === null || spaces.includes(row.space)) && this.#known.has(`${row.space}/${row.id}`))
-      .flatMap((row) => {
-        const nodes = toRecord(row).usage.find((u) => u.key === key)?.nodes ?? 0;
-        return nodes > 0 ? [{ space: row.space, id: row.id, name: row.name, nodes }] : [];
+    return this.#records(null)
+      .filter((record) => spaces === null || spaces.includes(record.space))
+      .flatMap((record) => {
+        const nodes = record.usage.find((u) => u.key === key)?.nodes ?? 0;
+        return nodes > 0 ? [{ space: record.space, id: record.id, name: record.name, nodes }] : [];
       });
   }
 
@@ -235,6 +211,33 @@ export class FleetStore {
   close(): void {
     clearInterval(this.#timer);
     this.flush();
+  }
+
+  #records(space: string | null): (InstanceRecord & { space: string })[] {
+    const rows = (
+      space === null
+        ? this.db.sql.prepare('SELECT space, id, usage FROM instances').all()
+        : this.db.sql.prepare('SELECT space, id, usage FROM instances WHERE space = ?').all(space)
+    ) as unknown as Pick<InstanceRow, 'space' | 'id' | 'usage'>[];
+    const usage = new Map(rows.map((row) => [`${row.space}/${row.id}`, row.usage]));
+    const cutoff = this.#now().getTime() - this.#retentionMs;
+    return [...this.#known.entries()]
+      .filter(([, seen]) => (space === null || seen.space === space) && seen.at >= cutoff)
+      .map(([key, seen]) => ({
+        space: seen.space,
+        id: seen.id,
+        name: seen.name,
+        version: seen.version,
+        syncedVersion: seen.synced,
+        lastSeen: new Date(seen.at).toISOString(),
+        usage: parseUsage(usage.get(key)),
+      }))
+      .sort(mostRecentFirst);
+  }
+
+  #stale(): Seen[] {
+    const cutoff = this.#now().getTime() - this.#retentionMs;
+    return [...this.#known.values()].filter((seen) => seen.at < cutoff);
   }
 
   #remember(seen: Seen): void {
@@ -258,12 +261,12 @@ function mostRecentFirst(a: InstanceRecord, b: InstanceRecord): number {
   return a.id < b.id ? -1 : 1;
 }
 
-function toRecord(row: InstanceRow): InstanceRecord {
-  let usage: KeyUsage[] = [];
+/** A stored usage report; an unreadable or missing one is no usage. */
+function parseUsage(text: string | undefined): KeyUsage[] {
+  if (text === undefined) return [];
   try {
-    usage = JSON.parse(row.usage) as KeyUsage[];
+    return JSON.parse(text) as KeyUsage[];
   } catch {
-    usage = [];
+    return [];
   }
-  return { id: row.id, name: row.name, version: row.version, syncedVersion: row.synced_version, lastSeen: row.last_seen, usage };
 }

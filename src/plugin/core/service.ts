@@ -210,6 +210,12 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     }
   }
 
+  /** Whether the provider asked for a usage report since the last call (it lost or never had this instance's). */
+  takeUsageRequest(): boolean {
+    if (this.#mode.kind !== 'running' || this.#stopped) return false;
+    return this.#mode.provider.takeUsageRequest?.() ?? false;
+  }
+
   /** Sends the status again (something it shows changed outside the service). */
   refreshStatus(): void {
     this.#emitStatus();

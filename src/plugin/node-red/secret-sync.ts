@@ -110,8 +110,15 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
       reporting = false;
     }
   };
+  // What the deployed flows use now: sent again when the manager asks (it forgot this instance, or never had its report).
+  let currentUsage: KeyUsage[] | undefined;
   const retryUsage = (status: SyncStatus): void => {
-    if (pendingUsage && status.state === 'ok') void reportUsage();
+    if (status.state !== 'ok') return;
+    if (currentUsage && service.takeUsageRequest()) {
+      lastReported = '';
+      pendingUsage ??= currentUsage;
+    }
+    if (pendingUsage) void reportUsage();
   };
   service.on('status', retryUsage);
   undo.push(() => service.off('status', retryUsage));
@@ -124,7 +131,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     if (legacy.length > 0) logger.warn(describeLegacyNodes(legacy, flows));
     service.setLegacyNodes(legacy);
     service.flowsStarted();
-    pendingUsage = keyUsage(flows, (id) => RED.nodes.getCredentials?.(id));
+    pendingUsage = currentUsage = keyUsage(flows, (id) => RED.nodes.getCredentials?.(id));
     void reportUsage();
   };
   RED.events.on('flows:started', onFlowsStarted);

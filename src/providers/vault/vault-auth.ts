@@ -19,7 +19,7 @@ interface Lease {
 
 /** Renew when this share of a lease is used up. */
 const RENEW_AT = 2 / 3;
-/** A renewal that extends the expiry by less than this has hit the token's maximum TTL. */
+/** A renewal that extends the expiry by less than this (or a sixth of the new TTL, for short ones) has hit the token's maximum TTL; a due one extends it by a third. */
 const MIN_EXTENSION_MS = 1_000;
 
 function leaseOf(token: string, ttlSeconds: number, renewable: boolean, now: number): Lease {
@@ -124,7 +124,8 @@ export class VaultAuth {
     const lease = leaseOf(auth.client_token, Number(auth.lease_duration) || 0, auth.renewable === true, this.#now());
     // A renewal that no longer moves the expiry means the token reached its maximum TTL: renewing again
     // would only call Vault ever more often. It is used until it expires; an AppRole login then replaces it.
-    const capped = previous !== undefined && lease.expiresAt <= previous.expiresAt + MIN_EXTENSION_MS;
+    const ttlMs = lease.expiresAt - this.#now();
+    const capped = previous !== undefined && lease.expiresAt - previous.expiresAt < Math.min(MIN_EXTENSION_MS, ttlMs / 6);
     return this.#setLease(capped ? { ...lease, renewable: false } : lease);
   }
 

@@ -133,6 +133,20 @@ describe('integration: the plugin\'s admin API and leak guards in a real Node-RE
     });
   });
 
+  describe('after the manager forgot this instance', () => {
+    it('reports its usage again at its next read, with no deploy', async () => {
+      const instances = async (): Promise<{ id: string; usage: { key: string; nodes: number }[] }[]> =>
+        ((await rt.manager.api('GET', '/v1/spaces/demo/instances')).body as { instances: { id: string; usage: { key: string; nodes: number }[] }[] }).instances;
+      const [me] = await instances();
+      assert.ok(me?.usage.length, 'it had reported');
+      assert.equal((await rt.manager.api('DELETE', `/v1/spaces/demo/instances/${me.id}`)).status, 204);
+      assert.deepEqual(await instances(), []);
+      await rt.admin('POST', '/secret-sync/sync');
+      const back = await eventually(async () => (await instances()).find((i) => i.id === me.id && i.usage.length > 0), 5_000, 'the usage report after the read');
+      assert.deepEqual(back.usage, me.usage);
+    });
+  });
+
   describe('leaks through Node-RED itself', () => {
     it('answers GET /context/global/SECRETS… with masks, to readers and admins alike', async () => {
       for (const token of [rt.readerToken, rt.adminToken]) {

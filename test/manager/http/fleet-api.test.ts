@@ -25,7 +25,9 @@ describe('manager/http fleet, viewer and audit', () => {
   after(async () => m.stop());
 
   it('records an instance on every read that names itself, with the version it got', async () => {
-    assert.equal((await read({ 'x-secret-sync-instance': 'inst-1; name=line%203%20pi; version=1.2.3' })).status, 200);
+    const first = await read({ 'x-secret-sync-instance': 'inst-1; name=line%203%20pi; version=1.2.3' });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('x-secret-sync-usage-wanted'), '1', 'a new instance is asked for its usage');
     assert.equal((await read()).status, 200, 'a read without the header is served all the same');
     const list = await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken });
     assert.equal(list.status, 200);
@@ -39,14 +41,19 @@ describe('manager/http fleet, viewer and audit', () => {
   it('takes usage reports from the space read token only, with names and counts', async () => {
     const put = (token: string, body: unknown): ReturnType<typeof request> => request('PUT', `${m.url}/v1/spaces/demo/instances/inst-1/usage`, { token, body });
     assert.equal((await put(readToken, { keys: [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }] })).status, 204);
+    const after = await read({ 'x-secret-sync-instance': 'inst-1; name=line%203%20pi; version=1.2.3' });
+    assert.equal(after.headers.get('x-secret-sync-usage-wanted'), null, 'not once it has reported');
+    const etag = after.headers.get('etag') ?? '';
+    const poll = await read({ 'x-secret-sync-instance': 'inst-2; name=new; version=1.2.3', 'if-none-match': etag });
+    assert.deepEqual([poll.status, poll.headers.get('x-secret-sync-usage-wanted')], [304, '1'], 'a 304 asks too');
     assert.equal((await put(await m.readToken('other'), { keys: [] })).status, 403);
     assert.equal((await put(viewerToken, { keys: [] })).status, 403);
     assert.equal((await put(readToken, { keys: [{ key: 'bad name', nodes: 1 }] })).status, 400);
     assert.equal((await put(readToken, { keys: [{ key: 'A', nodes: -1 }] })).status, 400);
     const unknown = await request('PUT', `${m.url}/v1/spaces/demo/instances/never-seen/usage`, { token: readToken, body: { keys: [] } });
     assert.equal((unknown.body as { error: string }).error, 'instance_not_found');
-    const list = (await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken })).body as { instances: { usage: unknown }[] };
-    assert.deepEqual(list.instances[0]?.usage, [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }]);
+    const list = (await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken })).body as { instances: { id: string; usage: unknown }[] };
+    assert.deepEqual(list.instances.find((i) => i.id === 'inst-1')?.usage, [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }]);
     const orgUsage = async (): Promise<unknown> => ((await request('GET', `${m.url}/v1/org/secrets/meta`, { token: viewerToken })).body as { usage: unknown }).usage;
     assert.deepEqual(await orgUsage(), { SHARED: { nodes: 1, instances: 1 } }, 'the organization tab shows where its keys are used');
     assert.equal((await m.api('POST', space, { body: { name: 'SHARED', value: canary('hiding-value') } })).status, 201);

@@ -28,7 +28,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!res.ok) {
     const err = (data ?? {}) as { error?: string; message?: string; details?: unknown };
     const code = err.error ?? 'http_error';
-    throw new ApiError(res.status, code, errorText(code) ?? err.message ?? `HTTP ${res.status}`, err.details);
+    // Signing in says why a token was refused in the manager's own words; elsewhere a code reads as the console's language.
+    const local = path === '/session' ? undefined : errorText(code);
+    throw new ApiError(res.status, code, local ?? err.message ?? `HTTP ${res.status}`, err.details);
   }
   return data as T;
 }

@@ -86,7 +86,11 @@ async function start(session: Session): Promise<void> {
   select(spaces.length > 0 ? 'space' : 'org');
 }
 
-window.addEventListener(SESSION_ENDED, () => signInScreen());
+window.addEventListener(SESSION_ENDED, () => {
+  // An open dialog would stay above the sign-in form.
+  for (const dialog of document.querySelectorAll('dialog')) dialog.close();
+  signInScreen();
+});
 api<Session>('GET', '/session').then(
   (session) => void start(session),
   () => signInScreen(),

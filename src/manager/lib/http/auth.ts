@@ -28,7 +28,10 @@ export function authenticate(tokens: TokenStore, sessions?: Sessions) {
     const session = token === undefined && sessions ? sessionCookie(req) : undefined;
     if (session !== undefined) {
       const principal = sessions!.principal(session);
-      if (!principal) throw new ManagerError('unauthorized', 401, 'The session has ended: sign in again');
+      if (!principal) {
+        setCookie(req, res, '', 0);
+        throw new ManagerError('unauthorized', 401, 'The session has ended: sign in again');
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD' && req.get(CSRF_HEADER) === undefined) {
         throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
       }

@@ -1,7 +1,7 @@
 // The plugin's plain read (`GET /v1/spaces/{space}/secrets`, no long poll) answered on node:http, in front of Express.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FleetStore } from '../fleet-store';
-import { INSTANCE_HEADER, parseInstanceHeader } from '../fleet-store';
+import { INSTANCE_HEADER, USAGE_WANTED_HEADER, parseInstanceHeader } from './instance-input';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
@@ -38,6 +38,7 @@ export function fastRead(deps: FastReadDeps): (req: IncomingMessage, res: Server
       // any error the usual way; after it, the answer stands and the error is logged.
       if (!res.headersSent) {
         for (const name of res.getHeaderNames()) res.removeHeader(name);
+        res.statusCode = 200;
         return false;
       }
       deps.logger.warn(`GET ${req.url ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
@@ -59,7 +60,7 @@ function answerRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerRespo
     const started = process.hrtime.bigint();
     const version = deps.secrets.version(space);
     const who = parseInstanceHeader(header(req, INSTANCE_HEADER));
-    if (who) deps.fleet.seen(space, who, version);
+    if (who && deps.fleet.seen(space, who, version)) res.setHeader(USAGE_WANTED_HEADER, '1');
     const etag = etagFor(deps.instanceId, version);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('ETag', etag);

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import type { AuditStore } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
-import { INSTANCE_HEADER, parseInstanceHeader, parseUsageBody } from '../fleet-store';
+import { INSTANCE_HEADER, USAGE_WANTED_HEADER, parseInstanceHeader, parseUsageBody } from './instance-input';
 import type { FleetStore } from '../fleet-store';
 import { ManagerError, badRequest } from '../errors';
 import type { Scope, SecretStore } from '../secret-store';
@@ -100,14 +100,14 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
   router.get('/spaces/:space/secrets', async (req, res) => {
     const space = spaceParam(req);
     requireSpaceRead(principalOf(res), space);
-    // The console shows no value, so a session never reads one: a stolen cookie gets names at most.
+    // The console shows no value, so a session never reads one (an admin session can still issue tokens: README, "The web console").
     if (viaSession(res)) throw new ManagerError('forbidden', 403, 'Values are read with a token, never with a console session');
     const { wait, version } = parseWaitQuery(req.query, deps.maxWaitSeconds);
     if (wait > 0 && !(await waitForChange(res, space, version, wait))) return;
     const current = secrets.version(space);
     // The fleet view: who read this space, and the version the answer leaves it with (a 304 means it has it).
     const who = parseInstanceHeader(req.get(INSTANCE_HEADER));
-    if (who) deps.fleet.seen(space, who, current);
+    if (who && deps.fleet.seen(space, who, current)) res.set(USAGE_WANTED_HEADER, '1');
     res.set('ETag', etagOf(current));
     if ((wait > 0 && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
       res.status(304).end();
@@ -132,15 +132,15 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
   // Where each organization key is used: in every space, except where a space key of the same name hides it.
   const orgUsage = (names: ReadonlySet<string>): Record<string, { nodes: number; instances: number }> => {
     const usage: Record<string, { nodes: number; instances: number }> = {};
-    for (const space of deps.fleet.spaces()) {
-      const hidden = new Set(secrets.list({ kind: 'space', space }).map((meta) => meta.name));
-      for (const instance of deps.fleet.list(space)) {
-        for (const { key, nodes } of instance.usage) {
-          if (nodes === 0 || !names.has(key) || hidden.has(key)) continue;
-          const entry = (usage[key] ??= { nodes: 0, instances: 0 });
-          entry.nodes += nodes;
-          entry.instances += 1;
-        }
+    const hidden = new Map<string, Set<string>>();
+    for (const instance of deps.fleet.all()) {
+      let own = hidden.get(instance.space);
+      if (!own) hidden.set(instance.space, (own = new Set(secrets.list({ kind: 'space', space: instance.space }).map((meta) => meta.name))));
+      for (const { key, nodes } of instance.usage) {
+        if (nodes === 0 || !names.has(key) || own.has(key)) continue;
+        const entry = (usage[key] ??= { nodes: 0, instances: 0 });
+        entry.nodes += nodes;
+        entry.instances += 1;
       }
     }
     return usage;
