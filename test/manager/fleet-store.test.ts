@@ -19,6 +19,18 @@ describe('manager/fleet-store', () => {
   };
   const rows = (): { id: string; last_seen: string; synced_version: number }[] =>
     db.sql.prepare('SELECT id, last_seen, synced_version FROM instances ORDER BY id').all() as unknown as { id: string; last_seen: string; synced_version: number }[];
+  /** Runs one flush while every transaction fails with `message`. */
+  const flushWhileDiskFails = (fleet: FleetStore, message: string): void => {
+    const transaction = db.transaction;
+    db.transaction = () => {
+      throw new Error(message);
+    };
+    try {
+      fleet.flush();
+    } finally {
+      db.transaction = transaction;
+    }
+  };
   const who = (id: string, version = '1.0.0'): { id: string; name: string; version: string } => ({ id, name: `host-${id}`, version });
 
   beforeEach(() => {
@@ -96,15 +108,7 @@ describe('manager/fleet-store', () => {
     const errors: unknown[] = [];
     const fleet = open({ onWriteError: (e) => errors.push(e) });
     fleet.seen('demo', who('a'), 1);
-    const transaction = db.transaction;
-    db.transaction = () => {
-      throw new Error('database or disk is full');
-    };
-    try {
-      fleet.flush();
-    } finally {
-      db.transaction = transaction;
-    }
+    flushWhileDiskFails(fleet, 'database or disk is full');
     assert.equal(errors.length, 1);
     assert.deepEqual(rows(), []);
     fleet.flush();
@@ -130,15 +134,7 @@ describe('manager/fleet-store', () => {
   it('stores a usage report with its row even when the last flush failed', () => {
     const fleet = open({ onWriteError: () => undefined });
     fleet.seen('demo', who('a'), 1);
-    const transaction = db.transaction;
-    db.transaction = () => {
-      throw new Error('database is locked');
-    };
-    try {
-      fleet.flush();
-    } finally {
-      db.transaction = transaction;
-    }
+    flushWhileDiskFails(fleet, 'database is locked');
     fleet.setUsage('demo', 'a', [{ key: 'K', nodes: 2 }]);
     assert.deepEqual(rows().map((r) => r.id), ['a']);
     assert.deepEqual(fleet.usersOf('K', ['demo']), [{ space: 'demo', id: 'a', name: 'host-a', nodes: 2 }]);
