@@ -71,6 +71,11 @@ export const MAX_INSTANCES_PER_SPACE = 10_000;
 const UPSERT = `INSERT INTO instances (space, id, name, version, synced_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)
   ON CONFLICT (space, id) DO UPDATE SET name = excluded.name, version = excluded.version, synced_version = excluded.synced_version, last_seen = excluded.last_seen`;
 
+/** The parameters of {@link UPSERT} for `seen`. */
+function rowOf(seen: Seen): [string, string, string, string, number | null, string] {
+  return [seen.space, seen.id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString()];
+}
+
 /**
  * Keeps the fleet of each space. Memory is the truth for who was seen when;
  * the database keeps it across restarts and holds the usage reports. A read
@@ -79,7 +84,8 @@ const UPSERT = `INSERT INTO instances (space, id, name, version, synced_version,
  */
 export class FleetStore {
   readonly #known = new Map<string, Seen>();
-  readonly #dirty = new Set<string>();
+  /** Instances whose row is behind memory. */
+  readonly #dirty = new Set<Seen>();
   readonly #perSpace = new Map<string, number>();
   readonly #now: () => Date;
   readonly #onWriteError: (error: unknown) => void;
@@ -116,8 +122,7 @@ export class FleetStore {
     const last = this.#known.get(key);
     if (!last) {
       if ((this.#perSpace.get(space) ?? 0) >= this.#maxPerSpace) return false;
-      this.#remember({ space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0, reported: false });
-      this.#dirty.add(key);
+      this.#dirty.add(this.#remember({ space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0, reported: false }));
       return true;
     }
     const changed = last.name !== who.name || last.version !== who.version || last.synced !== version;
@@ -126,7 +131,7 @@ export class FleetStore {
       last.name = who.name;
       last.version = who.version;
       last.synced = version;
-      this.#dirty.add(key);
+      this.#dirty.add(last);
     }
     return !last.reported;
   }
@@ -140,13 +145,10 @@ export class FleetStore {
     try {
       const stale = this.#stale();
       if (this.#dirty.size === 0 && stale.length === 0) return;
-      const written = [...this.#dirty].flatMap((key) => {
-        const seen = this.#known.get(key);
-        return seen ? [seen] : [];
-      });
+      const written = [...this.#dirty];
       this.db.transaction(() => {
         const upsert = this.db.sql.prepare(UPSERT);
-        for (const seen of written) upsert.run(seen.space, seen.id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString());
+        for (const seen of written) upsert.run(...rowOf(seen));
         const remove = this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?');
         for (const seen of stale) remove.run(seen.space, seen.id);
       });
@@ -163,16 +165,15 @@ export class FleetStore {
    * 404 `instance_not_found` for an instance that never read the space.
    */
   setUsage(space: string, id: string, usage: KeyUsage[]): void {
-    const key = `${space}/${id}`;
-    const seen = this.#known.get(key);
+    const seen = this.#known.get(`${space}/${id}`);
     if (!seen) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet`);
     this.db.transaction(() => {
-      this.db.sql.prepare(UPSERT).run(space, id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString());
+      this.db.sql.prepare(UPSERT).run(...rowOf(seen));
       this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?').run(JSON.stringify(usage), space, id);
     });
     seen.writtenAt = seen.at;
     seen.reported = true;
-    this.#dirty.delete(key);
+    this.#dirty.delete(seen);
   }
 
   /** Forgets an instance (it was decommissioned); 404 `instance_not_found` for one the store does not know. */
@@ -220,7 +221,7 @@ export class FleetStore {
         : this.db.sql.prepare('SELECT space, id, usage FROM instances WHERE space = ?').all(space)
     ) as unknown as Pick<InstanceRow, 'space' | 'id' | 'usage'>[];
     const usage = new Map(rows.map((row) => [`${row.space}/${row.id}`, row.usage]));
-    const cutoff = this.#now().getTime() - this.#retentionMs;
+    const cutoff = this.#cutoff();
     return [...this.#known.entries()]
       .filter(([, seen]) => (space === null || seen.space === space) && seen.at >= cutoff)
       .map(([key, seen]) => ({
@@ -235,20 +236,28 @@ export class FleetStore {
       .sort(mostRecentFirst);
   }
 
+  /** Reads before this time (ms) are past retention. */
+  #cutoff(): number {
+    return this.#now().getTime() - this.#retentionMs;
+  }
+
   #stale(): Seen[] {
-    const cutoff = this.#now().getTime() - this.#retentionMs;
+    const cutoff = this.#cutoff();
     return [...this.#known.values()].filter((seen) => seen.at < cutoff);
   }
 
-  #remember(seen: Seen): void {
+  #remember(seen: Seen): Seen {
     this.#known.set(`${seen.space}/${seen.id}`, seen);
     this.#perSpace.set(seen.space, (this.#perSpace.get(seen.space) ?? 0) + 1);
+    return seen;
   }
 
   #forgetInMemory(space: string, id: string): void {
     const key = `${space}/${id}`;
-    if (!this.#known.delete(key)) return;
-    this.#dirty.delete(key);
+    const seen = this.#known.get(key);
+    if (!seen) return;
+    this.#known.delete(key);
+    this.#dirty.delete(seen);
     const count = (this.#perSpace.get(space) ?? 1) - 1;
     if (count > 0) this.#perSpace.set(space, count);
     else this.#perSpace.delete(space);

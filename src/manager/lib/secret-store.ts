@@ -88,6 +88,11 @@ export class SecretStore {
     return rows.map(toMeta);
   }
 
+  /** Throws 404 `secret_not_found` unless the scope has a secret of that name. */
+  assertExists(scope: Scope, name: string): void {
+    if (!this.#row(scopeKey(scope), name)) throw notFound(name);
+  }
+
   /** Creates a secret; 409 `secret_exists` if the scope already has that name. */
   create(scope: Scope, input: CreateInput): SecretMeta {
     const key = scopeKey(scope);

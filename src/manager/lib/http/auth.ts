@@ -2,7 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ManagerError } from '../errors';
 import type { TokenRecord, TokenStore } from '../token-store';
-import { CSRF_HEADER, IDLE_MS, sessionCookie, setCookie } from './sessions';
+import { IDLE_MS, requireConsoleHeader, sessionCookie, setCookie } from './sessions';
 import type { Sessions } from './sessions';
 
 /** Reads the principal that {@link authenticate} attached to the response. */
@@ -32,9 +32,7 @@ export function authenticate(tokens: TokenStore, sessions?: Sessions) {
         setCookie(req, res, '', 0);
         throw new ManagerError('unauthorized', 401, 'The session has ended: sign in again');
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD' && req.get(CSRF_HEADER) === undefined) {
-        throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
-      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') requireConsoleHeader(req);
       res.locals.principal = principal;
       res.locals.viaSession = true;
       // The session was just extended: so is the cookie, or the browser would drop it mid-session.

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import type { AuditStore } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
-import { INSTANCE_HEADER, USAGE_WANTED_HEADER, parseInstanceHeader, parseUsageBody } from './instance-input';
+import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
+import { parseInstanceHeader, parseUsageBody } from './instance-input';
 import type { FleetStore } from '../fleet-store';
 import { ManagerError, badRequest } from '../errors';
 import type { Scope, SecretStore } from '../secret-store';
@@ -213,7 +214,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       const scope = scopeOf(req);
       const name = param(req, 'name');
       // A key that is not there is 404, whoever once used a key of that name.
-      if (!secrets.list(scope).some((meta) => meta.name === name)) throw new ManagerError('secret_not_found', 404, `No secret named '${name}' in this scope`);
+      secrets.assertExists(scope, name);
       if (req.query.force !== 'true') refuseIfInUse(scope, name);
       secrets.delete(scope, name);
       deps.audit.record(principalOf(res), 'secret.delete', { scope: scopeName(scope), target: name, ip: req.ip });

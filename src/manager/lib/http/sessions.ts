@@ -50,6 +50,11 @@ export class Sessions {
   }
 }
 
+/** Throws 403 `csrf_refused` unless the request carries the console's header (a cookie write must). */
+export function requireConsoleHeader(req: Request): void {
+  if (req.get(CSRF_HEADER) === undefined) throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
+}
+
 /** The session id of a request's cookie, or undefined. */
 export function sessionCookie(req: Request): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
@@ -85,7 +90,7 @@ export function signIn(tokens: TokenStore, sessions: Sessions, audit: AuditStore
  */
 export function signOut(sessions: Sessions) {
   return (req: Request, res: Response): void => {
-    if (req.get(CSRF_HEADER) === undefined) throw new ManagerError('csrf_refused', 403, `A console write needs the ${CSRF_HEADER} header`);
+    requireConsoleHeader(req);
     const id = sessionCookie(req);
     if (id !== undefined) sessions.delete(id);
     setCookie(req, res, '', 0);
