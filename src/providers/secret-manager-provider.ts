@@ -1,4 +1,5 @@
 // Provider for the reference Secret Manager: one GET with ETag, long poll for `watch`, strict answer checks.
+import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../shared/fleet-wire';
 import { isRecord } from '../shared/guards';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { SyncError } from '../shared/sync-error';
@@ -6,9 +7,6 @@ import { createHttpClient } from './http-client';
 import { statusFailure, transportFailure } from './http-failure';
 import type { FetchRequest, FetchResult, SecretProvider } from './provider';
 
-
-/** The manager's answer header asking this instance for its usage report (README, "HTTP API"). */
-const USAGE_WANTED_HEADER = 'x-secret-sync-usage-wanted';
 
 /** What the provider needs from the configuration. */
 export interface SecretManagerOptions {
@@ -83,7 +81,7 @@ export class SecretManagerProvider implements SecretProvider {
   #instanceHeader(): Record<string, string> {
     const who = this.#instance;
     if (!who) return {};
-    return { 'x-secret-sync-instance': `${who.id}; name=${encodeURIComponent(who.name)}; version=${encodeURIComponent(who.version)}` };
+    return { [INSTANCE_HEADER]: `${who.id}; name=${encodeURIComponent(who.name)}; version=${encodeURIComponent(who.version)}` };
   }
 
   async #get(params: Record<string, string>, headers: Record<string, string>, signal: AbortSignal): Promise<AxiosResponse<string>> {

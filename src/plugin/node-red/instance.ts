@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { INSTANCE_ID_PATTERN } from '../../shared/fleet-wire';
 
 /** The identity sent as `X-Secret-Sync-Instance`. */
 export interface InstanceIdentity {
@@ -24,7 +25,6 @@ function pluginVersion(): string {
 
 /** The file in the user directory that keeps the instance id (README, "The web console"). */
 export const INSTANCE_FILE = '.secret-sync-instance';
-const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /**
  * This instance: the id is kept in the user directory, so a restart or a new
@@ -41,7 +41,7 @@ export function instanceIdentity(userDir: string): InstanceIdentity {
 function keptId(file: string, fallback: string): string {
   try {
     const kept = readFileSync(file, 'utf8').trim();
-    if (ID.test(kept)) return kept;
+    if (INSTANCE_ID_PATTERN.test(kept)) return kept;
   } catch {
     // No file yet: written below.
   }

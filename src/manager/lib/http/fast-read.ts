@@ -1,7 +1,8 @@
 // The plugin's plain read (`GET /v1/spaces/{space}/secrets`, no long poll) answered on node:http, in front of Express.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FleetStore } from '../fleet-store';
-import { INSTANCE_HEADER, USAGE_WANTED_HEADER, parseInstanceHeader } from './instance-input';
+import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
+import { parseInstanceHeader } from './instance-input';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';

@@ -2,22 +2,16 @@
 import { badRequest } from '../errors';
 import type { InstanceIdentity, KeyUsage } from '../fleet-store';
 import { isRecord } from '../../../shared/guards';
+import { INSTANCE_ID_PATTERN } from '../../../shared/fleet-wire';
 import { NAME_PATTERN } from '../../../shared/names';
 
-/** The header a plugin identifies itself with on every read. */
-export const INSTANCE_HEADER = 'x-secret-sync-instance';
-
-/** Sent on a read when the manager holds no usage report of that instance (new, or forgotten and back): the plugin then sends one. */
-export const USAGE_WANTED_HEADER = 'x-secret-sync-usage-wanted';
-
-const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_USAGE_KEYS = 20_000;
 
 /** Parses the instance header; undefined for a missing or malformed one (the read is served all the same). */
 export function parseInstanceHeader(header: string | undefined): InstanceIdentity | undefined {
   if (header === undefined) return undefined;
   const [id, ...params] = header.split(';').map((part) => part.trim());
-  if (id === undefined || !ID.test(id)) return undefined;
+  if (id === undefined || !INSTANCE_ID_PATTERN.test(id)) return undefined;
   const fields = new Map<string, string>();
   for (const param of params) {
     const at = param.indexOf('=');
