@@ -88,37 +88,25 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   service.on('status', publishStatus);
   service.on('changed', publishChanged);
   undo.push(() => service.off('status', publishStatus).off('changed', publishChanged));
-  // The keys the deployed flows use go to the manager's fleet view after each deploy; one that did not arrive goes after the next sync.
-  let pendingUsage: KeyUsage[] | undefined;
+  // The keys the deployed flows use go to the manager's fleet view after each deploy that changed them; one that did not
+  // arrive goes after the next sync, and they go again when the manager asks (it forgot this instance, or never had its report).
+  let current: { usage: KeyUsage[]; json: string } | undefined;
   let lastReported = '';
   let reporting = false;
   const reportUsage = async (): Promise<void> => {
-    const usage = pendingUsage;
-    if (!usage || reporting) return;
-    // A deploy that did not change which keys are used sends nothing.
-    if (JSON.stringify(usage) === lastReported) {
-      pendingUsage = undefined;
-      return;
-    }
+    const sending = current;
+    if (!sending || reporting || sending.json === lastReported) return;
     reporting = true;
     try {
-      if (await service.reportUsage(usage)) {
-        lastReported = JSON.stringify(usage);
-        if (pendingUsage === usage) pendingUsage = undefined;
-      }
+      if (await service.reportUsage(sending.usage)) lastReported = sending.json;
     } finally {
       reporting = false;
     }
   };
-  // What the deployed flows use now: sent again when the manager asks (it forgot this instance, or never had its report).
-  let currentUsage: KeyUsage[] | undefined;
   const retryUsage = (status: SyncStatus): void => {
     if (status.state !== 'ok') return;
-    if (currentUsage && service.takeUsageRequest()) {
-      lastReported = '';
-      pendingUsage ??= currentUsage;
-    }
-    if (pendingUsage) void reportUsage();
+    if (current && service.takeUsageRequest()) lastReported = '';
+    void reportUsage();
   };
   service.on('status', retryUsage);
   undo.push(() => service.off('status', retryUsage));
@@ -131,7 +119,8 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     if (legacy.length > 0) logger.warn(describeLegacyNodes(legacy, flows));
     service.setLegacyNodes(legacy);
     service.flowsStarted();
-    pendingUsage = currentUsage = keyUsage(flows, (id) => RED.nodes.getCredentials?.(id));
+    const usage = keyUsage(flows, (id) => RED.nodes.getCredentials?.(id));
+    current = { usage, json: JSON.stringify(usage) };
     void reportUsage();
   };
   RED.events.on('flows:started', onFlowsStarted);
