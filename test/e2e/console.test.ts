@@ -29,6 +29,16 @@ describe('e2e: Secret Manager web console', function () {
     await p.waitForSelector('#who');
   }
 
+  /** Opens + New key, saves it empty (`keyRequired`), then with only the key `name` (`valueRequired`); the dialog stays open. */
+  async function expectRequiredMessages(p: Page, name: string, keyRequired: string, valueRequired: string): Promise<void> {
+    await p.click('#new-key');
+    await p.click('#dialog-save');
+    await p.waitForSelector(`#dialog-error:text-is("${keyRequired}")`);
+    await p.fill('#secret-name', name);
+    await p.click('#dialog-save');
+    await p.waitForSelector(`#dialog-error:text-is("${valueRequired}")`);
+  }
+
   function record(p: Page): void {
     p.on('response', (r) => void r.text().then((text) => seen.push(text), () => undefined));
   }
@@ -60,12 +70,7 @@ describe('e2e: Secret Manager web console', function () {
 
   it('creates a string and a multi-pair secret, and says the three validation messages', async () => {
     await page.click('#tab-org');
-    await page.click('#new-key');
-    await page.click('#dialog-save');
-    await page.waitForSelector('#dialog-error:text-is("Secret key is required")');
-    await page.fill('#secret-name', 'ORG_TOKEN');
-    await page.click('#dialog-save');
-    await page.waitForSelector('#dialog-error:text-is("Secret value is required")');
+    await expectRequiredMessages(page, 'ORG_TOKEN', 'Secret key is required', 'Secret value is required');
     await page.fill('#secret-value', values[0]!);
     await page.fill('#secret-description', 'shared by all spaces');
     await page.click('#dialog-save');
@@ -186,12 +191,7 @@ describe('e2e: Secret Manager web console', function () {
     await signIn(german, manager.adminToken);
     await german.click('#tab-org');
     await german.waitForSelector('#new-key:text-is("+ Neuer Schlüssel")');
-    await german.click('#new-key');
-    await german.click('#dialog-save');
-    await german.waitForSelector('#dialog-error:text-is("Secret-Schlüssel ist erforderlich")');
-    await german.fill('#secret-name', 'DE_KEY');
-    await german.click('#dialog-save');
-    await german.waitForSelector('#dialog-error:text-is("Secret-Wert ist erforderlich")');
+    await expectRequiredMessages(german, 'DE_KEY', 'Secret-Schlüssel ist erforderlich', 'Secret-Wert ist erforderlich');
     await context.close();
   });
 

@@ -136,3 +136,12 @@ export class SyncRuntime {
     for (const line of this.nr.logs) for (const value of this.seen) assert.ok(!line.msg.includes(value), 'a log line holds a secret value');
   }
 }
+
+/** A {@link SyncRuntime} for the calling suite: started before it, stopped after it, the fault proxy reset to pass after each test. */
+export function useSyncRuntime(): SyncRuntime {
+  const rt = new SyncRuntime();
+  before(() => rt.start());
+  after(() => rt.stop());
+  afterEach(() => rt.proxy.setFallback({ kind: 'pass' }));
+  return rt;
+}

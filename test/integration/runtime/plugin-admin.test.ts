@@ -5,14 +5,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { canary } from '../../helpers/manager';
 import { REPO_ROOT, eventually } from '../../helpers/node-red';
-import { SyncRuntime } from '../../helpers/sync-runtime';
+import { useSyncRuntime } from '../../helpers/sync-runtime';
 import type { Status } from '../../helpers/sync-runtime';
+
 describe('integration: the plugin\'s admin API and leak guards in a real Node-RED runtime', function () {
   this.timeout(30_000);
-  const rt = new SyncRuntime();
-  before(() => rt.start());
-  after(() => rt.stop());
-  afterEach(() => rt.proxy.setFallback({ kind: 'pass' }));
+  const rt = useSyncRuntime();
 
   describe('admin API', () => {
     it('reschedules on an interval change and refuses bad values with 400', async () => {

@@ -3,14 +3,12 @@ import assert from 'node:assert/strict';
 import type { FaultProxy } from '../../helpers/fault-proxy';
 import { canary } from '../../helpers/manager';
 import { eventually } from '../../helpers/node-red';
-import { SyncRuntime } from '../../helpers/sync-runtime';
+import { useSyncRuntime } from '../../helpers/sync-runtime';
 import type { Status } from '../../helpers/sync-runtime';
+
 describe('integration: plugin in a real Node-RED runtime', function () {
   this.timeout(30_000);
-  const rt = new SyncRuntime();
-  before(() => rt.start());
-  after(() => rt.stop());
-  afterEach(() => rt.proxy.setFallback({ kind: 'pass' }));
+  const rt = useSyncRuntime();
 
   describe('what flows see', () => {
     it('has global.SECRETS before the flows start', async () => {
