@@ -1,6 +1,7 @@
 // Provider for the reference Secret Manager: one GET with ETag, long poll for `watch`, strict answer checks.
 import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../shared/fleet-wire';
 import { isRecord } from '../shared/guards';
+import { mediaType } from '../shared/remote-text';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { SyncError } from '../shared/sync-error';
 import { createHttpClient } from './http-client';
@@ -105,9 +106,12 @@ export class SecretManagerProvider implements SecretProvider {
   }
 
   #parse(response: AxiosResponse<string>): FetchResult {
-    const type = String(response.headers['content-type'] ?? '');
-    if (!type.includes('json')) {
-      throw new SyncError('invalid_payload', `${this.#target} answered with ${type.split(';')[0] || 'no content type'} instead of JSON`);
+    const header: unknown = response.headers['content-type'];
+    const type = mediaType(header);
+    if (type === undefined || !type.includes('json')) {
+      // Only a well-formed media type is named: the header is the server's text, and the message reaches the editor.
+      const said = type ?? (header === undefined || header === '' ? 'no content type' : 'an unexpected content type');
+      throw new SyncError('invalid_payload', `${this.#target} answered with ${said} instead of JSON`);
     }
     let body: unknown;
     try {

@@ -107,6 +107,26 @@ describe('providers/secret-manager-provider', () => {
     }
   });
 
+  it('names a plain media type, and never copies a hostile or overlong Content-Type into the message', async () => {
+    const answer = (type: string | undefined): Handler => (_req, res) => {
+      res.writeHead(200, type === undefined ? {} : { 'content-type': type });
+      res.end('{"space":"demo","secrets":{}}');
+    };
+    const cases: [string | undefined, string][] = [
+      ['text/html; charset=utf-8', 'answered with text/html instead of JSON'],
+      [undefined, 'answered with no content type instead of JSON'],
+      ['<img src=x onerror=alert(1)>', 'answered with an unexpected content type instead of JSON'],
+      ['<img/src=x/onerror=alert(1)>json', 'answered with an unexpected content type instead of JSON'],
+      [`text/${'x'.repeat(500)}`, 'answered with an unexpected content type instead of JSON'],
+    ];
+    for (const [type, said] of cases) {
+      const { error } = await fetchWith(answer(type));
+      assert.equal(error?.code, 'invalid_payload', type);
+      assert.ok(error?.message.endsWith(said), error?.message);
+      assert.doesNotMatch(error?.message ?? '', /[<>]|xxxx/);
+    }
+  });
+
   it('rejects an answer larger than the limit without reading it all into a secret', async () => {
     const big = JSON.stringify({ space: 'demo', version: 1, secrets: { A: 'x'.repeat(MAX_RESPONSE_BYTES) } });
     const { error } = await fetchWith(json(200, big));

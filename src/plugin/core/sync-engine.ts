@@ -1,6 +1,7 @@
 // The sync engine: one provider fetch with retries, validation, atomic publish, last-known-good on failure. Never touches RED.
 import { EventEmitter } from 'node:events';
 import type { FetchResult, SecretProvider } from '../../providers/provider';
+import { quoteRemote } from '../../shared/remote-text';
 import type { SyncError } from '../../shared/sync-error';
 import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
@@ -13,6 +14,9 @@ import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
 
 /** An answer this large took milliseconds to parse: the event loop gets a turn before the rest. */
 const LARGE_ANSWER_BYTES = 64 * 1024;
+
+/** How many skipped key names one log line names. */
+const SKIPPED_NAMED = 10;
 
 /** What started a sync. */
 export type Trigger = 'startup' | 'schedule' | 'deploy' | 'manual' | 'watch' | 'legacy-node';
@@ -145,7 +149,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           `, version ${result.version ?? '-'} (trigger: ${trigger})`,
       );
       if (next.skipped.length > 0) {
-        logger.warn(`skipped ${next.skipped.length} key(s) flows cannot address safely: ${next.skipped.map((s) => s.key).join(', ')}`);
+        // The names are the server's text: a few, quoted safely, so a hostile answer cannot forge or flood log lines.
+        const named = next.skipped.slice(0, SKIPPED_NAMED).map((s) => quoteRemote(s.key));
+        const more = next.skipped.length > SKIPPED_NAMED ? ` and ${next.skipped.length - SKIPPED_NAMED} more` : '';
+        logger.warn(`skipped ${next.skipped.length} key(s) flows cannot address safely: ${named.join(', ')}${more}`);
       }
       if (changed) this.emit('changed', { version: result.version, ...diff });
       return { ok: true, changed };

@@ -1,6 +1,7 @@
 // Provider for OpenBao / HashiCorp Vault KV v2: one space in the `folder` or `entry` layout, read with as few requests as nothing changed allows.
 import { createHash } from 'node:crypto';
 import { isRecord } from '../../shared/guards';
+import { matchesNamePattern } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 import { statusFailure } from '../http-failure';
 import type { FetchRequest, FetchResult, SecretProvider } from '../provider';
@@ -116,6 +117,10 @@ export class VaultProvider implements SecretProvider {
     const where = new Map<string, string>();
     for (const key of orgKeys) where.set(key, orgDir!);
     for (const key of spaceKeys) where.set(key, spaceDir);
+    // A listed name flows cannot address is never read: Vault's text goes into no request path and no message;
+    // it reaches the snapshot with an empty value, which drops it and reports it as skipped.
+    const unaddressable = [...where.keys()].filter((key) => !matchesNamePattern(key));
+    for (const key of unaddressable) where.delete(key);
     const keys = [...where.keys()].sort();
     const versions = await mapLimit(keys, this.#options.concurrency ?? DEFAULT_CONCURRENCY, async (key) => {
       const meta = await this.#read('GET', `${mount}/metadata/${where.get(key)!}/${key}`, request.signal, { missingOk: true });
@@ -136,7 +141,8 @@ export class VaultProvider implements SecretProvider {
     });
     const current = new Set(live.map((l) => l.path));
     for (const path of this.#cache.keys()) if (!current.has(path)) this.#cache.delete(path);
-    return { status: 'changed', version: null, etag, secrets: Object.fromEntries(live.map((l, i) => [l.key, values[i]])) };
+    const secrets = Object.fromEntries<unknown>([...unaddressable.map((key): [string, unknown] => [key, '']), ...live.map((l, i): [string, unknown] => [l.key, values[i]])]);
+    return { status: 'changed', version: null, etag, secrets };
   }
 
   /** The key names in a folder (sub-folders left out); a missing folder is an error only when `required`. */

@@ -116,7 +116,18 @@ describe('plugin/sync-engine', () => {
     const { engine, lines } = setup([changed({ 'bad key': 'x', ok: 'y' })]);
     await engine.sync('manual');
     assert.deepEqual(engine.state.skippedKeys, [{ key: 'bad key', reason: "not letters, digits, '_' and '-'" }]);
-    assert.ok(lines.some((l) => l.startsWith('warn:') && l.includes('bad key')));
+    assert.ok(lines.some((l) => l.startsWith('warn:') && l.includes('bad?key')));
+  });
+
+  it('names at most 10 skipped keys in the log, each cut to safe characters', async () => {
+    const hostile = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`k${i}<img src=x onerror=alert(1)>\nforged line ${'x'.repeat(200)}`, 'v']));
+    const { engine, lines } = setup([changed(hostile)]);
+    await engine.sync('manual');
+    const warn = lines.find((l) => l.startsWith('warn:') && l.includes('skipped'));
+    assert.ok(warn);
+    assert.match(warn, /skipped 25 key\(s\) .* and 15 more$/);
+    assert.doesNotMatch(warn, /[<>\n]|forged line/);
+    assert.ok(warn.length < 1000, 'bounded');
   });
 
   it('records a failing target as an error and keeps the old snapshot', async () => {

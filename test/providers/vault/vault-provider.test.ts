@@ -88,6 +88,18 @@ describe('providers/vault against a real OpenBao dev server', function () {
       provider.close();
     });
 
+    it('never reads a listed name flows cannot address, and hands it on to be reported as skipped', async () => {
+      const odd = 'odd<img src=x onerror=alert(1)>';
+      await bao.put('spaces/oddspace/GOOD', { value: 'good-value' });
+      await bao.put(`spaces/oddspace/${encodeURIComponent(odd)}`, { value: 'never-read-value' });
+      const provider = new VaultProvider({ ...base(), space: 'oddspace', orgPath: '' });
+      const before = provider.requests;
+      assert.deepEqual(secretsOf(await provider.fetch({ signal: signal() })), { [odd]: '', GOOD: 'good-value' });
+      // lookup-self, LIST, then one metadata and one data read: of GOOD only.
+      assert.equal(provider.requests - before, 4);
+      provider.close();
+    });
+
     it('fails with not_found, never an empty space, on a mistyped prefix or space', async () => {
       for (const options of [{ ...base(), pathPrefix: 'spacez' }, { ...base(), space: 'nope' }, { ...base(), mount: 'secrett' }]) {
         const error = await failure(new VaultProvider(options).fetch({ signal: signal() }));
