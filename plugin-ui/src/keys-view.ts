@@ -8,15 +8,17 @@ import type { KeyEntry } from '../../src/shared/contract';
 export const PAGE_SIZE = 200;
 
 function copyButtons(key: string, field?: string): JQuery[] {
-  const button = (text: string, icon: string, label: string): JQuery =>
-    $('<button type="button" class="red-ui-button red-ui-button-small secret-sync-copy">')
+  const button = (text: string, icon: string, label: string): JQuery => {
+    const element: JQuery = $('<button type="button" class="red-ui-button red-ui-button-small secret-sync-copy">')
       .attr('aria-label', t(label, { path: text }))
       .attr('title', text)
       .attr('data-copy', text)
       .append($('<i>').attr('class', icon).attr('aria-hidden', 'true'))
-      .on('click', function (this: HTMLElement) {
-        RED.clipboard.copyText(text, $(this), t('keys.copied'));
+      .on('click', () => {
+        RED.clipboard.copyText(text, element, t('keys.copied'));
       });
+    return element;
+  };
   return [
     button(functionPath(key, field), 'fa fa-code', 'keys.copyFunction'),
     button(contextPath(key, field), 'fa fa-clipboard', 'keys.copyPath'),

@@ -2,7 +2,7 @@
 import { NODE_TYPES } from '../../src/shared/contract';
 import type { EditorLink, EditorNode, Notification } from './red-editor';
 import { t } from './i18n';
-
+import { notify } from './notify';
 
 function locked(node: EditorNode): boolean {
   return RED.nodes.workspace(node.z)?.locked === true || RED.nodes.subflow(node.z)?.locked === true;
@@ -80,7 +80,7 @@ export class LegacyNodesNotice {
     const count = findLegacyNodes().length;
     this.#close();
     if (count === 0) return;
-    this.#notification = RED.notify(t('legacy.notice', { count }), {
+    this.#notification = notify(t('legacy.notice', { count }), {
       type: 'warning',
       fixed: true,
       id: 'secret-sync-legacy',
@@ -102,8 +102,8 @@ export class LegacyNodesNotice {
   /** Deletes them and says what happened. */
   deleteAll(): void {
     const { deleted, skipped } = deleteLegacyNodes();
-    if (deleted > 0) RED.notify(t('legacy.deleted', { count: deleted }), { type: 'success' });
-    if (skipped > 0) RED.notify(t('legacy.skipped', { count: skipped }), { type: 'warning' });
+    if (deleted > 0) notify(t('legacy.deleted', { count: deleted }), { type: 'success' });
+    if (skipped > 0) notify(t('legacy.skipped', { count: skipped }), { type: 'warning' });
     this.onChange();
   }
 

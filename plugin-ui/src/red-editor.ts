@@ -18,6 +18,15 @@ export interface Notification {
   close(): void;
 }
 
+/** Options of a notification (see notify.ts, the one caller of `RED.notify`). */
+export interface NotifyOptions {
+  type?: 'success' | 'error' | 'warning' | 'compact';
+  timeout?: number;
+  fixed?: boolean;
+  id?: string;
+  buttons?: { text: string; class?: string; click: () => void }[];
+}
+
 /** A node in the editor's workspace. */
 export interface EditorNode {
   id: string;
@@ -62,16 +71,11 @@ export interface RedEditor {
     subscribe(topic: string, handler: (topic: string, data: unknown) => void): void;
     unsubscribe(topic: string, handler: (topic: string, data: unknown) => void): void;
   };
-  notify(
-    message: string,
-    options?: {
-      type?: 'success' | 'error' | 'warning' | 'compact';
-      timeout?: number;
-      fixed?: boolean;
-      id?: string;
-      buttons?: { text: string; class?: string; click: () => void }[];
-    },
-  ): Notification;
+  /**
+   * Typed to take an element only: a string message is set as `innerHTML`.
+   * Call `notify()` of notify.ts, which makes the element from plain text.
+   */
+  notify(message: JQuery, options?: NotifyOptions): Notification;
   plugins: { registerPlugin(id: string, definition: { onadd?: () => void; onremove?: () => void }): void };
   user: { hasPermission(permission: string): boolean };
   clipboard: { copyText(value: string, element?: JQuery, message?: string): boolean };

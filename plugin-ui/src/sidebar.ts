@@ -6,6 +6,7 @@ import { t } from './i18n';
 import { KeysView } from './keys-view';
 import { LegacyNodesNotice } from './legacy-nodes';
 import { LegacyView } from './legacy-view';
+import { notify } from './notify';
 import { ReferencesView, describeMissing, describeNodes } from './references-view';
 import { StatusView } from './status-view';
 
@@ -30,7 +31,7 @@ export class Sidebar {
   readonly #onChanged = (): void => void this.#keys.refresh();
   readonly #onRestarted = (_topic: string, data: unknown): void => {
     const nodes = (data as { nodes?: ReferringNode[] } | undefined)?.nodes ?? [];
-    if (nodes.length > 0) RED.notify(t('references.notifyRestarted', { nodes: describeNodes(nodes) }), { type: 'success' });
+    if (nodes.length > 0) notify(t('references.notifyRestarted', { nodes: describeNodes(nodes) }), { type: 'success' });
   };
 
   constructor() {
@@ -91,7 +92,7 @@ export class Sidebar {
   /** Runs a sync and tells the result in a notification. */
   async syncNow(): Promise<void> {
     if (!this.#canWrite) {
-      RED.notify(t('controls.readOnly'), { type: 'warning' });
+      notify(t('controls.readOnly'), { type: 'warning' });
       return;
     }
     if (this.#syncing) return;
@@ -100,10 +101,10 @@ export class Sidebar {
     try {
       const status = await api.sync();
       this.#show(status);
-      if (status.state === 'ok') RED.notify(t('notify.synced', { count: status.keyCount }), { type: 'success' });
-      else RED.notify(t('notify.failed', { message: status.error?.message ?? t(`state.${status.state}`) }), { type: 'error' });
+      if (status.state === 'ok') notify(t('notify.synced', { count: status.keyCount }), { type: 'success' });
+      else notify(t('notify.failed', { message: status.error?.message ?? t(`state.${status.state}`) }), { type: 'error' });
     } catch (err) {
-      RED.notify(t('notify.failed', { message: (err as Error).message }), { type: 'error' });
+      notify(t('notify.failed', { message: (err as Error).message }), { type: 'error' });
     } finally {
       this.#syncing = false;
       this.#status.setBusy(false);
@@ -114,16 +115,16 @@ export class Sidebar {
     try {
       this.#show(await api.restart());
     } catch (err) {
-      RED.notify(t('references.restartFailed', { message: (err as Error).message }), { type: 'error' });
+      notify(t('references.restartFailed', { message: (err as Error).message }), { type: 'error' });
     }
   }
 
   async #save(prefs: { interval?: string; syncOnDeploy?: boolean }): Promise<void> {
     try {
       this.#show(await api.preferences(prefs));
-      RED.notify(t('notify.saved'), { type: 'success', timeout: 2000 });
+      notify(t('notify.saved'), { type: 'success', timeout: 2000 });
     } catch (err) {
-      RED.notify(t('notify.saveFailed', { message: (err as Error).message }), { type: 'error' });
+      notify(t('notify.saveFailed', { message: (err as Error).message }), { type: 'error' });
       this.#status.render();
     }
   }
@@ -133,7 +134,7 @@ export class Sidebar {
     this.#references.render(status.references);
     // A deploy (or sync) that leaves references without a value says so once, naming keys and nodes.
     const missing = status.references ? describeMissing(status.references) : '';
-    if (missing !== '' && missing !== this.#missingShown) RED.notify(t('references.notifyMissing', { list: missing }), { type: 'warning', timeout: 10_000 });
+    if (missing !== '' && missing !== this.#missingShown) notify(t('references.notifyMissing', { list: missing }), { type: 'warning', timeout: 10_000 });
     this.#missingShown = missing;
     this.#keys.setSpace(status.space);
     // New secrets come with a new version: reload the list only then.

@@ -80,8 +80,11 @@ export class StatusView {
       .empty()
       .append($('<i>').attr('class', look.icon).attr('aria-hidden', 'true'), ' ', $('<span>').text(t(`state.${status.state}`)));
 
-    const row = (label: string, value: JQuery | string, id: string): JQuery =>
-      $('<tr>').append($('<td>').text(label), $('<td>').attr('id', `secret-sync-${id}`).append(value));
+    // A string value (the space, the configured address) is text: jQuery's append would parse it as HTML.
+    const row = (label: string, value: JQuery | string, id: string): JQuery => {
+      const cell = $('<td>').attr('id', `secret-sync-${id}`);
+      return $('<tr>').append($('<td>').text(label), typeof value === 'string' ? cell.text(value) : cell.append(value));
+    };
     this.#rows.empty().append(
       row(t('status.space'), status.space ?? '—', 'space'),
       row(t('status.lastSync'), when(status.lastSyncAt, now), 'last-sync'),
