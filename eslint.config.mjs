@@ -1,8 +1,10 @@
-// Lint rules for the whole repository: type-aware TypeScript, plain JS helpers, and (later) editor HTML.
+// Lint rules for the whole repository: type-aware TypeScript, plain JS helpers, editor HTML, and the HTML sinks of the browser code.
 import eslint from '@eslint/js';
 import html from 'eslint-plugin-html';
+import noUnsanitized from 'eslint-plugin-no-unsanitized';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import htmlSinks from './scripts/eslint-jquery-text.mjs';
 
 /** What RED-free code must not import: Node-RED, Express, or the adapters that wrap them (README, "Project layout"). */
 export const BOUNDARY = {
@@ -10,6 +12,26 @@ export const BOUNDARY = {
     {
       group: ['node-red', 'node-red/*', '@node-red/*', 'express', 'express/*', '**/node-red/*', '**/plugin/node-red'],
       message: 'src/plugin/core, src/providers and src/shared never see Node-RED: take what you need as a parameter, and adapt RED in src/plugin/node-red.',
+    },
+  ],
+};
+
+/**
+ * Where browser code turns a string into HTML (README, "Security and reliability"): innerHTML and
+ * outerHTML, insertAdjacentHTML, document.write (the plugin's defaults), and jQuery's `.html(x)`,
+ * `$(x)` and `RED.notify(x)` (which sets a string as innerHTML) with anything but literal markup or
+ * the output of notify.ts's `plainText()`.
+ */
+const NO_UNSANITIZED = {
+  'no-unsanitized/property': 'error',
+  'no-unsanitized/method': [
+    'error',
+    { escape: { methods: ['plainText'] } },
+    {
+      notify: { objectMatches: ['(^|\\.)RED$'], properties: [0] },
+      html: { properties: [0] },
+      $: { properties: [0] },
+      jQuery: { properties: [0] },
     },
   ],
 };
@@ -44,18 +66,33 @@ export default tseslint.config(
     },
   },
   {
+    // The console builds its DOM with dom.ts's h(): text is text. The sinks that parse HTML are errors.
     files: ['src/manager/console/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'no-unsanitized': noUnsanitized },
+    rules: NO_UNSANITIZED,
   },
   {
     files: ['plugin-ui/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser, $: 'readonly', RED: 'readonly' } },
+    plugins: { 'no-unsanitized': noUnsanitized, 'html-sinks': htmlSinks },
+    rules: {
+      ...NO_UNSANITIZED,
+      'html-sinks/jquery-string-insert': 'error',
+      'no-restricted-properties': ['error', { object: 'RED', property: 'notify', message: 'Call notify() of plugin-ui/src/notify.ts: RED.notify sets a string message as innerHTML.' }],
+    },
   },
   {
-    // Editor HTML: any inline script is linted as browser code.
+    // The one caller of RED.notify (with plainText()'s element, which no-unsanitized still checks).
+    files: ['plugin-ui/src/notify.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Editor HTML: any inline script is linted as browser code, with the same HTML sinks as the sidebar.
     files: ['**/*.html'],
-    plugins: { html },
+    plugins: { html, 'no-unsanitized': noUnsanitized },
     languageOptions: { globals: { ...globals.browser, $: 'readonly', RED: 'readonly' }, sourceType: 'script' },
+    rules: NO_UNSANITIZED,
   },
   {
     files: ['**/*.js', '**/*.mjs'],
