@@ -90,6 +90,14 @@ export interface ReferencesStatus {
   unavailable: string | null;
 }
 
+/** What went wrong with the last sync: a snake_case code and a message in plain words, never a value. */
+export interface SyncErrorInfo {
+  code: string;
+  message: string;
+  /** When the sync gave up on time (`sync_timeout`) or retries: the code of the last attempt's error (`rate_limited`, `timeout`, …). */
+  cause?: string;
+}
+
 /** The state of syncing: what the engine knows of the last syncs. */
 export interface SyncState {
   state: 'unconfigured' | 'syncing' | 'ok' | 'error';
@@ -98,7 +106,7 @@ export interface SyncState {
   lastSyncAt: string | null;
   lastAttemptAt: string | null;
   consecutiveFailures: number;
-  error: { code: string; message: string } | null;
+  error: SyncErrorInfo | null;
   /** Keys the last payload had that flows cannot address safely: names and reasons, never values. */
   skippedKeys: { key: string; reason: string }[];
 }
