@@ -35,12 +35,10 @@ function watchNotice(watch: WatchStatus, now: number): JQuery[] {
   const reason = t(watchReasonKey(watch.code), { message: watch.message ?? '' });
   const since = new Date(watch.since);
   return [
-    $('<div>').append(
-      $('<i class="fa fa-pause-circle" aria-hidden="true">'),
-      ' ',
-      $('<span>').text(t('watch.degraded', { since: since.toLocaleTimeString(), reason })).attr('title', since.toLocaleString()),
-    ),
-    $('<div>').text(t('watch.fallback', { next: watch.nextRetryAt === null ? '—' : relative(watch.nextRetryAt, now) })),
+    $('<div>').append($('<i class="fa fa-pause-circle secret-sync-tone-warning" aria-hidden="true">'), ' ', $('<span>').text(t('watch.degraded', { reason }))),
+    $('<div class="secret-sync-code">')
+      .text(t('watch.fallback', { next: watch.nextRetryAt === null ? '—' : relative(watch.nextRetryAt, now), since: since.toLocaleTimeString() }))
+      .attr('title', since.toLocaleString()),
     $('<div class="secret-sync-code">').text(t('watch.code', { code: watch.code ?? '—', count: watch.failures })),
   ];
 }
@@ -75,7 +73,7 @@ export class StatusView {
     $('<summary>').text(t('status.details')).appendTo(details);
     this.#details = $('<tbody>').appendTo($('<table class="secret-sync-info">').appendTo(details));
     this.#error = $('<div class="secret-sync-error" role="alert">').hide().appendTo(this.element);
-    this.#watch = $('<div class="secret-sync-watch secret-sync-tone-warning" id="secret-sync-watch" role="status">').hide().appendTo(this.element);
+    this.#watch = $('<div class="secret-sync-watch" id="secret-sync-watch" role="status">').hide().appendTo(this.element);
     this.#unmasked = $('<div class="secret-sync-hint" id="secret-sync-unmasked">').hide().appendTo(this.element);
 
     const controls = $('<div class="secret-sync-controls">').appendTo(this.element);

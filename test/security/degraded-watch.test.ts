@@ -8,7 +8,7 @@ import { createProvider } from '../../src/providers/registry';
 import type { SyncStatus } from '../../src/shared/contract';
 import { startFaultProxy } from '../helpers/fault-proxy';
 import type { FaultProxy } from '../helpers/fault-proxy';
-import { request } from '../helpers/http';
+import { holdLongPoll, untilSlotsTaken } from '../helpers/long-poll-hog';
 import { memoryLogger } from '../helpers/logger';
 import { canary, startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
@@ -19,14 +19,6 @@ async function eventually(check: () => boolean | Promise<boolean>, ms: number, w
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Holds one long-poll slot of the manager for `token`'s space until `signal` aborts (asking again whenever it is refused or answered). */
-async function holdSlot(url: string, token: string, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted) {
-    const answer = await request('GET', `${url}/v1/spaces/other/secrets?wait=60&version=999999`, { token, signal }).catch(() => undefined);
-    if (answer?.status === 503) await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -67,12 +59,8 @@ describe('security/degraded-watch', function () {
     // Another space's token takes the one slot, with a long poll for a version that never comes.
     const hog = new AbortController();
     const hogToken = await manager.readToken('other');
-    const held = holdSlot(manager.url, hogToken, hog.signal);
-    await eventually(
-      async () => (await request('GET', `${manager.url}${space}?wait=1&version=999999`, { token: readToken })).status === 503,
-      10_000,
-      'the slot to be held',
-    );
+    const held = holdLongPoll(manager.url, hogToken, 'other', hog.signal);
+    await untilSlotsTaken(manager.url, readToken, 'demo');
 
     const { service, logs, pushed, secrets } = plugin(manager.url, readToken, 'watch');
     try {
