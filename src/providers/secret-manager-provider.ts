@@ -117,7 +117,7 @@ export class SecretManagerProvider implements SecretProvider {
       const failure = statusFailure(response.status, retryAfter, this.#target, this.#now());
       const reason = errorCodeOf(response);
       if (!longPoll && reason === undefined) throw failure;
-      // A refused long poll (all slots taken, a share used up) is not a failed sync: the watch status says which (README, "Triggers").
+      // A refused long poll (all slots taken, a share used up) is not a failed sync: the watch status says which (README, "A degraded watch").
       const message = longPoll ? `${this.#target} refused the long poll (HTTP ${response.status}${reason === undefined ? '' : `, ${reason}`})` : failure.message;
       const { code, retryable, httpStatus, retryAfterMs } = failure;
       throw new SyncError(code, message, { retryable, httpStatus, retryAfterMs, reason });
