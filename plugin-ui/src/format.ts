@@ -58,3 +58,11 @@ export function referencePath(key: string, field?: string): string {
 export function contextPath(key: string, field?: string): string {
   return `SECRETS${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;
 }
+
+/** Watch refusal codes the catalog explains in plain words (`watch.reason.<code>`); any other shows the runtime's message. */
+const WATCH_REASONS: readonly string[] = ['too_many_waiters', 'rate_limited', 'unreachable', 'connection_reset', 'timeout', 'server_error', 'unauthorized', 'forbidden'];
+
+/** The catalog key that explains why a degraded watch's long polls are refused. */
+export function watchReasonKey(code: string | null): string {
+  return code !== null && WATCH_REASONS.includes(code) ? `watch.reason.${code}` : 'watch.reason.other';
+}

@@ -1,8 +1,8 @@
 // The status section: state, space, times, counts, last error, and the sync controls.
-import { relativeTime, stateLook } from './format';
+import { relativeTime, stateLook, watchReasonKey } from './format';
 import { t } from './i18n';
 import { INTERVALS } from '../../src/shared/contract';
-import type { SyncStatus } from '../../src/shared/contract';
+import type { SyncStatus, WatchStatus } from '../../src/shared/contract';
 
 /** What the controls ask the sidebar to do. */
 export interface StatusActions {
@@ -11,12 +11,36 @@ export interface StatusActions {
   setSyncOnDeploy(on: boolean): void;
 }
 
+function relative(iso: string, now: number): string {
+  const rel = relativeTime(iso, now);
+  return t(`time.${rel.key}`, { count: rel.count });
+}
+
 function when(iso: string | null, now: number): JQuery {
   if (iso === null) return $('<span>').text(t('status.never'));
-  const rel = relativeTime(iso, now);
-  return $('<span>')
-    .text(t(`time.${rel.key}`, { count: rel.count }))
-    .attr('title', new Date(iso).toLocaleString());
+  return $('<span>').text(relative(iso, now)).attr('title', new Date(iso).toLocaleString());
+}
+
+/** The next-sync cell: the schedule, the watch, or the next long-poll try of a degraded watch. */
+function nextSync(status: SyncStatus, now: number): JQuery | string {
+  if (status.watch?.state === 'degraded' && status.watch.nextRetryAt !== null) {
+    return $('<span>').text(t('status.next.degraded', { when: relative(status.watch.nextRetryAt, now) })).attr('title', new Date(status.watch.nextRetryAt).toLocaleString());
+  }
+  if (status.nextSyncAt !== null) return when(status.nextSyncAt, now);
+  return t(`status.next.${status.interval === 'watch' ? 'watch' : 'none'}`);
+}
+
+/** Why a degraded watch waits, in plain words; every part is text (the message and code come from the runtime). */
+function watchNotice(watch: WatchStatus, now: number): JQuery[] {
+  const reason = t(watchReasonKey(watch.code), { message: watch.message ?? '' });
+  const since = new Date(watch.since);
+  return [
+    $('<div>').append($('<i class="fa fa-pause-circle secret-sync-tone-warning" aria-hidden="true">'), ' ', $('<span>').text(t('watch.degraded', { reason }))),
+    $('<div class="secret-sync-code">')
+      .text(t('watch.fallback', { next: watch.nextRetryAt === null ? '—' : relative(watch.nextRetryAt, now), since: since.toLocaleTimeString() }))
+      .attr('title', since.toLocaleString()),
+    $('<div class="secret-sync-code">').text(t('watch.code', { code: watch.code ?? '—', count: watch.failures })),
+  ];
 }
 
 /** Renders a status and owns the controls. */
@@ -26,6 +50,7 @@ export class StatusView {
   readonly #rows: JQuery;
   readonly #details: JQuery;
   readonly #error: JQuery;
+  readonly #watch: JQuery;
   readonly #unmasked: JQuery;
   readonly #syncNow: JQuery;
   readonly #interval: JQuery<HTMLSelectElement>;
@@ -48,6 +73,7 @@ export class StatusView {
     $('<summary>').text(t('status.details')).appendTo(details);
     this.#details = $('<tbody>').appendTo($('<table class="secret-sync-info">').appendTo(details));
     this.#error = $('<div class="secret-sync-error" role="alert">').hide().appendTo(this.element);
+    this.#watch = $('<div class="secret-sync-watch" id="secret-sync-watch" role="status">').hide().appendTo(this.element);
     this.#unmasked = $('<div class="secret-sync-hint" id="secret-sync-unmasked">').hide().appendTo(this.element);
 
     const controls = $('<div class="secret-sync-controls">').appendTo(this.element);
@@ -91,7 +117,7 @@ export class StatusView {
       row(t('status.keys'), String(status.keyCount), 'key-count'),
     );
     this.#details.empty().append(
-      row(t('status.nextSync'), status.nextSyncAt === null ? t(`status.next.${status.interval === 'watch' ? 'watch' : 'none'}`) : when(status.nextSyncAt, now), 'next-sync'),
+      row(t('status.nextSync'), nextSync(status, now), 'next-sync'),
       row(t('status.version'), status.version === null ? '—' : String(status.version), 'version'),
       row(t('status.provider'), status.provider, 'provider'),
       row(t('status.address'), status.address ?? '—', 'address'),
@@ -104,6 +130,9 @@ export class StatusView {
     } else {
       this.#error.hide();
     }
+    // A degraded watch with good secrets is still "Synced": the notice says what is paused and until when.
+    if (status.watch?.state === 'degraded') this.#watch.empty().append(watchNotice(status.watch, now)).show();
+    else this.#watch.hide();
     const unmasked = status.unmaskedKeys ?? [];
     this.#unmasked.text(t('status.unmasked', { keys: unmasked.join(', ') })).toggle(unmasked.length > 0);
     if (this.#interval.val() !== status.interval) this.#interval.val(status.interval);

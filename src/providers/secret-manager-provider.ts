@@ -8,6 +8,21 @@ import { createHttpClient } from './http-client';
 import { statusFailure, transportFailure } from './http-failure';
 import type { FetchRequest, FetchResult, SecretProvider } from './provider';
 
+/** A manager error code as it may enter a status: snake_case, bounded. */
+const ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
+/** Error answers longer than this are not read for a code. */
+const MAX_ERROR_BODY = 4096;
+
+/** The `error` code of the manager's JSON error answer `{ error, message }`, when it is a well-formed one; its message is never taken. */
+function errorCodeOf(response: AxiosResponse<string>): string | undefined {
+  if (!String(response.headers['content-type'] ?? '').includes('json') || response.data.length > MAX_ERROR_BODY) return undefined;
+  try {
+    const body: unknown = JSON.parse(response.data);
+    return isRecord(body) && typeof body.error === 'string' && ERROR_CODE.test(body.error) ? body.error : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What the provider needs from the configuration. */
 export interface SecretManagerOptions {
@@ -48,13 +63,13 @@ export class SecretManagerProvider implements SecretProvider {
   async fetch(request: FetchRequest): Promise<FetchResult> {
     const headers: Record<string, string> = {};
     if (request.etag !== undefined) headers['if-none-match'] = request.etag;
-    const response = await this.#get({}, headers, request.signal);
+    const response = await this.#get({}, headers, request.signal, false);
     if (response.status === 304) return { status: 'unchanged' };
     return this.#parse(response);
   }
 
   async waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined> {
-    const response = await this.#get({ wait: String(seconds), version: String(version) }, {}, signal);
+    const response = await this.#get({ wait: String(seconds), version: String(version) }, {}, signal, true);
     if (response.status === 304) return undefined;
     return this.#parse(response);
   }
@@ -85,7 +100,7 @@ export class SecretManagerProvider implements SecretProvider {
     return { [INSTANCE_HEADER]: `${who.id}; name=${encodeURIComponent(who.name)}; version=${encodeURIComponent(who.version)}` };
   }
 
-  async #get(params: Record<string, string>, headers: Record<string, string>, signal: AbortSignal): Promise<AxiosResponse<string>> {
+  async #get(params: Record<string, string>, headers: Record<string, string>, signal: AbortSignal, longPoll: boolean): Promise<AxiosResponse<string>> {
     let response: AxiosResponse<string>;
     try {
       response = await this.#client.get<string>(this.#path, {
@@ -100,7 +115,13 @@ export class SecretManagerProvider implements SecretProvider {
     if (response.headers[USAGE_WANTED_HEADER] !== undefined) this.#usageWanted = true;
     if (response.status !== 200 && response.status !== 304) {
       const retryAfter = response.headers['retry-after'] as string | undefined;
-      throw statusFailure(response.status, retryAfter, this.#target, this.#now());
+      const failure = statusFailure(response.status, retryAfter, this.#target, this.#now());
+      const reason = errorCodeOf(response);
+      if (!longPoll && reason === undefined) throw failure;
+      // A refused long poll (all slots taken, a share used up) is not a failed sync: the watch status says which (README, "A degraded watch").
+      const message = longPoll ? `${this.#target} refused the long poll (HTTP ${response.status}${reason === undefined ? '' : `, ${reason}`})` : failure.message;
+      const { code, retryable, httpStatus, retryAfterMs } = failure;
+      throw new SyncError(code, message, { retryable, httpStatus, retryAfterMs, reason });
     }
     return response;
   }

@@ -90,6 +90,33 @@ export interface ReferencesStatus {
   unavailable: string | null;
 }
 
+/** What went wrong with the last sync: a snake_case code and a message in plain words, never a value. */
+export interface SyncErrorInfo {
+  code: string;
+  message: string;
+  /** When the sync gave up on time (`sync_timeout`) or retries: the code of the last attempt's error (`rate_limited`, `timeout`, …). */
+  cause?: string;
+}
+
+/**
+ * The `watch` interval's long polls (README, "Configuring the plugin"). `degraded`:
+ * the last long poll was refused or failed, so changes arrive only when it is
+ * retried (each retry also syncs); back to `live` as soon as a long poll is accepted.
+ */
+export interface WatchStatus {
+  state: 'live' | 'degraded';
+  /** When the current state began (ISO time). */
+  since: string;
+  /** Why it is degraded: the server's own code (`too_many_waiters`, …) or the plugin's (`rate_limited`, `unreachable`, …); null while live. */
+  code: string | null;
+  /** The refusal in plain words; null while live. */
+  message: string | null;
+  /** When the long poll is tried again (ISO time, the server's Retry-After honoured up to a bound); null while live. */
+  nextRetryAt: string | null;
+  /** Long polls refused or failed in a row. */
+  failures: number;
+}
+
 /** The state of syncing: what the engine knows of the last syncs. */
 export interface SyncState {
   state: 'unconfigured' | 'syncing' | 'ok' | 'error';
@@ -98,7 +125,7 @@ export interface SyncState {
   lastSyncAt: string | null;
   lastAttemptAt: string | null;
   consecutiveFailures: number;
-  error: { code: string; message: string } | null;
+  error: SyncErrorInfo | null;
   /** Keys the last payload had that flows cannot address safely: names and reasons, never values. */
   skippedKeys: { key: string; reason: string }[];
 }
@@ -116,6 +143,8 @@ export interface SyncStatus extends SyncState {
   /** `KEY` or `KEY.field` of values too short to be masked in debug, logs and the context API (README, "What is masked"). */
   unmaskedKeys: string[];
   references: ReferencesStatus;
+  /** The long polls of the `watch` interval; null when the interval is another or the provider cannot long-poll. */
+  watch: WatchStatus | null;
 }
 
 /** One entry of `GET secret-sync/keys`. */

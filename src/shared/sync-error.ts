@@ -1,4 +1,5 @@
 // The error type of the plugin and its providers: a snake_case code, whether a retry may help, and no secret in it.
+import type { SyncErrorInfo } from './contract';
 
 /** Options of a {@link SyncError}. */
 export interface SyncErrorOptions {
@@ -10,6 +11,10 @@ export interface SyncErrorOptions {
   retryAfterMs?: number;
   /** The configuration field the error is about, for `unconfigured`/config errors. */
   field?: string;
+  /** The server's own error code (the `error` of its JSON answer), when it sent a well-formed one. */
+  reason?: string;
+  /** The last attempt's error, when this one ends a sync that gave up (on time). */
+  lastAttempt?: SyncError;
 }
 
 /**
@@ -22,6 +27,8 @@ export class SyncError extends Error {
   readonly httpStatus: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly field: string | undefined;
+  readonly reason: string | undefined;
+  readonly lastAttempt: SyncError | undefined;
 
   constructor(code: string, message: string, options: SyncErrorOptions = {}) {
     super(message);
@@ -31,11 +38,13 @@ export class SyncError extends Error {
     this.httpStatus = options.httpStatus;
     this.retryAfterMs = options.retryAfterMs;
     this.field = options.field;
+    this.reason = options.reason;
+    this.lastAttempt = options.lastAttempt;
   }
 
-  /** The `{ code, message }` shape the status API shows. */
-  toJSON(): { code: string; message: string } {
-    return { code: this.code, message: this.message };
+  /** The `{ code, message, cause? }` shape the status API shows. */
+  toJSON(): SyncErrorInfo {
+    return { code: this.code, message: this.message, ...(this.lastAttempt ? { cause: this.lastAttempt.code } : {}) };
   }
 }
 

@@ -1,6 +1,11 @@
 // Tests for plugin-ui/src/format.ts: relative times, state looks and the paths the copy buttons put on the clipboard.
 import assert from 'node:assert/strict';
-import { contextPath, functionPath, referencePath, relativeTime, stateLook } from '../../plugin-ui/src/format';
+import { contextPath, functionPath, referencePath, relativeTime, stateLook, watchReasonKey } from '../../plugin-ui/src/format';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+type Catalog = { watch: { reason: Record<string, string> } };
+const catalog = (lang: string): Catalog => JSON.parse(readFileSync(resolve(__dirname, '../../../plugin-ui/locales', lang, 'secret-sync.json'), 'utf8')) as Catalog;
 
 describe('plugin-ui/format', () => {
   const now = Date.parse('2026-03-01T10:00:00Z');
@@ -21,6 +26,19 @@ describe('plugin-ui/format', () => {
     assert.equal(stateLook('error').tone, 'error');
     assert.match(stateLook('syncing').icon, /fa-spin/);
     assert.equal(stateLook('unconfigured').tone, 'warning');
+  });
+
+  it('explains a degraded watch in plain words for known codes, in both catalogs, and falls back to the message', () => {
+    const [en, de] = [catalog('en-US'), catalog('de')];
+    for (const code of ['too_many_waiters', 'rate_limited', 'unreachable']) {
+      const key = watchReasonKey(code);
+      assert.equal(key, `watch.reason.${code}`);
+      for (const messages of [en, de]) assert.equal(typeof messages.watch.reason[code], 'string', code);
+    }
+    assert.equal(watchReasonKey('per_token_share'), 'watch.reason.other');
+    assert.equal(watchReasonKey(null), 'watch.reason.other');
+    assert.equal(watchReasonKey('__proto__'), 'watch.reason.other');
+    assert.deepEqual(Object.keys(de.watch.reason).sort(), Object.keys(en.watch.reason).sort(), 'the German catalog has every reason');
   });
 
   it('builds paths users paste into function nodes and node property fields', () => {

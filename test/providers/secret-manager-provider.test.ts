@@ -76,6 +76,31 @@ describe('providers/secret-manager-provider', () => {
     }
   });
 
+  it("names a refused long poll with the manager's own code, and takes only a well-formed code from the answer", async () => {
+    const refuse = async (body: string, headers: Record<string, string> = {}): Promise<SyncError> => {
+      const server = await serve(json(503, body, headers));
+      try {
+        const provider = new SecretManagerProvider({ url: server.url, space: 'demo', token: 'tok-canary-3' });
+        return await provider.waitForChange(4, 30, new AbortController().signal).then(
+          () => assert.fail('expected a refusal'),
+          (e: unknown) => e as SyncError,
+        );
+      } finally {
+        await server.close();
+      }
+    };
+    const refused = await refuse(JSON.stringify({ error: 'too_many_waiters', message: 'Too many long polls are open; retry later' }), { 'retry-after': '30' });
+    assert.deepEqual([refused.code, refused.reason, refused.retryable, refused.retryAfterMs, refused.httpStatus], ['server_error', 'too_many_waiters', true, 30_000, 503]);
+    assert.match(refused.message, /refused the long poll \(HTTP 503, too_many_waiters\)$/);
+    assert.ok(!refused.message.includes('Too many long polls'), "the manager's message is not copied");
+    // A code that is not a plain snake_case word (markup, a long text) is left out, never shown.
+    for (const error of ['<img src=x onerror=alert(1)>', 'x'.repeat(65), 'Too Many']) {
+      const odd = await refuse(JSON.stringify({ error, message: 'm' }));
+      assert.equal(odd.reason, undefined, error);
+      assert.match(odd.message, /refused the long poll \(HTTP 503\)$/);
+    }
+  });
+
   it('does not follow a redirect, so the token never reaches another host', async () => {
     const elsewhere = await serve(json(200, { space: 'demo', version: 1, secrets: {} }));
     try {

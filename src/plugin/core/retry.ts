@@ -39,10 +39,41 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 /** Called before each retry with the error that caused it and the wait that follows. */
 export type RetryListener = (error: SyncError, delayMs: number, attempt: number) => void;
 
+/** A duration for a message: `0.3 s`, `15 s`, `3600 s`. */
+const seconds = (ms: number): string => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+
+// How long the server asked to wait, and whether that was more than we honour: part of why a sync gave up.
+function askedWait(error: SyncError, policy: RetryPolicy): string {
+  if (error.retryAfterMs === undefined) return '';
+  const over = error.retryAfterMs > policy.maxRetryAfterMs;
+  return `; it asked to wait ${seconds(error.retryAfterMs)}${over ? `, more than the ${seconds(policy.maxRetryAfterMs)} honoured (secretSync.retry.maxRetryAfterMs)` : ''}`;
+}
+
+/**
+ * The error a sync that ran out of time ends with: `sync_timeout`, naming the
+ * last attempt's error (its code is the status's `cause`), or, when no attempt
+ * finished, that no answer came at all.
+ */
+function gaveUpInTime(policy: RetryPolicy, last: SyncError | undefined): SyncError {
+  const cause = last ?? new SyncError('timeout', `no complete answer came within ${seconds(policy.totalTimeoutMs)}`, { retryable: true });
+  return new SyncError('sync_timeout', `The sync did not finish within ${seconds(policy.totalTimeoutMs)}. Last attempt: ${cause.message}${askedWait(cause, policy)}`, {
+    retryable: true,
+    lastAttempt: cause,
+  });
+}
+
+/** The last attempt's error as the sync's final one, with the wait the server asked for when it named one. */
+function gaveUpRetrying(error: SyncError, policy: RetryPolicy): SyncError {
+  if (error.retryAfterMs === undefined) return error;
+  const { retryable, httpStatus, retryAfterMs, reason } = error;
+  return new SyncError(error.code, `${error.message}${askedWait(error, policy)}`, { retryable, httpStatus, retryAfterMs, reason });
+}
+
 /**
  * Runs `attempt` until it succeeds, fails with a non-retryable SyncError, runs
- * out of retries, or the total limit passes (`sync_timeout`). Each attempt gets
- * a signal that aborts at its own limit (`timeout`, retryable) or at the total one.
+ * out of retries, or the total limit passes (`sync_timeout`, naming the last
+ * attempt's error). Each attempt gets a signal that aborts at its own limit
+ * (`timeout`, retryable) or at the total one.
  */
 export async function runWithRetry<T>(
   attempt: (signal: AbortSignal) => Promise<T>,
@@ -51,22 +82,23 @@ export async function runWithRetry<T>(
 ): Promise<T> {
   const { default: pRetry, AbortError } = await pRetryModule;
   const total = new AbortController();
-  const totalTimer = setTimeout(
-    () => total.abort(new SyncError('sync_timeout', `The sync did not finish within ${Math.round(policy.totalTimeoutMs / 1000)} s`)),
-    policy.totalTimeoutMs,
-  );
+  const totalTimer = setTimeout(() => total.abort(), policy.totalTimeoutMs);
+  // The error of the last attempt that ended on its own (not cut by the total limit): what the final error names.
+  let last: SyncError | undefined;
   const once = async (): Promise<T> => {
     const own = new AbortController();
     const timer = setTimeout(
-      () => own.abort(new SyncError('timeout', `No complete answer within ${Math.round(policy.attemptTimeoutMs / 1000)} s`, { retryable: true })),
+      () => own.abort(new SyncError('timeout', `no complete answer within ${seconds(policy.attemptTimeoutMs)} (secretSync.retry.attemptTimeoutMs)`, { retryable: true })),
       policy.attemptTimeoutMs,
     );
     const signal = AbortSignal.any([total.signal, own.signal]);
     try {
       return await attempt(signal);
     } catch (err) {
+      if (total.signal.aborted) throw gaveUpInTime(policy, last);
       // An abort surfaces as the HTTP client's own error; the reason we gave the signal says what happened.
       const error = signal.aborted && signal.reason instanceof SyncError ? signal.reason : toSyncError(err);
+      last = error;
       if (!error.retryable) throw new AbortError(error);
       throw error;
     } finally {
@@ -92,7 +124,9 @@ export async function runWithRetry<T>(
       },
     });
   } catch (err) {
-    throw total.signal.aborted && total.signal.reason instanceof SyncError ? total.signal.reason : toSyncError(err);
+    if (total.signal.aborted) throw gaveUpInTime(policy, last);
+    const error = toSyncError(err);
+    throw error.retryable ? gaveUpRetrying(error, policy) : error;
   } finally {
     clearTimeout(totalTimer);
   }

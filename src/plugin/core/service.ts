@@ -98,9 +98,9 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     if (problem) return { kind: 'blocked', state: 'error', error: problem };
     let provider: SecretProvider;
     let engine: SyncEngine;
+    const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
     try {
       provider = this.#deps.createProvider(config.config);
-      const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
       engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker });
     } catch (err) {
       return { kind: 'blocked', state: 'error', error: toSyncError(err) };
@@ -111,6 +111,8 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
           currentVersion: () => engine.state.version,
           sync: async (prefetched) => (this.#stopped ? undefined : engine.sync('watch', prefetched)),
           logger,
+          onStatus: () => this.#emitStatus(),
+          maxRetryAfterMs: policy.maxRetryAfterMs,
         })
       : undefined;
     engine.on('state', () => {
@@ -138,6 +140,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
       unmaskedKeys: unmaskedKeys(this.snapshot()),
       references: this.#deps.references?.() ?? NO_REFERENCES,
+      watch: mode.kind === 'running' && mode.watch?.running ? mode.watch.status : null,
     };
   }
 

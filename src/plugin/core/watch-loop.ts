@@ -1,6 +1,8 @@
-// The `watch` interval: long polls that trigger a sync the moment the space changes, with backoff on errors.
+// The `watch` interval: long polls that sync the moment the space changes; a refused one is retried with backoff and shown as a degraded watch.
 import { backoffDelay } from '../../shared/backoff';
+import type { WatchStatus } from '../../shared/contract';
 import { delay } from '../../shared/delay';
+import { SyncError, toSyncError } from '../../shared/sync-error';
 import type { FetchResult } from '../../providers/provider';
 import type { PluginLogger } from './logger';
 
@@ -13,17 +15,28 @@ export interface WatchDeps {
   /** Runs a sync (never rejects); with the long poll's answer, applies it instead of fetching again. */
   sync(prefetched?: FetchResult): Promise<unknown>;
   logger: PluginLogger;
+  /** Called after every change of {@link WatchLoop.status}. */
+  onStatus?: () => void;
   /** Long-poll length asked of the server, seconds. */
   pollSeconds?: number;
+  /** Long-poll length while degraded, seconds: short, so an accepted poll ends the degraded state at once. */
+  probeSeconds?: number;
   /** Backoff after failures: first and largest delay, ms. */
   minDelayMs?: number;
   maxDelayMs?: number;
+  /** Longest Retry-After honoured, ms; a longer one is cut to this. */
+  maxRetryAfterMs?: number;
+}
+
+function liveSince(at: number): WatchStatus {
+  return { state: 'live', since: new Date(at).toISOString(), code: null, message: null, nextRetryAt: null, failures: 0 };
 }
 
 /** One long-poll loop; `stop()` ends it at once, including a poll in flight. */
 export class WatchLoop {
   #abort: AbortController | undefined;
   #done: Promise<void> | undefined;
+  #status: WatchStatus = liveSince(Date.now());
 
   constructor(private readonly deps: WatchDeps) {}
 
@@ -32,10 +45,16 @@ export class WatchLoop {
     return this.#abort !== undefined;
   }
 
+  /** Whether long polls are answered (`live`) or refused and retried (`degraded`), and why. */
+  get status(): WatchStatus {
+    return { ...this.#status };
+  }
+
   start(): void {
     if (this.#abort) return;
     const abort = new AbortController();
     this.#abort = abort;
+    this.#status = liveSince(Date.now());
     this.#done = this.#loop(abort.signal);
   }
 
@@ -48,17 +67,21 @@ export class WatchLoop {
   // One long poll, cut off a while after the server should have answered so a stuck connection cannot hold the loop.
   async #poll(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined> {
     const own = new AbortController();
-    const timer = setTimeout(() => own.abort(), (seconds + 15) * 1000);
+    const limit = seconds + 15;
+    const timer = setTimeout(() => own.abort(new SyncError('timeout', `no answer to the long poll within ${limit} s`, { retryable: true })), limit * 1000);
     try {
       return await this.deps.waitForChange(version, seconds, AbortSignal.any([signal, own.signal]));
+    } catch (err) {
+      // Cut by our own limit, the HTTP client's abort error would hide why.
+      throw own.signal.aborted && !signal.aborted ? own.signal.reason : err;
     } finally {
       clearTimeout(timer);
     }
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
-    const { logger } = this.deps;
     const seconds = this.deps.pollSeconds ?? 55;
+    const probe = Math.min(seconds, this.deps.probeSeconds ?? 1);
     let failures = 0;
     while (!signal.aborted) {
       try {
@@ -67,8 +90,9 @@ export class WatchLoop {
         if (version === null) {
           await this.deps.sync();
         } else {
-          const answer = await this.#poll(version, seconds, signal);
+          const answer = await this.#poll(version, this.#status.state === 'degraded' ? probe : seconds, signal);
           if (signal.aborted) return;
+          this.#live();
           // The long poll's answer is the sync: one request per change.
           if (answer) await this.deps.sync(answer);
         }
@@ -76,10 +100,57 @@ export class WatchLoop {
       } catch (err) {
         if (signal.aborted) return;
         failures++;
-        logger.debug(`watch: long poll failed (${(err as { code?: string }).code ?? 'error'}); syncing to record the state`);
+        const error = toSyncError(err);
+        const wait = this.#waitAfter(failures, error);
+        this.#degraded(error, wait);
+        // While degraded, these syncs are how changes arrive; the wait runs meanwhile, from the refusal on.
+        const waiting = delay(wait, signal);
         await this.deps.sync();
+        await waiting;
+        continue;
       }
-      if (failures > 0) await delay(backoffDelay(failures, { minMs: this.deps.minDelayMs ?? 1_000, maxMs: this.deps.maxDelayMs ?? 60_000, factor: 2 }), signal);
+      if (failures > 0) await delay(this.#waitAfter(failures), signal);
+    }
+  }
+
+  /** The shared backoff curve, or longer when the server asked for it (Retry-After), up to the bound. */
+  #waitAfter(failures: number, error?: SyncError): number {
+    const backoff = backoffDelay(failures, { minMs: this.deps.minDelayMs ?? 1_000, maxMs: this.deps.maxDelayMs ?? 60_000, factor: 2 });
+    return Math.max(backoff, Math.min(error?.retryAfterMs ?? 0, this.deps.maxRetryAfterMs ?? 60_000));
+  }
+
+  #degraded(error: SyncError, waitMs: number): void {
+    const now = Date.now();
+    const was = this.#status;
+    const code = error.reason ?? error.code;
+    this.#status = {
+      state: 'degraded',
+      since: was.state === 'degraded' ? was.since : new Date(now).toISOString(),
+      code,
+      message: error.message,
+      nextRetryAt: new Date(now + waitMs).toISOString(),
+      failures: was.failures + 1,
+    };
+    const line = `watch degraded (${code}): ${error.message}; secrets sync at each retry, the next in ${(waitMs / 1000).toFixed(1)} s`;
+    if (was.state === 'live') this.deps.logger.warn(line);
+    else this.deps.logger.debug(line);
+    this.#notify();
+  }
+
+  #live(): void {
+    const was = this.#status;
+    if (was.state === 'live') return;
+    this.#status = liveSince(Date.now());
+    this.deps.logger.info(`watch live again: a long poll was accepted after ${was.failures} refused or failed`);
+    this.#notify();
+  }
+
+  // A listener's failure must not end the loop.
+  #notify(): void {
+    try {
+      this.deps.onStatus?.();
+    } catch (err) {
+      this.deps.logger.debug(`watch status not delivered (${err instanceof Error ? err.name : 'error'})`);
     }
   }
 }

@@ -54,6 +54,26 @@ export class VaultAuth {
     return this.#pending;
   }
 
+  /**
+   * After a 403 with a given token: throws `vault_token_invalid` when Vault
+   * refuses the token itself (`auth/token/lookup-self` answers 403: unknown,
+   * expired or revoked), so that is not mistaken for a policy without the path.
+   * Resolves when the token is known (the 403 is the policy's). AppRole logins
+   * are replaced instead (the provider logs in again first).
+   */
+  async assertTokenKnown(signal: AbortSignal): Promise<void> {
+    if (this.#credentials.kind !== 'token') return;
+    const token = this.#lease?.token ?? this.#credentials.token;
+    const answer = await this.#http.send({ method: 'GET', path: 'auth/token/lookup-self', token, signal });
+    if (answer.status !== 403 && answer.status !== 401) return;
+    throw new SyncError(
+      'vault_token_invalid',
+      `Vault refused the token itself (HTTP ${answer.status} on auth/token/lookup-self): it is unknown, expired or revoked. ` +
+        'Set a valid one in secretSync.token or secretSync.tokenFile (SECRET_SYNC_TOKEN, SECRET_SYNC_TOKEN_FILE), or log in with AppRole (secretSync.vault.roleId)',
+      { httpStatus: answer.status, field: 'token' },
+    );
+  }
+
   /** Forgets the current token (Vault said it is unknown or revoked): the next call logs in again. */
   invalidate(): void {
     this.#setLease(undefined);

@@ -157,9 +157,10 @@ export class VaultProvider implements SecretProvider {
 
   /**
    * One authenticated read. A 403 with an AppRole login is tried once more
-   * after a new login (the token may have been revoked or expired); a 403
-   * after that names the path the policy must allow. A 404 is an answer when
-   * `missingOk`, and an error (never an empty space) otherwise.
+   * after a new login (the token may have been revoked or expired); with a
+   * given token, a 403 is `vault_token_invalid` when Vault refuses the token
+   * itself. A 403 after that names the path the policy must allow. A 404 is an
+   * answer when `missingOk`, and an error (never an empty space) otherwise.
    */
   async #read(method: 'GET' | 'LIST', path: string, signal: AbortSignal, opts: { missingOk?: boolean; space?: boolean }): Promise<VaultAnswer> {
     let answer = await this.#http.send({ method, path, token: await this.#auth.token(signal), signal });
@@ -170,6 +171,7 @@ export class VaultProvider implements SecretProvider {
     if (answer.status === 200 || (answer.status === 404 && opts.missingOk)) return answer;
     const capability = method === 'LIST' ? 'list' : 'read';
     if (answer.status === 403) {
+      await this.#auth.assertTokenKnown(signal);
       throw new SyncError('forbidden', `Vault denied ${capability} on ${path} (403): the token's policy must allow "${capability}" on "${path.split('?')[0]}"`, {
         httpStatus: 403,
       });

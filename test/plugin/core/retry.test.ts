@@ -101,4 +101,46 @@ describe('plugin/retry', () => {
     assert.ok(starts.length < 10);
     assert.equal(clock.countTimers(), 0, 'no timer left behind');
   });
+
+  describe('a sync that gives up names why', () => {
+    const limited = (): SyncError =>
+      new SyncError('rate_limited', 'the Secret Manager at http://m is rate limiting (429)', { retryable: true, httpStatus: 429, retryAfterMs: 3_600_000 });
+
+    it('out of time behind a 429 that asks for an hour: sync_timeout, caused by the rate limit and the wait asked', async () => {
+      const { fn, starts } = script(Array.from({ length: 10 }, limited));
+      const result = (await settle(runWithRetry(fn, { ...policy, totalTimeoutMs: 90_000 }))) as SyncError;
+      assert.equal(result.code, 'sync_timeout');
+      assert.ok(starts.length >= 3, `${starts.length} attempts`);
+      assert.match(result.message, /did not finish within 90 s/);
+      assert.match(result.message, /is rate limiting \(429\)/);
+      assert.match(result.message, /asked to wait 3600 s, more than the 30 s honoured \(secretSync\.retry\.maxRetryAfterMs\)/);
+      assert.deepEqual(result.toJSON(), { code: 'sync_timeout', message: result.message, cause: 'rate_limited' });
+      assert.equal(clock.countTimers(), 0);
+    });
+
+    it('out of time against a server that never answers: caused by no answer within the attempt limit', async () => {
+      const { fn } = script(Array.from({ length: 100 }, () => 'hang' as const));
+      const result = (await settle(runWithRetry(fn, { ...policy, retries: 100, totalTimeoutMs: 20_000 }))) as SyncError;
+      assert.equal(result.code, 'sync_timeout');
+      assert.match(result.message, /did not finish within 20 s\. Last attempt: no complete answer within 5 s \(secretSync\.retry\.attemptTimeoutMs\)/);
+      assert.equal(result.toJSON().cause, 'timeout');
+    });
+
+    it('out of time in the first attempt: says that no answer came at all', async () => {
+      const { fn } = script(['hang']);
+      const result = (await settle(runWithRetry(fn, { ...policy, attemptTimeoutMs: 60_000, totalTimeoutMs: 20_000 }))) as SyncError;
+      assert.equal(result.code, 'sync_timeout');
+      assert.match(result.message, /Last attempt: no complete answer came within 20 s/);
+      assert.equal(result.toJSON().cause, 'timeout');
+    });
+
+    it('out of retries behind a 429: the rate limit, with the wait the server asked for', async () => {
+      const { fn, starts } = script(Array.from({ length: 10 }, limited));
+      const result = (await settle(runWithRetry(fn, { ...policy, retries: 1 }))) as SyncError;
+      assert.equal(starts.length, 2);
+      assert.equal(result.code, 'rate_limited');
+      assert.equal(result.retryable, true);
+      assert.match(result.message, /is rate limiting \(429\); it asked to wait 3600 s/);
+    });
+  });
 });

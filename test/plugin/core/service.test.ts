@@ -8,6 +8,9 @@ import type { SavedPreferences } from '../../../src/plugin/core/preferences';
 import { SecretSyncService } from '../../../src/plugin/core/service';
 import type { ServiceDeps } from '../../../src/plugin/core/service';
 import { memoryLogger } from '../../helpers/logger';
+import { delay } from '../../../src/shared/delay';
+import { SyncError } from '../../../src/shared/sync-error';
+import type { SyncStatus } from '../../../src/shared/contract';
 
 const settings = { url: 'http://127.0.0.1:9', space: 'demo', token: 't', interval: '60m' };
 
@@ -138,6 +141,47 @@ describe('plugin/service', () => {
     });
     await service.start();
     assert.equal(service.status().state, 'ok');
+    await service.stop();
+  });
+
+  it('shows a refused long poll as a degraded watch while the secrets stay ok, pushes it, and clears it when a poll is accepted', async () => {
+    let refusals = 2;
+    const source = provider(() => Promise.resolve({ status: 'changed', version: 1, etag: null, secrets: { A: 'a-value' } }));
+    const watching: SecretProvider = {
+      ...source,
+      fetch: source.fetch,
+      waitForChange: async (_version, seconds, signal) => {
+        if (refusals-- > 0) {
+          throw new SyncError('server_error', 'the Secret Manager at http://m refused the long poll (HTTP 503, too_many_waiters)', {
+            retryable: true,
+            httpStatus: 503,
+            retryAfterMs: 5_000,
+            reason: 'too_many_waiters',
+          });
+        }
+        await delay(seconds * 1000, signal);
+        return undefined;
+      },
+    };
+    const { service } = build({ createProvider: () => watching });
+    const pushed: SyncStatus[] = [];
+    service.on('status', (status) => pushed.push(status));
+    await service.start();
+    assert.equal(service.status().watch, null, 'no watch while the interval is a schedule');
+    await service.setPreferences({ interval: 'watch' });
+    await clock.tickAsync(0);
+    const degraded = service.status();
+    assert.equal(degraded.state, 'ok', 'good secrets are still ok');
+    assert.equal(degraded.error, null);
+    assert.equal(degraded.watch?.state, 'degraded');
+    assert.equal(degraded.watch?.code, 'too_many_waiters');
+    assert.equal(degraded.watch?.nextRetryAt, '2026-03-01T10:00:05.000Z', "the server's Retry-After");
+    assert.ok(pushed.some((s) => s.watch?.state === 'degraded'), 'the degraded watch is pushed to the editor');
+    await clock.tickAsync(5_000 + 10_000 + 1_000);
+    assert.equal(service.status().watch?.state, 'live');
+    assert.equal(pushed.at(-1)?.watch?.state, 'live');
+    await service.setPreferences({ interval: '60m' });
+    assert.equal(service.status().watch, null);
     await service.stop();
   });
 

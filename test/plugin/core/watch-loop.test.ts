@@ -1,8 +1,10 @@
-// Tests for src/plugin/core/watch-loop.ts with fake timers: a change triggers a sync; failures back off; stop ends it.
+// Tests for src/plugin/core/watch-loop.ts with fake timers: a change triggers a sync; failures back off; a refused long poll degrades the watch; stop ends it.
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { SyncError } from '../../../src/shared/sync-error';
 import { WatchLoop } from '../../../src/plugin/core/watch-loop';
+import { delay } from '../../../src/shared/delay';
+import type { WatchStatus } from '../../../src/shared/contract';
 import type { FetchResult } from '../../../src/providers/provider';
 import { memoryLogger } from '../../helpers/logger';
 
@@ -66,5 +68,98 @@ describe('plugin/watch-loop', () => {
     assert.ok((gaps[gaps.length - 1] as number) >= 4_000, 'the wait grows');
     assert.equal(syncs, polls.length);
     assert.equal(clock.countTimers(), 0);
+  });
+
+  describe('a refused long poll (every slot taken, a share used up)', () => {
+    const refused = (retryAfterMs?: number): SyncError =>
+      new SyncError('server_error', 'the Secret Manager at http://m refused the long poll (HTTP 503, too_many_waiters)', {
+        retryable: true,
+        httpStatus: 503,
+        reason: 'too_many_waiters',
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      });
+
+    /** A loop whose server refuses `refusals` long polls, then holds each one for its full length; records what was asked when. */
+    function refusing(refusals: SyncError[], options: { maxRetryAfterMs?: number } = {}) {
+      const polls: { at: number; seconds: number }[] = [];
+      const notified: WatchStatus[] = [];
+      let syncs = 0;
+      const loop: WatchLoop = new WatchLoop({
+        waitForChange: async (_v, seconds, signal) => {
+          polls.push({ at: Date.now(), seconds });
+          const refusal = refusals.shift();
+          if (refusal) throw refusal;
+          await delay(seconds * 1000, signal);
+          return undefined;
+        },
+        currentVersion: () => 1,
+        sync: () => Promise.resolve(syncs++),
+        logger: memoryLogger(),
+        onStatus: () => notified.push(loop.status),
+        minDelayMs: 1_000,
+        maxDelayMs: 8_000,
+        ...options,
+      });
+      return { loop, polls, notified, syncs: () => syncs };
+    }
+
+    async function stop(loop: WatchLoop): Promise<void> {
+      const stopping = loop.stop();
+      await clock.tickAsync(1);
+      await stopping;
+    }
+
+    it('shows the watch degraded with the reason and the next try, syncs meanwhile, and is live again once a poll is accepted', async () => {
+      const { loop, polls, notified, syncs } = refusing([refused(), refused()]);
+      assert.equal(loop.status.state, 'live');
+      loop.start();
+      await clock.tickAsync(0);
+      const degraded = loop.status;
+      assert.equal(degraded.state, 'degraded');
+      assert.equal(degraded.code, 'too_many_waiters', "the manager's own code");
+      assert.match(degraded.message ?? '', /refused the long poll \(HTTP 503, too_many_waiters\)/);
+      assert.equal(degraded.since, new Date(0).toISOString());
+      assert.ok(degraded.nextRetryAt !== null && Date.parse(degraded.nextRetryAt) >= 1_000, String(degraded.nextRetryAt));
+      assert.equal(syncs(), 1, 'a refused poll syncs at once, so secrets stay fresh while degraded');
+
+      // The second refusal keeps the first one's `since` and counts on.
+      await clock.tickAsync(2_000);
+      assert.equal(loop.status.state, 'degraded');
+      assert.equal(loop.status.since, degraded.since);
+      assert.equal(loop.status.failures, 2);
+
+      // The next try is a short poll: once the server takes it, the watch is live again, and then polls at full length.
+      await clock.tickAsync(10_000);
+      assert.equal(loop.status.state, 'live');
+      assert.deepEqual(
+        { code: loop.status.code, message: loop.status.message, nextRetryAt: loop.status.nextRetryAt, failures: loop.status.failures },
+        { code: null, message: null, nextRetryAt: null, failures: 0 },
+      );
+      assert.deepEqual(
+        polls.map((p) => p.seconds),
+        [55, 1, 1, 55],
+        'full poll, refused; short polls until one is accepted; full polls again',
+      );
+      assert.deepEqual(
+        notified.map((n) => n.state),
+        ['degraded', 'degraded', 'live'],
+      );
+      await stop(loop);
+    });
+
+    it("waits as long as the server's Retry-After asks, up to the bound", async () => {
+      const { loop, polls } = refusing([refused(20_000), refused(3_600_000), refused(3_600_000)], { maxRetryAfterMs: 30_000 });
+      loop.start();
+      await clock.tickAsync(0);
+      assert.equal(loop.status.nextRetryAt, new Date(20_000).toISOString());
+      await clock.tickAsync(20_000);
+      assert.equal(polls.length, 2, 'retried after the 20 s asked, not the 1 to 2 s of the backoff');
+      assert.equal(loop.status.nextRetryAt, new Date(20_000 + 30_000).toISOString(), 'an hour asked is cut to the bound');
+      await clock.tickAsync(29_999);
+      assert.equal(polls.length, 2);
+      await clock.tickAsync(1);
+      assert.equal(polls.length, 3);
+      await stop(loop);
+    });
   });
 });

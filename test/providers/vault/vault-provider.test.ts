@@ -163,6 +163,38 @@ describe('providers/vault against a real OpenBao dev server', function () {
       assert.match(error.message, /must allow "list" on "secret\/metadata\/spaces\/other\/"/);
     });
 
+    it('reports a token Vault does not know (wrong, revoked) as vault_token_invalid naming the token settings, not as a policy problem', async () => {
+      const wrong = canary('wrong-vault-token');
+      const created = await bao.api('POST', 'auth/token/create', { body: { policies: ['demo-read'], ttl: '1h' } });
+      const revoked = (created.body as { auth: { client_token: string } }).auth.client_token;
+      const live = new VaultProvider({ ...base(), token: revoked });
+      assert.equal(secretsOf(await live.fetch({ signal: signal() })).API_TOKEN, token, 'the token works before it is revoked');
+      assert.equal((await bao.api('POST', 'auth/token/revoke', { body: { token: revoked } })).status, 204);
+      for (const [what, provider] of [
+        ['wrong', new VaultProvider({ ...base(), token: wrong })],
+        ['revoked after use', live],
+      ] as const) {
+        const error = await failure(provider.fetch({ signal: signal() }));
+        assert.equal(error.code, 'vault_token_invalid', what);
+        assert.equal(error.retryable, false);
+        assert.match(error.message, /unknown, expired or revoked/);
+        assert.match(error.message, /secretSync\.token or secretSync\.tokenFile/);
+        assert.doesNotMatch(error.message, /policy/, `${what}: not a policy hint`);
+        for (const secret of [wrong, revoked]) assert.ok(!JSON.stringify({ m: error.message, e: error }).includes(secret), `${what}: no token in the error`);
+        provider.close();
+      }
+    });
+
+    it('keeps the policy hint for a valid token whose policy lacks the path', async () => {
+      const created = await bao.api('POST', 'auth/token/create', { body: { policies: ['demo-read'], ttl: '1h' } });
+      const valid = (created.body as { auth: { client_token: string } }).auth.client_token;
+      const provider = new VaultProvider({ ...base(), token: valid, space: 'other' });
+      const error = await failure(provider.fetch({ signal: signal() }));
+      assert.equal(error.code, 'forbidden');
+      assert.match(error.message, /must allow "list" on "secret\/metadata\/spaces\/other\/"/);
+      provider.close();
+    });
+
     it('refuses a wrong secret ID as unauthorized, without the secret in the message', async () => {
       const { roleId } = await appRole();
       const wrong = canary('wrong-secret-id');
