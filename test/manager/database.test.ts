@@ -6,7 +6,7 @@ import { loadSqlite } from 'secret-sync-manager/dist/quiet-sqlite';
 import { tempDir } from '../helpers/manager';
 
 describe('manager/database', () => {
-  it('upgrades a version 1 database: tokens keep working, the viewer role, the audit trail and the fleet appear', () => {
+  it('upgrades a version 1 database: tokens keep working, the viewer role, the audit trail (with counts) and the fleet appear', () => {
     const file = join(tempDir(), 'secrets.db');
     const old = new (loadSqlite().DatabaseSync)(file);
     old.exec(MIGRATIONS[0]!);
@@ -27,6 +27,8 @@ describe('manager/database', () => {
       db.sql.prepare("INSERT INTO tokens (id, hash, role, space, description, created_at) VALUES ('t2', 'h2', 'viewer', NULL, 'ops', '2026-01-02T00:00:00.000Z')").run();
       assert.throws(() => db.sql.prepare("INSERT INTO tokens (id, hash, role, created_at) VALUES ('t3', 'h3', 'root', 'x')").run(), /CHECK constraint/);
       assert.equal((db.sql.prepare('SELECT COUNT(*) AS n FROM audit').get() as { n: number }).n, 0);
+      db.sql.prepare("INSERT INTO audit (at, actor, action) VALUES ('2026-01-03T00:00:00.000Z', 'ops', 'secret.create')").run();
+      assert.equal((db.sql.prepare('SELECT count FROM audit').get() as { count: number }).count, 1, 'an entry counts one event unless folded');
       assert.equal((db.sql.prepare('SELECT COUNT(*) AS n FROM instances').get() as { n: number }).n, 0);
     } finally {
       db.close();

@@ -73,8 +73,13 @@ CREATE TABLE instances (
 ) WITHOUT ROWID;
 `;
 
+// V3: an audit entry can stand for repeated events (a flood of failed sign-ins folded into one entry).
+const SCHEMA_V3 = `
+ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** The schema, one migration per version (`PRAGMA user_version`); exported for the upgrade test. */
-export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2];
+export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
 /** The open database with the few helpers the stores share. */
 export interface ManagerDatabase {

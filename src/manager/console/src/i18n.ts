@@ -167,6 +167,7 @@ const DE_ERRORS: Readonly<Record<string, string>> = {
   instance_not_found: 'Diese Instanz gibt es nicht (mehr)',
   forbidden: 'Dafür fehlt die Berechtigung',
   unauthorized: 'Die Sitzung ist beendet: bitte neu anmelden',
+  rate_limited: 'Zu viele Versuche: bitte gleich noch einmal versuchen',
 };
 
 const language = navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en-US';
