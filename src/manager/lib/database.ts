@@ -81,6 +81,9 @@ ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
 /** The schema, one migration per version (`PRAGMA user_version`); exported for the upgrade test. */
 export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
+/** The database's file name in the data directory. */
+export const DATABASE_FILE = 'secrets.db';
+
 /** The open database with the few helpers the stores share. */
 export interface ManagerDatabase {
   readonly sql: DatabaseSync;
@@ -123,7 +126,11 @@ export function openDatabase(file: string): ManagerDatabase {
       sql.exec('COMMIT');
       return result;
     } catch (err) {
-      sql.exec('ROLLBACK');
+      try {
+        sql.exec('ROLLBACK');
+      } catch {
+        // SQLite has rolled back by itself (it does on SQLITE_FULL and I/O errors): the first error is the one to report.
+      }
       throw err;
     } finally {
       depth--;

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ChangeFeed } from './change-feed';
 import { Cipher } from './cipher';
-import { openDatabase } from './database';
-import { ManagerError } from './errors';
+import { DATABASE_FILE, openDatabase } from './database';
+import { ManagerError, isDiskFull } from './errors';
 import { createApp } from './http/app';
 import { fastRead } from './http/fast-read';
 import type { ApiLimits } from './http/app';
@@ -67,8 +67,9 @@ function checkMasterKey(db: ReturnType<typeof openDatabase>, cipher: Cipher): vo
   }
 }
 
-/** A failed background write for a log line. */
+/** A failed background write for a log line: a full disk is named as such. */
 function describeWriteError(error: unknown): string {
+  if (isDiskFull(error)) return 'the disk holding the data directory is full';
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -89,6 +90,7 @@ function bootstrapAdmin(tokens: TokenStore, options: ServerOptions, logger: Logg
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Before the database is opened (which creates it): a key is generated only for a data directory without data.
   const { key, source } = loadMasterKey({
     envValue: options.masterKey,
     keyFile: options.masterKeyFile,
@@ -96,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
   });
   const cipher = new Cipher(key);
-  const db = openDatabase(join(options.dataDir, 'secrets.db'));
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE));
   let listener: http.Server | undefined;
   let fleet: FleetStore | undefined;
   let audit: AuditStore | undefined;
