@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import express from 'express';
-import { DEFAULT_PORT, startServer } from 'secret-sync-manager';
+import { DEFAULT_PORT, MANAGER_ACTOR, startServer } from 'secret-sync-manager';
 import type { RunningServer } from 'secret-sync-manager';
 import type { EmbeddedNodeRed } from './embedded-node-red';
 
@@ -24,17 +24,17 @@ function shown(path: string): string {
 function seedDemo(server: RunningServer): void {
   if (server.secrets.list({ kind: 'space', space: DEMO_SPACE }).length > 0) return;
   const space = { kind: 'space', space: DEMO_SPACE } as const;
-  server.secrets.create(space, { name: 'my_api_token', value: 'demo-token-not-a-real-secret', description: 'Token for the example flow' });
-  server.secrets.create(space, { name: 'WEATHER_API_KEY', value: 'demo-weather-key', description: 'Example API key' });
-  server.secrets.create(space, { name: 'MQTT_BROKER', value: { username: 'demo-user', password: 'demo-password' }, description: 'A multi-pair secret' });
-  server.secrets.create({ kind: 'org' }, { name: 'SUPPORT_EMAIL', value: 'support@example.com', description: 'Visible in every space' });
+  server.secrets.create(space, { name: 'my_api_token', value: 'demo-token-not-a-real-secret', description: 'Token for the example flow' }, MANAGER_ACTOR);
+  server.secrets.create(space, { name: 'WEATHER_API_KEY', value: 'demo-weather-key', description: 'Example API key' }, MANAGER_ACTOR);
+  server.secrets.create(space, { name: 'MQTT_BROKER', value: { username: 'demo-user', password: 'demo-password' }, description: 'A multi-pair secret' }, MANAGER_ACTOR);
+  server.secrets.create({ kind: 'org' }, { name: 'SUPPORT_EMAIL', value: 'support@example.com', description: 'Visible in every space' }, MANAGER_ACTOR);
 }
 
 /** Issues the read token the Node-RED side uses, once, into a 0600 file. */
 function ensureReadToken(server: RunningServer): string {
   const file = join(DATA, 'node-red.token');
   if (!existsSync(file)) {
-    const { token } = server.tokens.create({ role: 'read', space: DEMO_SPACE, description: 'npm start demo' });
+    const { token } = server.tokens.create({ role: 'read', space: DEMO_SPACE, description: 'npm start demo' }, MANAGER_ACTOR);
     writeFileSync(file, token + '\n', { mode: 0o600 });
   }
   return file;

@@ -195,6 +195,14 @@ describe('e2e: Secret Manager web console', function () {
     await context.close();
   });
 
+  it('shows a flood of failed sign-ins as one audit row with its count', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await request('POST', `${manager.url}/v1/session`, { body: { token: `ssm_${canary('guess')}` } })).status, 401);
+    await page.click('#tab-org');
+    await page.click('#tab-audit');
+    await page.waitForSelector('#audit tr:has-text("session.fail ×5")');
+    assert.equal(await page.locator('#audit tr:has-text("session.fail")').count(), 1);
+  });
+
   it('never puts a value in the DOM, an HTTP answer or the page source', async () => {
     await page.click('#tab-audit');
     await page.waitForSelector('#audit tr');

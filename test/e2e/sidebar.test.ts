@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { MANAGER_ACTOR } from 'secret-sync-manager';
 import { adminAuthSettings } from '../helpers/admin-auth';
 import { launchBrowser, openEditor, openSecretsTab, requireBrowser } from '../helpers/browser';
 import { canary, startTestManager } from '../helpers/manager';
@@ -168,7 +169,7 @@ describe('e2e: Secrets sidebar', function () {
 
   it('stays responsive with 10,000 keys: one page rendered, more on demand, search narrows', async () => {
     for (let i = 0; i < 9_997; i++) {
-      manager.server.secrets.create({ kind: 'space', space: 'demo' }, { name: `BULK_${String(i).padStart(5, '0')}`, value: `bulk-${i}`, description: '' });
+      manager.server.secrets.create({ kind: 'space', space: 'demo' }, { name: `BULK_${String(i).padStart(5, '0')}`, value: `bulk-${i}`, description: '' }, MANAGER_ACTOR);
     }
     const started = Date.now();
     await page.click('#secret-sync-sync-now');

@@ -1,6 +1,6 @@
 // Tests for the `secret-manager` CLI as a user runs it: serve, secret and token commands, clean stop, crash safety.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from '../helpers/http';
 import { runCli, startServe } from '../helpers/cli';
@@ -83,6 +83,20 @@ describe('manager/cli', function () {
     serve.child.kill('SIGINT');
     assert.equal(await serve.exited, 0);
     assert.match(serve.output(), /stopped/);
+  });
+
+  it('refuses to start when master.key is missing beside the database, names the file and generates no key', async () => {
+    const admin = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
+    assert.equal((await request('POST', `${serve.url}/v1/spaces/demo/secrets`, { token: admin, body: { name: 'SEALED', value: canary('sealed') } })).status, 201);
+    serve.child.kill('SIGINT');
+    assert.equal(await serve.exited, 0);
+    rmSync(join(dataDir, 'master.key'));
+
+    const res = await runCli(['--data-dir', dataDir, 'serve', '--port', '0']);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /The master key file \S*master\.key is missing, but \S*secrets\.db holds data .*restore .* from your backup.* No new key was generated \[master_key_missing\]\n$/);
+    assert.equal(existsSync(join(dataDir, 'master.key')), false, 'no useless key left behind');
+    assert.doesNotMatch(res.stdout + res.stderr, /generated a new master key/);
   });
 
   it('loses no acknowledged write when killed with SIGKILL mid-stream', async () => {

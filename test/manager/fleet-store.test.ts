@@ -1,6 +1,7 @@
 // Tests for src/manager/lib/fleet-store.ts: reads recorded in memory and written in batches, retention, the cap, forgetting, write failures.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { MANAGER_ACTOR } from 'secret-sync-manager/dist/audit-store';
 import { openDatabase } from 'secret-sync-manager/dist/database';
 import type { ManagerDatabase } from 'secret-sync-manager/dist/database';
 import { FLEET_RETENTION_MS, FleetStore } from 'secret-sync-manager/dist/fleet-store';
@@ -90,7 +91,7 @@ describe('manager/fleet-store', () => {
     fleet.seen('other', who('c'), 1);
     assert.deepEqual(fleet.list('demo').map((i) => i.id).sort(), ['a', 'b']);
     assert.deepEqual(fleet.list('other').map((i) => i.id), ['c']);
-    fleet.forget('demo', 'a');
+    fleet.forget('demo', 'a', MANAGER_ACTOR);
     fleet.seen('demo', who('c'), 1);
     assert.deepEqual(fleet.list('demo').map((i) => i.id).sort(), ['b', 'c'], 'forgetting one makes room');
   });
@@ -98,10 +99,10 @@ describe('manager/fleet-store', () => {
   it('forgets an instance on request; 404 instance_not_found for one it does not know', () => {
     const fleet = open();
     fleet.seen('demo', who('a'), 1);
-    fleet.forget('demo', 'a');
+    fleet.forget('demo', 'a', MANAGER_ACTOR);
     assert.deepEqual(fleet.list('demo'), []);
     assert.deepEqual(fleet.spaces(), []);
-    assert.throws(() => fleet.forget('demo', 'a'), (e: { code: string; status: number }) => e.code === 'instance_not_found' && e.status === 404);
+    assert.throws(() => fleet.forget('demo', 'a', MANAGER_ACTOR), (e: { code: string; status: number }) => e.code === 'instance_not_found' && e.status === 404);
   });
 
   it('reports a failed write, loses nothing, and writes it at the next flush', () => {
@@ -146,7 +147,7 @@ describe('manager/fleet-store', () => {
     assert.equal(fleet.seen('demo', who('a'), 1), true, 'still none');
     fleet.setUsage('demo', 'a', [{ key: 'K', nodes: 1 }]);
     assert.equal(fleet.seen('demo', who('a'), 1), false);
-    fleet.forget('demo', 'a');
+    fleet.forget('demo', 'a', MANAGER_ACTOR);
     assert.equal(fleet.seen('demo', who('a'), 1), true, 'forgotten and back');
     fleet.setUsage('demo', 'a', []);
     fleet.seen('demo', who('b'), 1);

@@ -1,7 +1,7 @@
-// Tests for src/manager/lib/master-key.ts: env, explicit file and the generated 0600 key file.
+// Tests for src/manager/lib/master-key.ts: env, explicit file, the generated 0600 key file, and no new key beside existing data.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from 'secret-sync-manager';
 import type { ManagerError } from 'secret-sync-manager';
@@ -54,5 +54,26 @@ describe('manager/master-key', () => {
     chmodSync(file, 0o644);
     loadMasterKey({ dataDir: dir, logger, keyFile: file });
     assert.match(lines.join('\n'), /readable by other users/);
+  });
+
+  it('generates no key when master.key is missing beside a database that holds data: master_key_missing says which file and what to do', () => {
+    for (const [file, bytes] of [['secrets.db', 4096], ['secrets.db-wal', 4096]] as const) {
+      rmSync(join(dir, 'secrets.db'), { force: true });
+      writeFileSync(join(dir, 'secrets.db'), '');
+      writeFileSync(join(dir, file), Buffer.alloc(bytes, 1));
+      assert.throws(
+        () => loadMasterKey({ dataDir: dir, logger }),
+        (e: ManagerError) =>
+          e.code === 'master_key_missing' && e.message.includes(join(dir, 'master.key')) && e.message.includes(join(dir, 'secrets.db')) && /restore .* from your backup/.test(e.message),
+        file,
+      );
+      assert.ok(!readdirSync(dir).includes('master.key'), `nothing written (${file})`);
+    }
+    assert.ok(!lines.some((line) => line.includes('generated')));
+  });
+
+  it('still generates the key beside an empty database file (a first start that stopped before writing anything)', () => {
+    writeFileSync(join(dir, 'secrets.db'), '');
+    assert.equal(loadMasterKey({ dataDir: dir, logger }).source, 'generated');
   });
 });

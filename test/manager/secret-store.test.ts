@@ -8,6 +8,7 @@ import { Cipher } from 'secret-sync-manager/dist/cipher';
 import { openDatabase } from 'secret-sync-manager/dist/database';
 import type { ManagerDatabase } from 'secret-sync-manager/dist/database';
 import { SecretStore } from 'secret-sync-manager/dist/secret-store';
+import { MANAGER_ACTOR as ACTOR } from 'secret-sync-manager/dist/audit-store';
 import { tempDir } from '../helpers/manager';
 
 describe('manager/secret-store', () => {
@@ -25,13 +26,13 @@ describe('manager/secret-store', () => {
   afterEach(() => db.close());
 
   it('decrypts each value once: a write updates memory instead of reading every secret again', () => {
-    for (let i = 0; i < 50; i++) store.create(space, { name: `K${i}`, value: `value-${i}`, description: '' });
+    for (let i = 0; i < 50; i++) store.create(space, { name: `K${i}`, value: `value-${i}`, description: '' }, ACTOR);
     const open = sinon.spy(cipher, 'open');
     store.readJson('demo');
     assert.equal(open.callCount, 50);
-    store.update(space, 'K1', { value: 'value-1-new' });
-    store.delete(space, 'K2');
-    store.create(space, { name: 'K50', value: { user: 'u', pass: 'p' }, description: '' });
+    store.update(space, 'K1', { value: 'value-1-new' }, ACTOR);
+    store.delete(space, 'K2', ACTOR);
+    store.create(space, { name: 'K50', value: { user: 'u', pass: 'p' }, description: '' }, ACTOR);
     const answer = JSON.parse(store.readJson('demo').json) as { secrets: Record<string, unknown> };
     // The update compares with the stored value (one open); the read after the writes opens nothing.
     assert.equal(open.callCount, 51);
@@ -42,28 +43,28 @@ describe('manager/secret-store', () => {
   });
 
   it('falls back to the organization value when the space deletes its own of the same name', () => {
-    store.create(org, { name: 'SHARED', value: 'org-value', description: '' });
-    store.create(space, { name: 'SHARED', value: 'space-value', description: '' });
+    store.create(org, { name: 'SHARED', value: 'org-value', description: '' }, ACTOR);
+    store.create(space, { name: 'SHARED', value: 'space-value', description: '' }, ACTOR);
     assert.equal(store.read('demo').secrets.SHARED, 'space-value');
-    store.delete(space, 'SHARED');
+    store.delete(space, 'SHARED', ACTOR);
     assert.equal(store.read('demo').secrets.SHARED, 'org-value');
     assert.deepEqual(Object.keys(store.read('demo').secrets), ['SHARED']);
   });
 
   it('serves the same serialized answer until the version moves', () => {
-    store.create(space, { name: 'A', value: 'a-value', description: '' });
+    store.create(space, { name: 'A', value: 'a-value', description: '' }, ACTOR);
     const first = store.readJson('demo');
     assert.equal(store.readJson('demo'), first);
-    store.update(space, 'A', { description: 'only a description' });
+    store.update(space, 'A', { description: 'only a description' }, ACTOR);
     assert.equal(store.readJson('demo').json, first.json, 'a description does not change what a space reads');
-    store.update(space, 'A', { value: 'a-value-2' });
+    store.update(space, 'A', { value: 'a-value-2' }, ACTOR);
     assert.equal(store.readJson('demo').version, first.version + 1);
   });
 
   it('forgets memory after a failed write and reads the database again', () => {
-    store.create(space, { name: 'A', value: 'a-value', description: '' });
+    store.create(space, { name: 'A', value: 'a-value', description: '' }, ACTOR);
     store.readJson('demo');
-    assert.throws(() => store.create(space, { name: 'A', value: 'again', description: '' }), { code: 'secret_exists' });
+    assert.throws(() => store.create(space, { name: 'A', value: 'again', description: '' }, ACTOR), { code: 'secret_exists' });
     const open = sinon.spy(cipher, 'open');
     assert.equal(store.read('demo').secrets.A, 'a-value');
     assert.equal(open.callCount, 1);

@@ -73,8 +73,16 @@ CREATE TABLE instances (
 ) WITHOUT ROWID;
 `;
 
+// V3: an audit entry can stand for repeated events (a flood of failed sign-ins folded into one entry).
+const SCHEMA_V3 = `
+ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+`;
+
 /** The schema, one migration per version (`PRAGMA user_version`); exported for the upgrade test. */
-export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2];
+export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+
+/** The database's file name in the data directory. */
+export const DATABASE_FILE = 'secrets.db';
 
 /** The open database with the few helpers the stores share. */
 export interface ManagerDatabase {
@@ -118,7 +126,11 @@ export function openDatabase(file: string): ManagerDatabase {
       sql.exec('COMMIT');
       return result;
     } catch (err) {
-      sql.exec('ROLLBACK');
+      try {
+        sql.exec('ROLLBACK');
+      } catch {
+        // SQLite has rolled back by itself (it does on SQLITE_FULL and I/O errors): the first error is the one to report.
+      }
       throw err;
     } finally {
       depth--;

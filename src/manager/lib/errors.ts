@@ -37,3 +37,19 @@ export class ManagerError extends Error {
 export function badRequest(code: string, message: string, field?: string): ManagerError {
   return new ManagerError(code, 400, message, field);
 }
+
+/** SQLite's primary result code SQLITE_FULL: the database or the disk holding it is full. */
+const SQLITE_FULL = 13;
+
+/** Whether `error` says the disk is full: SQLITE_FULL from the database, or ENOSPC from a file write. */
+export function isDiskFull(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errcode } = error as { code?: unknown; errcode?: unknown };
+  // errcode may be an extended result code: its low byte is the primary one.
+  return code === 'ENOSPC' || (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && (errcode & 0xff) === SQLITE_FULL);
+}
+
+/** 507 `disk_full`: nothing was saved because the disk holding the data directory is full. */
+export function diskFullError(): ManagerError {
+  return new ManagerError('disk_full', 507, 'The disk holding the data directory is full: nothing was saved. Free space there and try again');
+}

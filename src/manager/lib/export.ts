@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { ChangeFeed } from './change-feed';
 import { Cipher } from './cipher';
-import { openDatabase } from './database';
+import { DATABASE_FILE, openDatabase } from './database';
 import type { Logger } from './logger';
 import { loadMasterKey } from './master-key';
 import { SecretStore } from './secret-store';
@@ -29,7 +29,7 @@ export function readAllScopes(options: { dataDir: string; masterKey?: string; ma
   spaces: Record<string, Record<string, SecretValue>>;
 } {
   const { key } = loadMasterKey({ envValue: options.masterKey, keyFile: options.masterKeyFile, dataDir: options.dataDir, logger: options.logger });
-  const db = openDatabase(join(options.dataDir, 'secrets.db'));
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE));
   try {
     const store = new SecretStore(db, new Cipher(key), new ChangeFeed());
     const spaces = Object.fromEntries(store.spaces().map((space) => [space, store.values({ kind: 'space', space })]));

@@ -1,4 +1,6 @@
 // The fleet: which plugin instances read each space, the version they last synced, when they were seen, and the keys their flows use.
+import { appendAudit } from './audit-store';
+import type { Actor } from './audit-store';
 import type { ManagerDatabase } from './database';
 import { ManagerError } from './errors';
 
@@ -176,10 +178,13 @@ export class FleetStore {
     this.#dirty.delete(seen);
   }
 
-  /** Forgets an instance (it was decommissioned); 404 `instance_not_found` for one the store does not know. */
-  forget(space: string, id: string): void {
+  /** Forgets an instance (it was decommissioned), audited as `actor`'s in the same transaction; 404 `instance_not_found` for one the store does not know. */
+  forget(space: string, id: string, actor: Actor): void {
     if (!this.#known.has(`${space}/${id}`)) throw new ManagerError('instance_not_found', 404, `No instance '${id}' in space '${space}'`);
-    this.db.transaction(() => this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?').run(space, id));
+    this.db.transaction(() => {
+      this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?').run(space, id);
+      appendAudit(this.db, actor, { action: 'instance.forget', scope: space, target: id }, this.#now());
+    });
     this.#forgetInMemory(space, id);
   }
 

@@ -4,6 +4,8 @@ export type { RunningServer, ServerOptions } from './server';
 export { createLogger } from './logger';
 export type { Logger, LogLevel, LogSink } from './logger';
 export { ManagerError } from './errors';
+export { MANAGER_ACTOR } from './audit-store';
+export type { Actor, AuditEntry } from './audit-store';
 export { VALIDATION_MESSAGES } from './validation';
 export { NAME_PATTERN, RESERVED_NAMES } from '../../shared/names';
 export type { SecretValue } from './validation';

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEY_BYTES } from './cipher';
+import { DATABASE_FILE } from './database';
 import { ManagerError } from './errors';
 import type { Logger } from './logger';
 
@@ -15,7 +16,7 @@ export interface MasterKeyOptions {
   envValue?: string | undefined;
   /** An explicit key file (SECRET_MANAGER_MASTER_KEY_FILE or --master-key-file); must exist. */
   keyFile?: string | undefined;
-  /** Data directory holding the generated `master.key` when neither of the above is given. */
+  /** Data directory holding the database and, when neither of the above is given, `master.key`. */
   dataDir: string;
   logger: Logger;
 }
@@ -34,7 +35,22 @@ export function decodeMasterKey(text: string, origin: string): Buffer {
   return key;
 }
 
-/** Returns the master key and its source, generating `<dataDir>/master.key` (mode 0600) on first start. */
+/** Whether the database file (or its WAL, before a checkpoint) holds anything. */
+function holdsData(databaseFile: string): boolean {
+  return [databaseFile, `${databaseFile}-wal`].some((file) => {
+    try {
+      return statSync(file).size > 0;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Returns the master key and its source, generating `<dataDir>/master.key`
+ * (mode 0600) on first start, that is while the database holds nothing;
+ * `master_key_missing` when the key file is gone but the database is not.
+ */
 export function loadMasterKey(options: MasterKeyOptions): { key: Buffer; source: MasterKeySource; file?: string } {
   if (options.envValue !== undefined && options.envValue !== '') {
     return { key: decodeMasterKey(options.envValue, 'SECRET_MANAGER_MASTER_KEY'), source: 'env' };
@@ -47,6 +63,16 @@ export function loadMasterKey(options: MasterKeyOptions): { key: Buffer; source:
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || explicit) {
       throw new ManagerError('master_key_unreadable', 500, `Cannot read the master key file ${file}`);
+    }
+    // A new key cannot open data sealed with the lost one: say so, and write nothing that could be mistaken for the key.
+    const databaseFile = join(options.dataDir, DATABASE_FILE);
+    if (holdsData(databaseFile)) {
+      throw new ManagerError(
+        'master_key_missing',
+        500,
+        `The master key file ${file} is missing, but ${databaseFile} holds data sealed with a key: restore ${file} from your backup ` +
+          '(or give the key with SECRET_MANAGER_MASTER_KEY or --master-key-file). No new key was generated',
+      );
     }
     const key = randomBytes(KEY_BYTES);
     // 'wx' fails if another process created the file in the meantime, rather than overwriting its key.

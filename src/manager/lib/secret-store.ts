@@ -2,6 +2,8 @@
 import type { ChangeFeed} from './change-feed';
 import { ORG_SCOPE } from './change-feed';
 import type { Cipher } from './cipher';
+import { appendAudit } from './audit-store';
+import type { Actor } from './audit-store';
 import type { ManagerDatabase } from './database';
 import { ManagerError, badRequest } from './errors';
 import { VALIDATION_MESSAGES, sameValue } from './validation';
@@ -42,6 +44,11 @@ interface SecretRow {
 
 function scopeKey(scope: Scope): string {
   return scope.kind === 'org' ? ORG_SCOPE : scope.space;
+}
+
+/** The scope as the audit names it: `org` or the space. */
+function auditScope(scope: Scope): string {
+  return scope.kind === 'org' ? 'org' : scope.space;
 }
 
 function toMeta(row: SecretRow): SecretMeta {
@@ -93,10 +100,11 @@ export class SecretStore {
     if (!this.#row(scopeKey(scope), name)) throw notFound(name);
   }
 
-  /** Creates a secret; 409 `secret_exists` if the scope already has that name. */
-  create(scope: Scope, input: CreateInput): SecretMeta {
+  /** Creates a secret, audited as `actor`'s in the same transaction; 409 `secret_exists` if the scope already has that name. */
+  create(scope: Scope, input: CreateInput, actor: Actor): SecretMeta {
     const key = scopeKey(scope);
-    const at = this.now().toISOString();
+    const now = this.now();
+    const at = now.toISOString();
     let row: SecretRow;
     try {
       row = this.db.transaction(() => {
@@ -108,6 +116,7 @@ export class SecretStore {
           .prepare('INSERT INTO secrets (scope, name, type, fields, description, sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
           .run(key, input.name, fields === null ? 'string' : 'pairs', fields, input.description, this.#seal(key, input.name, input.value), at, at);
         this.#bump(key);
+        appendAudit(this.db, actor, { action: 'secret.create', scope: auditScope(scope), target: input.name }, now);
         return this.#row(key, input.name) as SecretRow;
       });
     } catch (err) {
@@ -119,9 +128,10 @@ export class SecretStore {
     return toMeta(row);
   }
 
-  /** Changes the value and/or description; 404 if absent, 400 `no_changes` if nothing would change. */
-  update(scope: Scope, name: string, patch: PatchInput): SecretMeta {
+  /** Changes the value and/or description, audited as `actor`'s in the same transaction; 404 if absent, 400 `no_changes` if nothing would change. */
+  update(scope: Scope, name: string, patch: PatchInput, actor: Actor): SecretMeta {
     const key = scopeKey(scope);
+    const now = this.now();
     let outcome: { row: SecretRow; bumped: boolean; value: SecretValue | undefined };
     try {
       outcome = this.db.transaction(() => {
@@ -139,12 +149,13 @@ export class SecretStore {
             fields,
             patch.description ?? current.description,
             value === undefined ? current.sealed : this.#seal(key, name, value),
-            this.now().toISOString(),
+            now.toISOString(),
             key,
             name,
           );
         // A description edit does not change what a space reads, so only value edits bump its version.
         if (valueChanges) this.#bump(key);
+        appendAudit(this.db, actor, { action: 'secret.update', scope: auditScope(scope), target: name }, now);
         return { row: this.#row(key, name) as SecretRow, bumped: valueChanges, value };
       });
     } catch (err) {
@@ -158,14 +169,15 @@ export class SecretStore {
     return toMeta(outcome.row);
   }
 
-  /** Deletes a secret permanently; 404 if absent. */
-  delete(scope: Scope, name: string): void {
+  /** Deletes a secret permanently, audited as `actor`'s in the same transaction; 404 if absent. */
+  delete(scope: Scope, name: string, actor: Actor): void {
     const key = scopeKey(scope);
     try {
       this.db.transaction(() => {
         const result = this.db.sql.prepare('DELETE FROM secrets WHERE scope = ? AND name = ?').run(key, name);
         if (result.changes === 0) throw notFound(name);
         this.#bump(key);
+        appendAudit(this.db, actor, { action: 'secret.delete', scope: auditScope(scope), target: name }, this.now());
       });
     } catch (err) {
       this.#forget();

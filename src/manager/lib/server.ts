@@ -6,14 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ChangeFeed } from './change-feed';
 import { Cipher } from './cipher';
-import { openDatabase } from './database';
-import { ManagerError } from './errors';
+import { DATABASE_FILE, openDatabase } from './database';
+import { ManagerError, isDiskFull } from './errors';
 import { createApp } from './http/app';
 import { fastRead } from './http/fast-read';
 import type { ApiLimits } from './http/app';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
-import { AuditStore } from './audit-store';
+import { AuditStore, MANAGER_ACTOR } from './audit-store';
 import { FleetStore } from './fleet-store';
 import { loadMasterKey } from './master-key';
 import { SecretStore } from './secret-store';
@@ -67,13 +67,19 @@ function checkMasterKey(db: ReturnType<typeof openDatabase>, cipher: Cipher): vo
   }
 }
 
+/** A failed background write for a log line: a full disk is named as such. */
+function describeWriteError(error: unknown): string {
+  if (isDiskFull(error)) return 'the disk holding the data directory is full';
+  return error instanceof Error ? error.message : String(error);
+}
+
 function bootstrapAdmin(tokens: TokenStore, options: ServerOptions, logger: Logger): string | undefined {
   if (options.adminToken !== undefined && options.adminToken !== '') {
-    tokens.ensure(options.adminToken, 'admin', 'from SECRET_MANAGER_ADMIN_TOKEN');
+    tokens.ensure(options.adminToken, 'admin', 'from SECRET_MANAGER_ADMIN_TOKEN', MANAGER_ACTOR);
     return undefined;
   }
   if (tokens.hasActiveAdmin()) return undefined;
-  const { token } = tokens.create({ role: 'admin', space: null, description: 'first admin token' });
+  const { token } = tokens.create({ role: 'admin', space: null, description: 'first admin token' }, MANAGER_ACTOR);
   const file = join(options.dataDir, 'admin.token');
   writeFileSync(file, token + '\n', { mode: 0o600 });
   logger.info(`created the first admin token in ${file}`);
@@ -84,6 +90,7 @@ function bootstrapAdmin(tokens: TokenStore, options: ServerOptions, logger: Logg
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Before the database is opened (which creates it): a key is generated only for a data directory without data.
   const { key, source } = loadMasterKey({
     envValue: options.masterKey,
     keyFile: options.masterKeyFile,
@@ -91,9 +98,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger,
   });
   const cipher = new Cipher(key);
-  const db = openDatabase(join(options.dataDir, 'secrets.db'));
+  const db = openDatabase(join(options.dataDir, DATABASE_FILE));
   let listener: http.Server | undefined;
   let fleet: FleetStore | undefined;
+  let audit: AuditStore | undefined;
   const feed = new ChangeFeed();
   try {
     checkMasterKey(db, cipher);
@@ -101,8 +109,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const tokens = new TokenStore(db);
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
     // The fleet's bookkeeping is best effort: a failed write is logged and tried again, the reads are served.
-    fleet = new FleetStore(db, { onWriteError: (error) => logger.warn(`could not record the fleet's reads; trying again in 5 s (${error instanceof Error ? error.message : String(error)})`) });
-    const app = createApp({ secrets, tokens, feed, fleet, audit: new AuditStore(db), instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    fleet = new FleetStore(db, { onWriteError: (error) => logger.warn(`could not record the fleet's reads; trying again in 5 s (${describeWriteError(error)})`) });
+    audit = new AuditStore(db, { onWriteError: (error) => logger.warn(`could not write the counts of folded audit entries; trying again in 5 s (${describeWriteError(error)})`) });
+    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits: options.limits ?? {} });
     // The fleet's polls skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
     const handler: http.RequestListener = (req, res) => {
@@ -129,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         feed.close();
         server.close(() => {
           fleet?.close();
+          audit?.close();
           db.close();
           logger.info('stopped');
           resolve();
@@ -144,6 +154,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     feed.close();
     listener?.close();
     fleet?.close();
+    audit?.close();
     db.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new ManagerError('port_in_use', 500, `Port ${options.port ?? DEFAULT_PORT} is already in use`);

@@ -1,5 +1,7 @@
 // Access tokens: admin, viewer (names only, no values, no changes) and read tokens bound to one space, stored only as SHA-256 hashes.
 import { createHash, randomBytes } from 'node:crypto';
+import { appendAudit } from './audit-store';
+import type { Actor } from './audit-store';
 import type { ManagerDatabase } from './database';
 import { ManagerError } from './errors';
 
@@ -60,20 +62,20 @@ export class TokenStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Issues a new token; the returned `token` string is shown once and never stored. */
-  create(input: { role: Role; space: string | null; description: string }): { token: string; record: TokenRecord } {
+  /** Issues a new token, audited as `actor`'s in the same transaction; the returned `token` string is shown once and never stored. */
+  create(input: { role: Role; space: string | null; description: string }, actor: Actor): { token: string; record: TokenRecord } {
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    return { token, record: this.#insert(token, input) };
+    return { token, record: this.#insert(token, input, actor) };
   }
 
-  /** Registers a token chosen by the operator (SECRET_MANAGER_ADMIN_TOKEN) unless it is already known. */
-  ensure(token: string, role: 'admin' | 'read', description: string): TokenRecord {
+  /** Registers a token chosen by the operator (SECRET_MANAGER_ADMIN_TOKEN) unless it is already known; audited as `actor`'s. */
+  ensure(token: string, role: 'admin' | 'read', description: string, actor: Actor): TokenRecord {
     if (token.length < 16) {
       throw new ManagerError('token_too_short', 400, 'A configured token must have at least 16 characters');
     }
     const existing = this.#byHash(token);
     if (existing) return toRecord(existing);
-    return this.#insert(token, { role, space: null, description });
+    return this.#insert(token, { role, space: null, description }, actor);
   }
 
   /** Every token, newest first, revoked ones included. */
@@ -82,14 +84,19 @@ export class TokenStore {
     return rows.map(toRecord);
   }
 
-  /** Revokes a token at once; 404 `token_not_found` if there is no active token with that id. */
-  revoke(id: string): void {
-    const result = this.db.transaction(() =>
-      this.db.sql.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(this.now().toISOString(), id),
-    );
-    // Revocation takes effect at once: the next authenticate reads the rows again.
-    this.#byHashCache = undefined;
-    if (result.changes === 0) throw new ManagerError('token_not_found', 404, `No active token with id '${id}'`);
+  /** Revokes a token at once, audited as `actor`'s in the same transaction; 404 `token_not_found` if there is no active token with that id. */
+  revoke(id: string, actor: Actor): void {
+    const now = this.now();
+    try {
+      this.db.transaction(() => {
+        const result = this.db.sql.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.toISOString(), id);
+        if (result.changes === 0) throw new ManagerError('token_not_found', 404, `No active token with id '${id}'`);
+        appendAudit(this.db, actor, { action: 'token.revoke', target: id }, now);
+      });
+    } finally {
+      // Revocation takes effect at once: the next authenticate reads the rows again.
+      this.#byHashCache = undefined;
+    }
   }
 
   /** The active token matching `token`, or null for an unknown or revoked one; records its use (at most once a minute). */
@@ -132,15 +139,17 @@ export class TokenStore {
     return this.#byHashCache.get(hashToken(token));
   }
 
-  #insert(token: string, input: { role: Role; space: string | null; description: string }): TokenRecord {
+  #insert(token: string, input: { role: Role; space: string | null; description: string }, actor: Actor): TokenRecord {
     const id = randomBytes(6).toString('hex');
-    const at = this.now().toISOString();
+    const now = this.now();
+    const at = now.toISOString();
     this.#byHashCache = undefined;
-    this.db.transaction(() =>
+    this.db.transaction(() => {
       this.db.sql
         .prepare('INSERT INTO tokens (id, hash, role, space, description, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(id, hashToken(token), input.role, input.space, input.description, at),
-    );
+        .run(id, hashToken(token), input.role, input.space, input.description, at);
+      appendAudit(this.db, actor, { action: 'token.create', scope: input.space, target: id }, now);
+    });
     return { id, role: input.role, space: input.space, description: input.description, createdAt: at, revokedAt: null, lastUsedAt: null };
   }
 }

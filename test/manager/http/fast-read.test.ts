@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { MANAGER_ACTOR } from 'secret-sync-manager/dist/audit-store';
 import { ChangeFeed } from 'secret-sync-manager/dist/change-feed';
 import { Cipher } from 'secret-sync-manager/dist/cipher';
 import { openDatabase } from 'secret-sync-manager/dist/database';
@@ -58,7 +59,7 @@ describe('manager/http fast read', () => {
 
     before(async () => {
       secrets = new SecretStore(db, new Cipher(randomBytes(32)), new ChangeFeed());
-      secrets.create({ kind: 'space', space: 'demo' }, { name: 'A', value: 'a-value-1', description: '' });
+      secrets.create({ kind: 'space', space: 'demo' }, { name: 'A', value: 'a-value-1', description: '' }, MANAGER_ACTOR);
       tokens = new TokenStore(db);
       fleet = new FleetStore(db);
       const fast = fastRead({ secrets, tokens, fleet, instanceId: 'db1', logger: createLogger({ level: 'error', sink: () => undefined }) });
@@ -82,11 +83,11 @@ describe('manager/http fast read', () => {
     });
 
     it('passes on everything it does not answer: other paths, queries, methods, missing, revoked or foreign tokens', async () => {
-      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' });
-      const admin = tokens.create({ role: 'admin', space: null, description: 'a' });
-      const other = tokens.create({ role: 'read', space: 'other', description: 'o' });
-      const revoked = tokens.create({ role: 'read', space: 'demo', description: 'x' });
-      tokens.revoke(revoked.record.id);
+      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' }, MANAGER_ACTOR);
+      const admin = tokens.create({ role: 'admin', space: null, description: 'a' }, MANAGER_ACTOR);
+      const other = tokens.create({ role: 'read', space: 'other', description: 'o' }, MANAGER_ACTOR);
+      const revoked = tokens.create({ role: 'read', space: 'demo', description: 'x' }, MANAGER_ACTOR);
+      tokens.revoke(revoked.record.id, MANAGER_ACTOR);
       assert.equal((await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token })).status, 200);
       const cases: [string, string, string | undefined][] = [
         ['GET', '/v1/spaces/demo/secrets?wait=5&version=1', reader.token],
@@ -107,7 +108,7 @@ describe('manager/http fast read', () => {
     });
 
     it('passes the request on, with no header set, when reading the answer fails, and the server goes on', async () => {
-      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' });
+      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' }, MANAGER_ACTOR);
       const readJson = secrets.readJson.bind(secrets);
       secrets.readJson = () => {
         throw new Error('disk I/O error');
@@ -123,7 +124,7 @@ describe('manager/http fast read', () => {
     });
 
     it('records the instance that polled, and the version it now has', async () => {
-      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' });
+      const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' }, MANAGER_ACTOR);
       await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token, headers: { 'x-secret-sync-instance': 'node-a; name=host-a; version=1.2.3' } });
       const [instance] = fleet.list('demo');
       assert.equal(instance?.id, 'node-a');

@@ -1,8 +1,13 @@
-// Console sessions over real HTTP: the cookie's flags, who may sign in, CSRF on writes, no values through a session, revocation and sign-out.
+// Console sessions over real HTTP: the cookie's flags, who may sign in, CSRF on writes, no values through a session, revocation and sign-out; the bound on sessions.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { MANAGER_ACTOR } from 'secret-sync-manager/dist/audit-store';
+import { openDatabase } from 'secret-sync-manager/dist/database';
+import { IDLE_MS, MAX_SESSIONS_PER_TOKEN, Sessions } from 'secret-sync-manager/dist/http/sessions';
+import { TokenStore } from 'secret-sync-manager/dist/token-store';
 import { request } from '../../helpers/http';
 import type { TestResponse } from '../../helpers/http';
-import { canary, startTestManager } from '../../helpers/manager';
+import { canary, startTestManager, tempDir } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
 
 const CONSOLE = { 'x-secret-manager-console': '1' };
@@ -102,5 +107,30 @@ describe('manager/http console sessions', () => {
     assert.match(out.headers.get('set-cookie') ?? '', /^ssm_session=; HttpOnly; SameSite=Strict; Path=\/; Max-Age=0$/);
     assert.equal((await request('GET', `${m.url}/v1/session`, { headers: withCookie(cookie) })).status, 401);
     assert.equal((await request('DELETE', `${m.url}/v1/session`, { headers: withCookie(cookie, CONSOLE) })).status, 204);
+  });
+
+  describe('in memory', () => {
+    it('holds at most MAX_SESSIONS_PER_TOKEN live sessions per token: a further sign-in ends the least recently used', () => {
+      const db = openDatabase(join(tempDir(), 'secrets.db'));
+      try {
+        const tokens = new TokenStore(db);
+        const viewer = tokens.create({ role: 'viewer', space: null, description: 'v' }, MANAGER_ACTOR).record;
+        const other = tokens.create({ role: 'viewer', space: null, description: 'w' }, MANAGER_ACTOR).record;
+        let now = 0;
+        const sessions = new Sessions(tokens, () => now);
+        const others = sessions.create(other);
+        const ids = Array.from({ length: MAX_SESSIONS_PER_TOKEN + 5 }, () => {
+          now += 1000;
+          return sessions.create(viewer);
+        });
+        const live = ids.map((id) => sessions.principal(id) !== undefined);
+        assert.deepEqual(live, [...Array<boolean>(5).fill(false), ...Array<boolean>(MAX_SESSIONS_PER_TOKEN).fill(true)]);
+        assert.equal(sessions.principal(others)?.id, other.id, "another token's session is not touched");
+        now += IDLE_MS + 1;
+        assert.equal(sessions.principal(ids.at(-1) as string), undefined, 'idle sessions end');
+      } finally {
+        db.close();
+      }
+    });
   });
 });

@@ -20,6 +20,8 @@ interface AuditEntry {
   scope: string | null;
   target: string | null;
   ip: string | null;
+  /** Repeats folded into this entry (sign-ins, failures, refusals): README, "The web console". */
+  count: number;
 }
 
 const when = (iso: string | null): string => (iso ? new Date(iso).toLocaleString() : t('never'));
@@ -81,6 +83,9 @@ export async function renderTokens(root: HTMLElement, spaces: readonly string[])
   drawList(tokens);
 }
 
+/** What an entry records, with its repeats: `session.fail ×12`. */
+const what = (e: AuditEntry): string => `${e.action} ${e.scope ?? ''} ${e.target ?? ''}`.trim() + (e.count > 1 ? ` ×${e.count}` : '');
+
 /** The audit trail, newest first: who (token description), what, when, from where; never a value. */
 export async function renderAudit(root: HTMLElement): Promise<void> {
   const { entries } = await api<{ entries: AuditEntry[] }>('GET', '/audit');
@@ -94,7 +99,7 @@ export async function renderAudit(root: HTMLElement): Promise<void> {
         'tbody',
         { id: 'audit' },
         ...entries.map((e) =>
-          h('tr', {}, h('td', {}, when(e.at)), h('td', {}, e.actor), h('td', { class: 'mono' }, `${e.action} ${e.scope ?? ''} ${e.target ?? ''}`.trim()), h('td', { class: 'mono' }, e.ip ?? '')),
+          h('tr', {}, h('td', {}, when(e.at)), h('td', {}, e.actor), h('td', { class: 'mono' }, what(e)), h('td', { class: 'mono' }, e.ip ?? '')),
         ),
       ),
     ),

@@ -167,6 +167,8 @@ const DE_ERRORS: Readonly<Record<string, string>> = {
   instance_not_found: 'Diese Instanz gibt es nicht (mehr)',
   forbidden: 'Dafür fehlt die Berechtigung',
   unauthorized: 'Die Sitzung ist beendet: bitte neu anmelden',
+  rate_limited: 'Zu viele Versuche: bitte gleich noch einmal versuchen',
+  disk_full: 'Der Datenträger des Managers ist voll: nichts wurde gespeichert',
 };
 
 const language = navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en-US';

@@ -9,6 +9,8 @@ import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { authenticate } from './auth';
+import { AuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard';
+import type { AuthLimits } from './auth-guard';
 import { Sessions, sessionRoutes, signIn, signOut } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { secretsRoutes } from './secrets-routes';
@@ -25,10 +27,12 @@ export interface ApiLimits {
   maxWaitSeconds: number;
   /** Most long polls held open at once. */
   maxWaiters: number;
+  /** Failures per address and sign-ins per token per window. */
+  auth: AuthLimits;
 }
 
 /** Defaults for {@link ApiLimits}. */
-export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000 };
+export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000, auth: DEFAULT_AUTH_LIMITS };
 
 /** What the application is built from. */
 export interface AppDeps {
@@ -71,9 +75,10 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   const sessions = new Sessions(deps.tokens);
-  v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, deps.audit));
-  v1.delete('/session', signOut(sessions));
-  v1.use(authenticate(deps.tokens, sessions));
+  const guard = new AuthGuard(deps.audit, deps.logger, limits.auth);
+  v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, guard));
+  v1.delete('/session', signOut(sessions, guard));
+  v1.use(authenticate(deps.tokens, sessions, guard));
   v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
   v1.use(sessionRoutes());
   v1.use(
@@ -82,7 +87,6 @@ export function createApp(deps: AppDeps): Express {
       tokens: deps.tokens,
       feed: deps.feed,
       fleet: deps.fleet,
-      audit: deps.audit,
       instanceId: deps.instanceId,
       maxWaitSeconds: limits.maxWaitSeconds,
       maxWaiters: limits.maxWaiters,

@@ -4,6 +4,7 @@ import { ManagerError } from '../errors';
 import type { TokenRecord, TokenStore } from '../token-store';
 import { IDLE_MS, requireConsoleHeader, sessionCookie, setCookie } from './sessions';
 import type { Sessions } from './sessions';
+import type { AuthGuard } from './auth-guard';
 
 /** Reads the principal that {@link authenticate} attached to the response. */
 export function principalOf(res: Response): TokenRecord {
@@ -20,14 +21,15 @@ export function bearerToken(req: Request): string | undefined {
 /**
  * Middleware: 401 `unauthorized` unless the request carries an active token,
  * or a console session cookie (then every write must also carry the console's
- * header, which a cross-site form cannot send).
+ * header, which a cross-site form cannot send). A wrong token counts against
+ * its address, which gets `429 rate_limited` once over its budget.
  */
-export function authenticate(tokens: TokenStore, sessions?: Sessions) {
+export function authenticate(tokens: TokenStore, sessions: Sessions, guard: AuthGuard) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const token = bearerToken(req);
-    const session = token === undefined && sessions ? sessionCookie(req) : undefined;
+    const session = token === undefined ? sessionCookie(req) : undefined;
     if (session !== undefined) {
-      const principal = sessions!.principal(session);
+      const principal = sessions.principal(session);
       if (!principal) {
         setCookie(req, res, '', 0);
         throw new ManagerError('unauthorized', 401, 'The session has ended: sign in again');
@@ -46,6 +48,7 @@ export function authenticate(tokens: TokenStore, sessions?: Sessions) {
     }
     const principal = tokens.authenticate(token);
     if (!principal) {
+      guard.wrongToken(req, res);
       res.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw new ManagerError('unauthorized', 401, 'The token is unknown or has been revoked');
     }

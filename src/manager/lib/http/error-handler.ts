@@ -1,6 +1,6 @@
 // Turns every failure into a JSON error answer: a code and a message, never a stack trace or a request body.
 import type { NextFunction, Request, Response } from 'express';
-import { ManagerError } from '../errors';
+import { ManagerError, diskFullError, isDiskFull } from '../errors';
 import type { Logger } from '../logger';
 
 /** The body-parser failures we translate; their own messages can quote the body, so none is passed on. */
@@ -27,7 +27,7 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
 
 /** Express error middleware (four arguments) that maps errors to `{ error, message, field? }`. */
 export function errorHandler(logger: Logger) {
-  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {
       next(err);
       return;
@@ -35,6 +35,11 @@ export function errorHandler(logger: Logger) {
     let known: ManagerError | undefined;
     if (err instanceof ManagerError) known = err;
     else if (typeof (err as { type?: unknown })?.type === 'string') known = BODY_ERRORS[(err as { type: string }).type];
+    else if (isDiskFull(err)) {
+      // Reads are served from memory and go on; the operator must learn why writes stopped.
+      logger.error(`${req.method} ${req.path}: the disk holding the data directory is full, the write was refused (nothing saved); free space there`);
+      known = diskFullError();
+    }
     if (!known) {
       logger.error(`internal error: ${describeUnexpected(err)}`);
       known = new ManagerError('internal_error', 500, 'The server failed to handle the request');

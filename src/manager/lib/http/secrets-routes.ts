@@ -1,7 +1,8 @@
 // Routes for secrets: the plugin's read API (ETag, long poll) and management of space and organization secrets.
 import { Router } from 'express';
 import type { Request, Response } from 'express';
-import type { AuditStore } from '../audit-store';
+import { tokenActor } from '../audit-store';
+import type { Actor } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
 import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
 import { parseInstanceHeader, parseUsageBody } from './instance-input';
@@ -19,7 +20,6 @@ export interface SecretsRouteDeps {
   tokens: TokenStore;
   feed: ChangeFeed;
   fleet: FleetStore;
-  audit: AuditStore;
   instanceId: string;
   /** Longest long poll a client may ask for, in seconds. */
   maxWaitSeconds: number;
@@ -60,8 +60,9 @@ function param(req: Request, name: string): string {
   return String(req.params[name]);
 }
 
-function scopeName(scope: Scope): string {
-  return scope.kind === 'org' ? 'org' : scope.space;
+/** Who makes the change `req` asks for: its token, from its address. */
+function actorOf(req: Request, res: Response): Actor {
+  return tokenActor(principalOf(res), req.ip);
 }
 
 function spaceParam(req: Request): string {
@@ -186,8 +187,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     const space = spaceParam(req);
     requireAdmin(principalOf(res));
     const id = param(req, 'id');
-    deps.fleet.forget(space, id);
-    deps.audit.record(principalOf(res), 'instance.forget', { scope: space, target: id, ip: req.ip });
+    deps.fleet.forget(space, id, actorOf(req, res));
     res.status(204).end();
   });
 
@@ -196,8 +196,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       requireAdmin(principalOf(res));
       const scope = scopeOf(req);
       requireJson(req);
-      const meta = secrets.create(scope, parseCreateBody(req.body));
-      deps.audit.record(principalOf(res), 'secret.create', { scope: scopeName(scope), target: meta.name, ip: req.ip });
+      const meta = secrets.create(scope, parseCreateBody(req.body), actorOf(req, res));
       res.status(201).location(`${req.baseUrl}${req.path}/${meta.name}`).json(meta);
     });
     router.patch(`${base}/:name`, (req, res) => {
@@ -205,8 +204,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       const scope = scopeOf(req);
       requireJson(req);
       const name = param(req, 'name');
-      const meta = secrets.update(scope, name, parsePatchBody(req.body, name));
-      deps.audit.record(principalOf(res), 'secret.update', { scope: scopeName(scope), target: name, ip: req.ip });
+      const meta = secrets.update(scope, name, parsePatchBody(req.body, name), actorOf(req, res));
       res.json(meta);
     });
     router.delete(`${base}/:name`, (req, res) => {
@@ -216,8 +214,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       // A key that is not there is 404, whoever once used a key of that name.
       secrets.assertExists(scope, name);
       if (req.query.force !== 'true') refuseIfInUse(scope, name);
-      secrets.delete(scope, name);
-      deps.audit.record(principalOf(res), 'secret.delete', { scope: scopeName(scope), target: name, ip: req.ip });
+      secrets.delete(scope, name, actorOf(req, res));
       res.status(204).end();
     });
   };

@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
 import type { Request, Response } from 'express';
-import type { AuditStore } from '../audit-store';
 import { ManagerError, badRequest } from '../errors';
 import type { TokenRecord, TokenStore } from '../token-store';
+import type { AuthGuard } from './auth-guard';
 import { isRecord } from '../../../shared/guards';
 
 /** The session cookie's name. */
@@ -13,6 +13,9 @@ export const SESSION_COOKIE = 'ssm_session';
 export const CSRF_HEADER = 'x-secret-manager-console';
 /** How long a session lasts without use; every use starts it again, cookie included. */
 export const IDLE_MS = 8 * 60 * 60 * 1000;
+
+/** Most live sessions of one token; a further sign-in ends its least recently used one. */
+export const MAX_SESSIONS_PER_TOKEN = 20;
 
 /** Sessions live in memory: a restart of the manager signs everyone out. */
 export class Sessions {
@@ -23,9 +26,21 @@ export class Sessions {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Opens a session for `principal`. Memory stays bounded: ended sessions are
+   * dropped here, and a token holds at most {@link MAX_SESSIONS_PER_TOKEN}.
+   */
   create(principal: TokenRecord): string {
+    const now = this.now();
+    const own: [string, number][] = [];
+    for (const [id, session] of this.#byId) {
+      if (session.expires < now) this.#byId.delete(id);
+      else if (session.tokenId === principal.id) own.push([id, session.expires]);
+    }
+    own.sort((a, b) => a[1] - b[1]);
+    for (const [id] of own.slice(0, Math.max(0, own.length - MAX_SESSIONS_PER_TOKEN + 1))) this.#byId.delete(id);
     const id = randomBytes(32).toString('base64url');
-    this.#byId.set(id, { tokenId: principal.id, expires: this.now() + IDLE_MS });
+    this.#byId.set(id, { tokenId: principal.id, expires: now + IDLE_MS });
     return id;
   }
 
@@ -45,8 +60,11 @@ export class Sessions {
     return principal;
   }
 
-  delete(id: string): void {
+  /** Ends a session; returns whose it was if it was live. */
+  end(id: string): TokenRecord | undefined {
+    const principal = this.principal(id);
     this.#byId.delete(id);
+    return principal;
   }
 }
 
@@ -71,28 +89,36 @@ export function setCookie(req: Request, res: Response, value: string, maxAgeSeco
 }
 
 /** `POST /v1/session`: sign in with a token in the body; needs no authentication of its own. */
-export function signIn(tokens: TokenStore, sessions: Sessions, audit: AuditStore) {
+export function signIn(tokens: TokenStore, sessions: Sessions, guard: AuthGuard) {
   return (req: Request, res: Response): void => {
     const token = isRecord(req.body) ? req.body.token : undefined;
     if (typeof token !== 'string' || token === '') throw badRequest('token_required', 'Sign in with an admin or viewer token', 'token');
     const principal = tokens.authenticate(token.trim());
-    if (!principal) throw new ManagerError('unauthorized', 401, 'The token is unknown or has been revoked');
-    if (principal.role === 'read') throw new ManagerError('forbidden', 403, 'Read tokens are for Node-RED instances; sign in with an admin or viewer token');
+    if (!principal) {
+      guard.failedSignIn(req, res);
+      throw new ManagerError('unauthorized', 401, 'The token is unknown or has been revoked');
+    }
+    if (principal.role === 'read') {
+      guard.failedSignIn(req, res, principal);
+      throw new ManagerError('forbidden', 403, 'Read tokens are for Node-RED instances; sign in with an admin or viewer token');
+    }
+    guard.signedIn(req, res, principal);
     setCookie(req, res, sessions.create(principal), IDLE_MS / 1000);
-    audit.record(principal, 'session.create', { ip: req.ip });
     res.json({ role: principal.role, description: principal.description });
   };
 }
 
 /**
  * `DELETE /v1/session`: sign out. It needs no live session, so an expired one
- * can still clear its cookie; like every console write it needs the console's header.
+ * can still clear its cookie; like every console write it needs the console's
+ * header. Ending a live session is audited.
  */
-export function signOut(sessions: Sessions) {
+export function signOut(sessions: Sessions, guard: AuthGuard) {
   return (req: Request, res: Response): void => {
     requireConsoleHeader(req);
     const id = sessionCookie(req);
-    if (id !== undefined) sessions.delete(id);
+    const principal = id === undefined ? undefined : sessions.end(id);
+    if (principal) guard.signedOut(req, principal);
     setCookie(req, res, '', 0);
     res.status(204).end();
   };

@@ -1,5 +1,6 @@
 // Routes for tokens: issue (shown once), list without the tokens themselves, revoke.
 import { Router } from 'express';
+import { tokenActor } from '../audit-store';
 import type { AuditStore } from '../audit-store';
 import type { TokenStore } from '../token-store';
 import { parseTokenBody } from '../validation';
@@ -18,13 +19,11 @@ export function tokensRoutes(tokens: TokenStore, audit: AuditStore): Router {
   });
   router.post('/tokens', (req, res) => {
     requireJson(req);
-    const { token, record } = tokens.create(parseTokenBody(req.body));
-    audit.record(principalOf(res), 'token.create', { scope: record.space, target: record.id, ip: req.ip });
+    const { token, record } = tokens.create(parseTokenBody(req.body), tokenActor(principalOf(res), req.ip));
     res.status(201).json({ ...record, token });
   });
   router.delete('/tokens/:id', (req, res) => {
-    tokens.revoke(String(req.params.id));
-    audit.record(principalOf(res), 'token.revoke', { target: String(req.params.id), ip: req.ip });
+    tokens.revoke(String(req.params.id), tokenActor(principalOf(res), req.ip));
     res.status(204).end();
   });
   router.get('/audit', (req, res) => {
