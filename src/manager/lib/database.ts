@@ -73,8 +73,14 @@ CREATE TABLE instances (
 ) WITHOUT ROWID;
 `;
 
+// V3: the token that recorded each instance (its quota counts it), and the space version at which its last usage report named keys the space did not have.
+const SCHEMA_V3 = `
+ALTER TABLE instances ADD COLUMN token_id TEXT;
+ALTER TABLE instances ADD COLUMN usage_dropped_at INTEGER;
+`;
+
 /** The schema, one migration per version (`PRAGMA user_version`); exported for the upgrade test. */
-export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2];
+export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
 /** The open database with the few helpers the stores share. */
 export interface ManagerDatabase {

@@ -25,10 +25,14 @@ export interface ApiLimits {
   maxWaitSeconds: number;
   /** Most long polls held open at once. */
   maxWaiters: number;
+  /** Largest usage report body, in bytes: room for {@link ApiLimits.usageKeys} keys of the longest names. */
+  usageBodyBytes: number;
+  /** Most keys one usage report may name. */
+  usageKeys: number;
 }
 
 /** Defaults for {@link ApiLimits}. */
-export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000 };
+export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000, usageBodyBytes: 160 * 1024, usageKeys: 1000 };
 
 /** What the application is built from. */
 export interface AppDeps {
@@ -74,6 +78,8 @@ export function createApp(deps: AppDeps): Express {
   v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, deps.audit));
   v1.delete('/session', signOut(sessions));
   v1.use(authenticate(deps.tokens, sessions));
+  // A usage report is names and counts: its own, smaller bound, read before the general one (which then skips the body).
+  v1.put('/spaces/:space/instances/:id/usage', express.json({ limit: limits.usageBodyBytes, strict: true, type: 'application/json' }));
   v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
   v1.use(sessionRoutes());
   v1.use(
@@ -86,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
       instanceId: deps.instanceId,
       maxWaitSeconds: limits.maxWaitSeconds,
       maxWaiters: limits.maxWaiters,
+      usageKeys: limits.usageKeys,
     }),
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));
