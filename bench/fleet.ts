@@ -1,6 +1,5 @@
 // `npm run bench` (fleet): the manager in its own process under autocannon, interleaved with baselines; the client's watch and sync costs. Writes bench/results.json.
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -18,27 +17,12 @@ import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import { memoryLogger } from '../test/helpers/logger';
 import { naiveGet } from './naive-client';
+import { serve } from './serve';
 
 const ROUNDS = 5;
 /** Distinct plugin instances the fleet poll figure names: the most the manager records per space. */
 const FLEET_INSTANCES = 10_000;
 const SECONDS = 3;
-
-/** Starts a Node process from `args`, resolves with its URL once it prints `listening on URL`. */
-function serve(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1]!, child });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => reject(new Error(`exited before listening:\n${out}`)));
-  });
-}
 
 const BARE_304 = `require('node:http').createServer((q, s) => { s.writeHead(304, { etag: '"x"' }); s.end(); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
 const EXPRESS_HEALTHZ = `const app = require('express')(); app.get('/healthz', (q, s) => s.json({ status: 'ok' })); const srv = app.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + srv.address().port));`;

@@ -194,6 +194,23 @@ describe('manager/fleet-store', () => {
     assert.equal(rows()[0]?.usage, 'sentinel', 'an unchanged report is not written again');
   });
 
+  it('writes about 1 MiB of usage reports per flush, the rest at the next ones, and everything on close', () => {
+    const fleet = open();
+    const big = Array.from({ length: 100 }, (_, i) => ({ key: `K${i}_`.padEnd(128, 'k'), nodes: 1 }));
+    for (let i = 0; i < 200; i++) {
+      read(fleet, 'demo', `i-${i}`);
+      report(fleet, 'demo', `i-${i}`, big);
+    }
+    const written = (): number => rows().filter((r) => r.usage !== '[]').length;
+    fleet.flush();
+    const first = written();
+    assert.ok(first > 0 && first < 200, `${first} of 200 reports (14 KB each) in the first flush`);
+    fleet.flush();
+    assert.ok(written() > first, 'more at the next flush');
+    fleet.close();
+    assert.equal(written(), 200);
+  });
+
   it('keeps only keys the space has, names the others, and asks again once the space changed', () => {
     const fleet = open();
     read(fleet, 'demo', 'a', 4);

@@ -5,7 +5,9 @@ import { DEFAULT_FLEET_LIMITS, FleetQuota } from './fleet-quota';
 import type { FleetLimits } from './fleet-quota';
 import { UsageIndex } from './usage-index';
 import type { KeyTotals } from './usage-index';
-import { byKey, parseStoredUsage, sameUsage } from './usage-report';
+import { loadSeen, pickBatch, writeBatch } from './fleet-rows';
+import type { Seen } from './fleet-rows';
+import { byKey, sameUsage } from './usage-report';
 import type { KeyUsage } from './usage-report';
 
 export type { KeyTotals } from './usage-index';
@@ -34,20 +36,10 @@ export interface KeyUser {
   nodes: number;
 }
 
-interface InstanceRow {
-  space: string;
-  id: string;
-  name: string;
-  version: string;
-  synced_version: number | null;
-  last_seen: string;
-  usage: string;
-  token_id: string | null;
-  usage_dropped_at: number | null;
-}
-
 /** How often a steady poller's row is written; its exact "last seen" stays in memory. */
 const SEEN_WRITE_MS = 5 * 60_000;
+/** Usage report bytes one flush writes at most (about 10 ms); the rest waits for the next ones, so no flush stalls the reads. */
+const USAGE_BYTES_PER_FLUSH = 1 << 20;
 
 /** What the fleet store is built with; the defaults suit a fleet of hundreds of thousands of instances. */
 export interface FleetOptions {
@@ -64,37 +56,8 @@ export interface FleetOptions {
   flushMs?: number;
 }
 
-/** An instance as the store knows it: written to the database, or waiting for the next flush. */
-interface Seen {
-  space: string;
-  id: string;
-  name: string;
-  version: string;
-  synced: number | null;
-  /** Last read, ms; exact in memory, written when the row is (at least every {@link SEEN_WRITE_MS}). */
-  at: number;
-  writtenAt: number;
-  /** The token that recorded it: its quota counts this instance. */
-  token: string | null;
-  /** The keys its flows use, sorted by key; null while the store holds no report (its reads then ask for one). */
-  usage: readonly KeyUsage[] | null;
-  /** Whether `usage` is newer than the row. */
-  usageDirty: boolean;
-  /** The space version when its last report named keys the space did not have: after a change it is asked again. */
-  droppedAt: number | null;
-}
-
 /** An instance is forgotten after 7 days without a read. */
 export const FLEET_RETENTION_MS = 7 * 24 * 3_600_000;
-
-const UPSERT = `INSERT INTO instances (space, id, name, version, synced_version, last_seen, token_id, usage_dropped_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (space, id) DO UPDATE SET name = excluded.name, version = excluded.version, synced_version = excluded.synced_version,
-  last_seen = excluded.last_seen, usage_dropped_at = excluded.usage_dropped_at`;
-
-/** The parameters of {@link UPSERT} for `seen`. */
-function rowOf(seen: Seen): [string, string, string, string, number | null, string, string | null, number | null] {
-  return [seen.space, seen.id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString(), seen.token, seen.droppedAt];
-}
 
 /**
  * Keeps the fleet of each space. Memory is the truth, usage included (indexed
@@ -122,14 +85,7 @@ export class FleetStore {
     this.#onWriteError = options.onWriteError ?? (() => undefined);
     this.#retentionMs = options.retentionMs ?? FLEET_RETENTION_MS;
     this.#quota = new FleetQuota({ ...DEFAULT_FLEET_LIMITS, ...options.limits }, () => this.#now().getTime(), options.onLimit ?? (() => undefined));
-    const rows = this.db.sql.prepare('SELECT * FROM instances').all() as unknown as InstanceRow[];
-    for (const row of rows) {
-      const at = Date.parse(row.last_seen);
-      const usage = parseStoredUsage(row.usage);
-      // An empty report cannot be told from none after a restart: such an instance is asked once more.
-      const seen: Seen = { space: row.space, id: row.id, name: row.name, version: row.version, synced: row.synced_version, at, writtenAt: at, token: row.token_id, usage: usage.length > 0 ? usage : null, usageDirty: false, droppedAt: row.usage_dropped_at };
-      this.#remember(seen);
-    }
+    for (const seen of loadSeen(this.db)) this.#remember(seen);
     this.#timer = setInterval(() => this.flush(), options.flushMs ?? 5_000);
     this.#timer.unref();
   }
@@ -163,30 +119,25 @@ export class FleetStore {
 
   /**
    * Writes the reads and reports received since the last flush in one
-   * transaction, and forgets instances past retention (exactly those memory
-   * holds stale). Never throws: a failure is reported and the same rows are
-   * tried again next time.
+   * transaction (reports up to 1 MiB; more wait for the next flushes), and
+   * forgets instances past retention (exactly those memory holds stale).
+   * Never throws: a failure is reported and the same rows are tried again next time.
    */
   flush(): void {
+    this.#flush(USAGE_BYTES_PER_FLUSH);
+  }
+
+  #flush(usageBytes: number): void {
     try {
       const stale = this.#stale();
       if (this.#dirty.size === 0 && stale.length === 0) return;
-      const written = [...this.#dirty];
-      this.db.transaction(() => {
-        const upsert = this.db.sql.prepare(UPSERT);
-        const usage = this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?');
-        for (const seen of written) {
-          upsert.run(...rowOf(seen));
-          if (seen.usageDirty) usage.run(JSON.stringify(seen.usage ?? []), seen.space, seen.id);
-        }
-        const remove = this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?');
-        for (const seen of stale) remove.run(seen.space, seen.id);
-      });
-      for (const seen of written) {
+      const { rows, reports } = pickBatch(this.#dirty, usageBytes);
+      writeBatch(this.db, rows, reports, stale);
+      for (const seen of rows) {
         seen.writtenAt = seen.at;
         seen.usageDirty = false;
+        this.#dirty.delete(seen);
       }
-      this.#dirty.clear();
       for (const seen of stale) this.#forgetInMemory(seen);
     } catch (error) {
       this.#onWriteError(error);
@@ -293,10 +244,10 @@ export class FleetStore {
     return [...this.#known.keys()].sort();
   }
 
-  /** Writes what is pending and stops the flush timer. */
+  /** Writes everything pending, whatever its size, and stops the flush timer. */
   close(): void {
     clearInterval(this.#timer);
-    this.flush();
+    this.#flush(Infinity);
   }
 
   /** Reads before this time (ms) are past retention. */
