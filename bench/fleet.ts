@@ -1,6 +1,5 @@
 // `npm run bench` (fleet): the manager in its own process under autocannon, interleaved with baselines; the client's watch and sync costs. Writes bench/results.json.
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -18,36 +17,26 @@ import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import { memoryLogger } from '../test/helpers/logger';
 import { naiveGet } from './naive-client';
+import { serve } from './serve';
 
 const ROUNDS = 5;
 /** Distinct plugin instances the fleet poll figure names: the most the manager records per space. */
 const FLEET_INSTANCES = 10_000;
 const SECONDS = 3;
 
-/** Starts a Node process from `args`, resolves with its URL once it prints `listening on URL`. */
-function serve(args: string[], env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1]!, child });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', () => reject(new Error(`exited before listening:\n${out}`)));
-  });
-}
-
 const BARE_304 = `require('node:http').createServer((q, s) => { s.writeHead(304, { etag: '"x"' }); s.end(); }).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
 const EXPRESS_HEALTHZ = `const app = require('express')(); app.get('/healthz', (q, s) => s.json({ status: 'ok' })); const srv = app.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + srv.address().port));`;
 
-async function rps(url: string, headers: Record<string, string> = {}, instances = 0): Promise<{ rps: number; p99: number }> {
+async function rps(url: string, headers: Record<string, string> = {}, instances = 0, fleetTokens: readonly string[] = []): Promise<{ rps: number; p99: number }> {
   let next = 0;
-  // With `instances`, each request names one of that many plugin instances in turn, as a fleet's polls do.
-  const requests: autocannon.Request[] | undefined =
-    instances === 0 ? undefined : [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-secret-sync-instance': `bench-${next++ % instances}; name=bench-host; version=1.0.0` } }) }];
+  // With `instances`, each request names one of that many plugin instances in turn, as a fleet's polls do; instance i
+  // reads with token i mod the tokens, so each token's instances fit its quota of new ids and all are recorded.
+  const fleetRequest = (req: autocannon.Request): autocannon.Request => {
+    const i = next++ % instances;
+    const auth = fleetTokens.length === 0 ? {} : { authorization: `Bearer ${fleetTokens[i % fleetTokens.length]}` };
+    return { ...req, headers: { ...req.headers, ...auth, 'x-secret-sync-instance': `bench-${i}; name=bench-host; version=1.0.0` } };
+  };
+  const requests: autocannon.Request[] | undefined = instances === 0 ? undefined : [{ setupRequest: fleetRequest }];
   const result = await autocannon({ url, connections: 32, duration: SECONDS, headers, ...(requests ? { requests } : {}) });
   return { rps: result.requests.average, p99: result.latency.p99 };
 }
@@ -55,10 +44,11 @@ async function rps(url: string, headers: Record<string, string> = {}, instances 
 /** How long the manager's fleet store takes to write `count` changed instance rows in its batch (in this process, a database of its own). */
 function fleetFlushMs(count: number): number {
   const db = openDatabase(join(tempDir('bench-fleet-'), 'secrets.db'));
-  const fleet = new FleetStore(db, { flushMs: 3_600_000 });
+  // One bench token names them all: lift its quota so every instance is recorded and written.
+  const fleet = new FleetStore(db, { flushMs: 3_600_000, limits: { instancesPerToken: count, newInstancesBurst: count } });
   const times: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < count; i++) fleet.seen('fleet', { id: `instance-${i}`, name: `host-${i}`, version: '1.0.0' }, round + 1);
+    for (let i = 0; i < count; i++) fleet.seen('fleet', { id: `instance-${i}`, name: `host-${i}`, version: '1.0.0' }, round + 1, 'bench');
     const t = performance.now();
     fleet.flush();
     times.push(performance.now() - t);
@@ -86,12 +76,15 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: 8 }, seed));
     tokens[space] = ((await api('POST', '/v1/tokens', { space })).body as { token: string }).token;
   }
+  // 20 tokens × the default burst of 500 new instance ids = the 10,000 instances the fleet figure names.
+  const fleetTokens: string[] = [];
+  for (let i = 0; i < FLEET_INSTANCES / 500; i++) fleetTokens.push(((await api('POST', '/v1/tokens', { space: 's1k' })).body as { token: string }).token);
   const etagOf = async (space: string): Promise<string> => (await request('GET', `${manager.url}/v1/spaces/${space}/secrets`, { token: tokens[space] })).headers.get('etag') ?? '';
   const figures: Record<string, number[]> = { poll304: [], poll304Fleet: [], bare304: [], healthz: [], full1k: [], full10k: [], full10kP99: [] };
   // Interleaved rounds: every figure sees the same machine state.
   for (let round = 0; round < ROUNDS; round++) {
     figures.poll304!.push((await rps(`${manager.url}/v1/spaces/s1k/secrets`, { authorization: `Bearer ${tokens.s1k}`, 'if-none-match': await etagOf('s1k') })).rps);
-    figures.poll304Fleet!.push((await rps(`${manager.url}/v1/spaces/s1k/secrets`, { authorization: `Bearer ${tokens.s1k}`, 'if-none-match': await etagOf('s1k') }, FLEET_INSTANCES)).rps);
+    figures.poll304Fleet!.push((await rps(`${manager.url}/v1/spaces/s1k/secrets`, { authorization: `Bearer ${tokens.s1k}`, 'if-none-match': await etagOf('s1k') }, FLEET_INSTANCES, fleetTokens)).rps);
     figures.bare304!.push((await rps(bare.url)).rps);
     figures.healthz!.push((await rps(`${healthz.url}/healthz`)).rps);
     figures.full1k!.push((await rps(`${manager.url}/v1/spaces/s1k/secrets`, { authorization: `Bearer ${tokens.s1k}` })).rps);

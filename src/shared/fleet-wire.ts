@@ -1,4 +1,4 @@
-// The fleet's wire names, shared by the plugin's provider and the Secret Manager: the identity header, its id rule, the usage request.
+// The fleet's wire names and bounds, shared by the plugin's provider, the Secret Manager and its console: the identity header, its id rule, the usage report.
 
 /** The header a plugin instance names itself with on every read: `<id>; name=<display name>; version=<plugin version>`. */
 export const INSTANCE_HEADER = 'x-secret-sync-instance';
@@ -8,3 +8,9 @@ export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Sent on a read when the manager holds no usage report of that instance (new, or forgotten and back): the plugin then sends one. */
 export const USAGE_WANTED_HEADER = 'x-secret-sync-usage-wanted';
+
+/** On the answer to a usage report: the keys it named that the space does not have, comma-separated; they were dropped, not stored. */
+export const USAGE_DROPPED_HEADER = 'x-secret-sync-usage-dropped';
+
+/** The most nodes a usage report may count for one key: no Node-RED instance has more nodes than this. */
+export const MAX_NODES_PER_KEY = 100_000;

@@ -79,11 +79,11 @@ describe('manager: a change and its audit entry commit together', () => {
   });
 
   it('instances: a failed audit insert keeps the instance; a failed delete writes no entry', () => {
-    fleet.seen('demo', { id: 'inst-1', name: 'box', version: '1.0.0' }, 0);
+    fleet.seen('demo', { id: 'inst-1', name: 'box', version: '1.0.0' }, 0, 'tok-1');
     fleet.flush();
     failing('INSERT', 'audit', () => fleet.forget('demo', 'inst-1', ADMIN));
     failing('DELETE', 'instances', () => fleet.forget('demo', 'inst-1', ADMIN));
-    assert.deepEqual(fleet.list('demo').map((i) => i.id), ['inst-1']);
+    assert.deepEqual(fleet.page('demo', 10).instances.map((i) => i.id), ['inst-1']);
     assert.equal(auditCount(), 0);
     fleet.forget('demo', 'inst-1', ADMIN);
     assert.deepEqual(

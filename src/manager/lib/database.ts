@@ -78,8 +78,14 @@ const SCHEMA_V3 = `
 ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
 `;
 
+// V4: the token that recorded each instance (its quota counts it), and the space version at which its last usage report named keys the space did not have.
+const SCHEMA_V4 = `
+ALTER TABLE instances ADD COLUMN token_id TEXT;
+ALTER TABLE instances ADD COLUMN usage_dropped_at INTEGER;
+`;
+
 /** The schema, one migration per version (`PRAGMA user_version`); exported for the upgrade test. */
-export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
 /** The database's file name in the data directory. */
 export const DATABASE_FILE = 'secrets.db';

@@ -3,18 +3,23 @@ import { appendAudit } from './audit-store';
 import type { Actor } from './audit-store';
 import type { ManagerDatabase } from './database';
 import { ManagerError } from './errors';
+import { DEFAULT_FLEET_LIMITS, FleetQuota } from './fleet-quota';
+import type { FleetLimits } from './fleet-quota';
+import { UsageIndex } from './usage-index';
+import type { KeyTotals } from './usage-index';
+import { loadSeen, pickBatch, writeBatch } from './fleet-rows';
+import type { Seen } from './fleet-rows';
+import { byKey, sameUsage } from './usage-report';
+import type { KeyUsage } from './usage-report';
+
+export type { KeyTotals } from './usage-index';
+export type { KeyUsage } from './usage-report';
 
 /** Who is reading: parsed from `X-Secret-Sync-Instance: <id>; name=<display name>; version=<plugin version>`. */
 export interface InstanceIdentity {
   id: string;
   name: string;
   version: string;
-}
-
-/** How many nodes of an instance's deployed flows use one key. */
-export interface KeyUsage {
-  key: string;
-  nodes: number;
 }
 
 /** One instance of a space, as the console shows it. */
@@ -25,74 +30,53 @@ export interface InstanceRecord extends InstanceIdentity {
   usage: KeyUsage[];
 }
 
-interface InstanceRow {
+/** An instance that uses a key, for the answer that refuses to delete it. */
+export interface KeyUser {
   space: string;
   id: string;
   name: string;
-  version: string;
-  synced_version: number | null;
-  last_seen: string;
-  usage: string;
+  nodes: number;
 }
 
 /** How often a steady poller's row is written; its exact "last seen" stays in memory. */
 const SEEN_WRITE_MS = 5 * 60_000;
+/** Usage report bytes one flush writes at most (about 10 ms); the rest waits for the next ones, so no flush stalls the reads. */
+const USAGE_BYTES_PER_FLUSH = 1 << 20;
 
 /** What the fleet store is built with; the defaults suit a fleet of hundreds of thousands of instances. */
 export interface FleetOptions {
   now?: () => Date;
   /** Where a failed write of the fleet's bookkeeping is reported (the reads it records are served all the same). */
   onWriteError?: (error: unknown) => void;
-  /** An instance not seen for this long is forgotten, its usage with it, in ms (README, "The fleet view"). */
+  /** Where a refused new instance is reported: once an hour per token or space, naming the token by id. */
+  onLimit?: (message: string) => void;
+  /** An instance not seen for this long is forgotten, its usage with it, in ms (README, "The web console"). */
   retentionMs?: number;
-  /** Most instances recorded per space; reads by further ones are served, not recorded. */
-  maxPerSpace?: number;
-  /** How often the reads seen are written, in one transaction, in ms. */
+  /** How many instances are recorded, per space and per token, and how fast a token may add new ones. */
+  limits?: Partial<FleetLimits>;
+  /** How often the reads and usage reports received are written, in one transaction, in ms. */
   flushMs?: number;
-}
-
-/** An instance as the store knows it: written to the database, or waiting for the next flush. */
-interface Seen {
-  space: string;
-  id: string;
-  name: string;
-  version: string;
-  synced: number | null;
-  /** Last read, ms; exact in memory, written when the row is (at least every {@link SEEN_WRITE_MS}). */
-  at: number;
-  writtenAt: number;
-  /** Whether the store holds this instance's usage report (else its reads ask for one). */
-  reported: boolean;
 }
 
 /** An instance is forgotten after 7 days without a read. */
 export const FLEET_RETENTION_MS = 7 * 24 * 3_600_000;
-/** Most instances recorded per space. */
-export const MAX_INSTANCES_PER_SPACE = 10_000;
-
-const UPSERT = `INSERT INTO instances (space, id, name, version, synced_version, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT (space, id) DO UPDATE SET name = excluded.name, version = excluded.version, synced_version = excluded.synced_version, last_seen = excluded.last_seen`;
-
-/** The parameters of {@link UPSERT} for `seen`. */
-function rowOf(seen: Seen): [string, string, string, string, number | null, string] {
-  return [seen.space, seen.id, seen.name, seen.version, seen.synced, new Date(seen.at).toISOString()];
-}
 
 /**
- * Keeps the fleet of each space. Memory is the truth for who was seen when;
- * the database keeps it across restarts and holds the usage reports. A read
- * only touches memory: rows are written in batches, one transaction per
- * {@link FleetOptions.flushMs}, and a failed write never fails the read that caused it.
+ * Keeps the fleet of each space. Memory is the truth, usage included (indexed
+ * by key); the database keeps it across restarts. Reads and usage reports only
+ * touch memory: rows are written in batches, one transaction per
+ * {@link FleetOptions.flushMs}, and a failed write never fails what caused it.
+ * Every instance it records is admitted by a {@link FleetQuota}.
  */
 export class FleetStore {
-  readonly #known = new Map<string, Seen>();
+  readonly #known = new Map<string, Map<string, Seen>>();
   /** Instances whose row is behind memory. */
   readonly #dirty = new Set<Seen>();
-  readonly #perSpace = new Map<string, number>();
+  readonly #index = new UsageIndex();
+  readonly #quota: FleetQuota;
   readonly #now: () => Date;
   readonly #onWriteError: (error: unknown) => void;
   readonly #retentionMs: number;
-  readonly #maxPerSpace: number;
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -102,29 +86,26 @@ export class FleetStore {
     this.#now = options.now ?? (() => new Date());
     this.#onWriteError = options.onWriteError ?? (() => undefined);
     this.#retentionMs = options.retentionMs ?? FLEET_RETENTION_MS;
-    this.#maxPerSpace = options.maxPerSpace ?? MAX_INSTANCES_PER_SPACE;
-    const rows = this.db.sql.prepare('SELECT * FROM instances').all() as unknown as InstanceRow[];
-    for (const row of rows) {
-      const at = Date.parse(row.last_seen);
-      // An empty report cannot be told from none after a restart: such an instance is asked once more.
-      this.#remember({ space: row.space, id: row.id, name: row.name, version: row.version, synced: row.synced_version, at, writtenAt: at, reported: row.usage !== '[]' });
-    }
+    this.#quota = new FleetQuota({ ...DEFAULT_FLEET_LIMITS, ...options.limits }, () => this.#now().getTime(), options.onLimit ?? (() => undefined));
+    for (const seen of loadSeen(this.db)) this.#remember(seen);
     this.#timer = setInterval(() => this.flush(), options.flushMs ?? 5_000);
     this.#timer.unref();
   }
 
   /**
-   * Records a read of `space` by `who`, answered with `version`. Returns
-   * whether the store wants the instance's usage report (a new instance, or
-   * one that was forgotten and came back). Never throws.
+   * Records a read of `space` by `who` with the token `tokenId`, answered
+   * with `version`. Returns whether the store wants the instance's usage
+   * report (it has none, or the last one named keys the space did not have
+   * and the space changed since). A new instance the quota refuses is not
+   * recorded (and not asked). Never throws.
    */
-  seen(space: string, who: InstanceIdentity, version: number): boolean {
+  seen(space: string, who: InstanceIdentity, version: number, tokenId: string): boolean {
     const at = this.#now().getTime();
-    const key = `${space}/${who.id}`;
-    const last = this.#known.get(key);
+    const last = this.#known.get(space)?.get(who.id);
     if (!last) {
-      if ((this.#perSpace.get(space) ?? 0) >= this.#maxPerSpace) return false;
-      this.#dirty.add(this.#remember({ space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0, reported: false }));
+      if (!this.#quota.admit(space, tokenId)) return false;
+      const seen: Seen = { space, id: who.id, name: who.name, version: who.version, synced: version, at, writtenAt: 0, token: tokenId, usage: null, usageDirty: false, droppedAt: null };
+      this.#dirty.add(this.#remember(seen));
       return true;
     }
     const changed = last.name !== who.name || last.version !== who.version || last.synced !== version;
@@ -135,110 +116,143 @@ export class FleetStore {
       last.synced = version;
       this.#dirty.add(last);
     }
-    return !last.reported;
+    return last.usage === null || (last.droppedAt !== null && version > last.droppedAt);
   }
 
   /**
-   * Writes the reads seen since the last flush in one transaction, and
+   * Writes the reads and reports received since the last flush in one
+   * transaction (reports up to 1 MiB; more wait for the next flushes), and
    * forgets instances past retention (exactly those memory holds stale).
    * Never throws: a failure is reported and the same rows are tried again next time.
    */
   flush(): void {
+    this.#flush(USAGE_BYTES_PER_FLUSH);
+  }
+
+  #flush(usageBytes: number): void {
     try {
       const stale = this.#stale();
       if (this.#dirty.size === 0 && stale.length === 0) return;
-      const written = [...this.#dirty];
-      this.db.transaction(() => {
-        const upsert = this.db.sql.prepare(UPSERT);
-        for (const seen of written) upsert.run(...rowOf(seen));
-        const remove = this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?');
-        for (const seen of stale) remove.run(seen.space, seen.id);
-      });
-      for (const seen of written) seen.writtenAt = seen.at;
-      this.#dirty.clear();
-      for (const seen of stale) this.#forgetInMemory(seen.space, seen.id);
+      const { rows, reports } = pickBatch(this.#dirty, usageBytes);
+      writeBatch(this.db, rows, reports, stale);
+      for (const seen of rows) {
+        seen.writtenAt = seen.at;
+        seen.usageDirty = false;
+        this.#dirty.delete(seen);
+      }
+      for (const seen of stale) this.#forgetInMemory(seen);
     } catch (error) {
       this.#onWriteError(error);
     }
   }
 
   /**
-   * Stores the keys an instance's deployed flows use, with the instance's row, in one transaction;
-   * 404 `instance_not_found` for an instance that never read the space.
+   * Takes the keys an instance's deployed flows use: only those `sees` (the
+   * space has them) are kept, and written at the next flush; returns the
+   * names of the others, dropped. 404 `instance_not_found` for an instance
+   * the store has not recorded. The report is validated before (names, counts).
    */
-  setUsage(space: string, id: string, usage: KeyUsage[]): void {
-    const seen = this.#known.get(`${space}/${id}`);
-    if (!seen) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet`);
-    this.db.transaction(() => {
-      this.db.sql.prepare(UPSERT).run(...rowOf(seen));
-      this.db.sql.prepare('UPDATE instances SET usage = ? WHERE space = ? AND id = ?').run(JSON.stringify(usage), space, id);
-    });
-    seen.writtenAt = seen.at;
-    seen.reported = true;
-    this.#dirty.delete(seen);
+  setUsage(space: string, id: string, report: readonly KeyUsage[], sees: (key: string) => boolean, version: number): string[] {
+    const seen = this.#known.get(space)?.get(id);
+    if (!seen) throw new ManagerError('instance_not_found', 404, `No instance '${id}' has read space '${space}' yet, or it is not recorded`);
+    const kept: KeyUsage[] = [];
+    const dropped: string[] = [];
+    for (const entry of report) {
+      if (!sees(entry.key)) dropped.push(entry.key);
+      else if (entry.nodes > 0) kept.push({ key: entry.key, nodes: entry.nodes });
+    }
+    kept.sort(byKey);
+    const droppedAt = dropped.length > 0 ? version : null;
+    // The same report again (a plugin that was asked once more) changes nothing and writes nothing.
+    if (seen.usage === null || !sameUsage(seen.usage, kept) || seen.droppedAt !== droppedAt) {
+      if (seen.usage) this.#index.remove(space, id, seen.usage);
+      this.#index.add(space, id, kept);
+      seen.usage = kept;
+      seen.usageDirty = true;
+      seen.droppedAt = droppedAt;
+      this.#dirty.add(seen);
+    }
+    return dropped;
   }
 
   /** Forgets an instance (it was decommissioned), audited as `actor`'s in the same transaction; 404 `instance_not_found` for one the store does not know. */
   forget(space: string, id: string, actor: Actor): void {
-    if (!this.#known.has(`${space}/${id}`)) throw new ManagerError('instance_not_found', 404, `No instance '${id}' in space '${space}'`);
+    const seen = this.#known.get(space)?.get(id);
+    if (!seen) throw new ManagerError('instance_not_found', 404, `No instance '${id}' in space '${space}'`);
     this.db.transaction(() => {
       this.db.sql.prepare('DELETE FROM instances WHERE space = ? AND id = ?').run(space, id);
       appendAudit(this.db, actor, { action: 'instance.forget', scope: space, target: id }, this.#now());
     });
-    this.#forgetInMemory(space, id);
+    this.#forgetInMemory(seen);
   }
 
-  /** The instances of `space`, most recently seen first: who and when from memory, usage from the database. */
-  list(space: string): InstanceRecord[] {
-    return this.#records(space);
+  /**
+   * One page of the instances of `space`, in id order: at most `limit`,
+   * those after the id `after` (the previous page's `next`); `next` is null on the last page.
+   */
+  page(space: string, limit: number, after?: string): { instances: InstanceRecord[]; next: string | null } {
+    const cutoff = this.#cutoff();
+    const ids: string[] = [];
+    for (const [id, seen] of this.#known.get(space) ?? []) if (seen.at >= cutoff && (after === undefined || id > after)) ids.push(id);
+    ids.sort();
+    const known = this.#known.get(space);
+    const instances = ids.slice(0, limit).map((id) => toRecord(known!.get(id)!));
+    return { instances, next: ids.length > limit ? (instances[instances.length - 1]?.id ?? null) : null };
   }
 
-  /** Every instance of every space, with its space. */
-  all(): (InstanceRecord & { space: string })[] {
-    return this.#records(null);
+  /** How many instances `space` has, and how many of them synced `version`. */
+  tally(space: string, version: number): { total: number; current: number } {
+    const cutoff = this.#cutoff();
+    let total = 0;
+    let current = 0;
+    for (const seen of this.#known.get(space)?.values() ?? []) {
+      if (seen.at < cutoff) continue;
+      total++;
+      if (seen.synced === version) current++;
+    }
+    return { total, current };
   }
 
-  /** The instances (in `spaces`, or every space when null) whose flows use `key`, with their node counts. */
-  usersOf(key: string, spaces: readonly string[] | null): { space: string; id: string; name: string; nodes: number }[] {
-    return this.#records(null)
-      .filter((record) => spaces === null || spaces.includes(record.space))
-      .flatMap((record) => {
-        const nodes = record.usage.find((u) => u.key === key)?.nodes ?? 0;
-        return nodes > 0 ? [{ space: record.space, id: record.id, name: record.name, nodes }] : [];
-      });
+  /** The nodes and instances of each key used in `space`, from the index: as many entries as keys. */
+  keyTotals(space: string): Map<string, KeyTotals> {
+    return new Map(this.#index.totals(space));
+  }
+
+  /** The spaces where some instance uses some key. */
+  usageSpaces(): string[] {
+    return [...this.#index.spaces()];
+  }
+
+  /**
+   * Who uses `key` in the spaces `include` accepts: the sums over all of
+   * them, and the `limit` instances with the most nodes (then by id).
+   */
+  usersOf(key: string, include: (space: string) => boolean, limit: number): { nodes: number; instances: number; users: KeyUser[] } {
+    let nodes = 0;
+    let instances = 0;
+    const users: KeyUser[] = [];
+    for (const space of this.#index.spaces()) {
+      const byInstance = this.#index.users(space, key);
+      if (byInstance.size === 0 || !include(space)) continue;
+      for (const [id, count] of byInstance) {
+        nodes += count;
+        instances++;
+        users.push({ space, id, name: this.#known.get(space)?.get(id)?.name ?? '', nodes: count });
+      }
+    }
+    users.sort((a, b) => b.nodes - a.nodes || (a.space + '/' + a.id < b.space + '/' + b.id ? -1 : 1));
+    return { nodes, instances, users: users.slice(0, limit) };
   }
 
   /** The spaces some instance has read. */
   spaces(): string[] {
-    return [...this.#perSpace.keys()].sort();
+    return [...this.#known.keys()].sort();
   }
 
-  /** Writes what is pending and stops the flush timer. */
+  /** Writes everything pending, whatever its size, and stops the flush timer. */
   close(): void {
     clearInterval(this.#timer);
-    this.flush();
-  }
-
-  #records(space: string | null): (InstanceRecord & { space: string })[] {
-    const rows = (
-      space === null
-        ? this.db.sql.prepare('SELECT space, id, usage FROM instances').all()
-        : this.db.sql.prepare('SELECT space, id, usage FROM instances WHERE space = ?').all(space)
-    ) as unknown as Pick<InstanceRow, 'space' | 'id' | 'usage'>[];
-    const usage = new Map(rows.map((row) => [`${row.space}/${row.id}`, row.usage]));
-    const cutoff = this.#cutoff();
-    return [...this.#known.entries()]
-      .filter(([, seen]) => (space === null || seen.space === space) && seen.at >= cutoff)
-      .map(([key, seen]) => ({
-        space: seen.space,
-        id: seen.id,
-        name: seen.name,
-        version: seen.version,
-        syncedVersion: seen.synced,
-        lastSeen: new Date(seen.at).toISOString(),
-        usage: parseUsage(usage.get(key)),
-      }))
-      .sort(mostRecentFirst);
+    this.#flush(Infinity);
   }
 
   /** Reads before this time (ms) are past retention. */
@@ -248,39 +262,31 @@ export class FleetStore {
 
   #stale(): Seen[] {
     const cutoff = this.#cutoff();
-    return [...this.#known.values()].filter((seen) => seen.at < cutoff);
+    const stale: Seen[] = [];
+    for (const space of this.#known.values()) for (const seen of space.values()) if (seen.at < cutoff) stale.push(seen);
+    return stale;
   }
 
   #remember(seen: Seen): Seen {
-    this.#known.set(`${seen.space}/${seen.id}`, seen);
-    this.#perSpace.set(seen.space, (this.#perSpace.get(seen.space) ?? 0) + 1);
+    let space = this.#known.get(seen.space);
+    if (!space) this.#known.set(seen.space, (space = new Map<string, Seen>()));
+    space.set(seen.id, seen);
+    this.#quota.added(seen.space, seen.token);
+    if (seen.usage) this.#index.add(seen.space, seen.id, seen.usage);
     return seen;
   }
 
-  #forgetInMemory(space: string, id: string): void {
-    const key = `${space}/${id}`;
-    const seen = this.#known.get(key);
-    if (!seen) return;
-    this.#known.delete(key);
+  #forgetInMemory(seen: Seen): void {
+    const space = this.#known.get(seen.space);
+    if (space?.get(seen.id) !== seen) return;
+    space.delete(seen.id);
+    if (space.size === 0) this.#known.delete(seen.space);
     this.#dirty.delete(seen);
-    const count = (this.#perSpace.get(space) ?? 1) - 1;
-    if (count > 0) this.#perSpace.set(space, count);
-    else this.#perSpace.delete(space);
+    this.#quota.removed(seen.space, seen.token);
+    if (seen.usage) this.#index.remove(seen.space, seen.id, seen.usage);
   }
 }
 
-/** Most recently seen first; ties by id. ISO timestamps compare as strings. */
-function mostRecentFirst(a: InstanceRecord, b: InstanceRecord): number {
-  if (a.lastSeen !== b.lastSeen) return a.lastSeen < b.lastSeen ? 1 : -1;
-  return a.id < b.id ? -1 : 1;
-}
-
-/** A stored usage report; an unreadable or missing one is no usage. */
-function parseUsage(text: string | undefined): KeyUsage[] {
-  if (text === undefined) return [];
-  try {
-    return JSON.parse(text) as KeyUsage[];
-  } catch {
-    return [];
-  }
+function toRecord(seen: Seen): InstanceRecord {
+  return { id: seen.id, name: seen.name, version: seen.version, syncedVersion: seen.synced, lastSeen: new Date(seen.at).toISOString(), usage: [...(seen.usage ?? [])] };
 }

@@ -95,6 +95,19 @@ export class SecretStore {
     return rows.map(toMeta);
   }
 
+  /** Whether the scope has a secret of that name. */
+  has(scope: Scope, name: string): boolean {
+    return this.#row(scopeKey(scope), name) !== undefined;
+  }
+
+  /**
+   * Whether `space` sees a key of that name (its own or an organization
+   * secret), from the names kept in memory for its reads: no query per key.
+   */
+  sees(space: string, name: string): boolean {
+    return this.#scopeValues(space).has(name) || this.#scopeValues(ORG_SCOPE).has(name);
+  }
+
   /** Throws 404 `secret_not_found` unless the scope has a secret of that name. */
   assertExists(scope: Scope, name: string): void {
     if (!this.#row(scopeKey(scope), name)) throw notFound(name);

@@ -11,6 +11,7 @@ import { ManagerError, isDiskFull } from './errors';
 import { createApp } from './http/app';
 import { fastRead } from './http/fast-read';
 import type { ApiLimits } from './http/app';
+import type { FleetLimits } from './fleet-quota';
 import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { AuditStore, MANAGER_ACTOR } from './audit-store';
@@ -35,7 +36,8 @@ export interface ServerOptions {
   /** PEM files to serve HTTPS instead of HTTP. */
   tls?: { certFile: string; keyFile: string } | undefined;
   logger?: Logger;
-  limits?: Partial<ApiLimits>;
+  /** The API's and the fleet's bounds (README, "Limits"). */
+  limits?: Partial<ApiLimits & FleetLimits>;
 }
 
 /** A running server. */
@@ -109,7 +111,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const tokens = new TokenStore(db);
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
     // The fleet's bookkeeping is best effort: a failed write is logged and tried again, the reads are served.
-    fleet = new FleetStore(db, { onWriteError: (error) => logger.warn(`could not record the fleet's reads; trying again in 5 s (${describeWriteError(error)})`) });
+    fleet = new FleetStore(db, {
+      onWriteError: (error) => logger.warn(`could not record the fleet's reads; trying again in 5 s (${describeWriteError(error)})`),
+      onLimit: (message) => logger.warn(message),
+      limits: options.limits ?? {},
+    });
     audit = new AuditStore(db, { onWriteError: (error) => logger.warn(`could not write the counts of folded audit entries; trying again in 5 s (${describeWriteError(error)})`) });
     const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits: options.limits ?? {} });
     // The fleet's polls skip Express; everything else, errors included, is Express's.

@@ -126,7 +126,7 @@ describe('manager/http fast read', () => {
     it('records the instance that polled, and the version it now has', async () => {
       const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' }, MANAGER_ACTOR);
       await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token, headers: { 'x-secret-sync-instance': 'node-a; name=host-a; version=1.2.3' } });
-      const [instance] = fleet.list('demo');
+      const [instance] = fleet.page('demo', 10).instances;
       assert.equal(instance?.id, 'node-a');
       assert.equal(instance?.syncedVersion, 1);
     });

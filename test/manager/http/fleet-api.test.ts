@@ -61,13 +61,54 @@ describe('manager/http fleet, viewer and audit', () => {
     assert.equal((await m.api('DELETE', `${space}/SHARED?force=true`)).status, 204);
   });
 
+  it('bounds usage reports: counts, keys named twice, how many keys, body size; keys the space does not have are dropped and named', async () => {
+    const put = (body: unknown): ReturnType<typeof request> => request('PUT', `${m.url}/v1/spaces/demo/instances/inst-1/usage`, { token: readToken, body });
+    for (const nodes of [100_001, Number.MAX_SAFE_INTEGER, 2.5, '3']) {
+      const res = await put({ keys: [{ key: 'API_TOKEN', nodes }] });
+      assert.deepEqual([res.status, (res.body as { error: string }).error], [400, 'invalid_body'], `nodes ${String(nodes)}`);
+    }
+    assert.equal((await put({ keys: [{ key: 'API_TOKEN', nodes: 1 }, { key: 'API_TOKEN', nodes: 2 }] })).status, 400, 'a key named twice');
+    assert.equal((await put({ keys: Array.from({ length: 1001 }, (_, i) => ({ key: `K${i}`, nodes: 1 })) })).status, 400, 'over 1,000 keys');
+    const big = await put({ keys: Array.from({ length: 1000 }, (_, i) => ({ key: `K${i}`.padEnd(200, 'x').slice(0, 128), nodes: 1, pad: 'y'.repeat(50) })) });
+    assert.deepEqual([big.status, (big.body as { error: string }).error], [413, 'payload_too_large'], 'over 160 KiB');
+    const many = await put({ keys: [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }, ...Array.from({ length: 20 }, (_, i) => ({ key: `GONE_${i}`, nodes: 1 }))] });
+    assert.equal(many.status, 204);
+    assert.equal(many.headers.get('x-secret-sync-usage-dropped'), `${Array.from({ length: 16 }, (_, i) => `GONE_${i}`).join(', ')}, +4 more`);
+    const list = (await request('GET', `${m.url}/v1/spaces/demo/instances`, { token: viewerToken })).body as { instances: { id: string; usage: unknown }[] };
+    assert.deepEqual(list.instances.find((i) => i.id === 'inst-1')?.usage, [{ key: 'API_TOKEN', nodes: 3 }, { key: 'SHARED', nodes: 1 }]);
+  });
+
+  it('pages the fleet list and sums usage per key in the space meta (admins and viewers; not a read token)', async () => {
+    for (const id of ['page-a', 'page-b', 'page-c']) assert.equal((await read({ 'x-secret-sync-instance': `${id}; name=${id}` })).status, 200);
+    const page = async (query: string): Promise<{ instances: { id: string }[]; next: string | null; total: number; current: number; version: number }> => {
+      const res = await request('GET', `${m.url}/v1/spaces/demo/instances${query}`, { token: viewerToken });
+      assert.equal(res.status, 200, res.text);
+      return res.body as Awaited<ReturnType<typeof page>>;
+    };
+    const first = await page('?limit=2');
+    assert.deepEqual(first.instances.map((i) => i.id), ['inst-1', 'inst-2']);
+    assert.equal(first.next, 'inst-2');
+    assert.deepEqual([first.total, first.current], [5, 3], 'inst-1 and inst-2 last read an older version');
+    const rest = await page(`?limit=2&cursor=${first.next}`);
+    assert.deepEqual(rest.instances.map((i) => i.id), ['page-a', 'page-b']);
+    const last = await page(`?limit=2&cursor=${rest.next ?? ''}`);
+    assert.deepEqual([last.instances.map((i) => i.id), last.next], [['page-c'], null]);
+    for (const query of ['?limit=0', '?limit=501', '?limit=x', '?cursor=a%2Fb', '?cursor=']) {
+      const res = await request('GET', `${m.url}/v1/spaces/demo/instances${query}`, { token: viewerToken });
+      assert.deepEqual([res.status, (res.body as { error: string }).error], [400, 'invalid_query'], query);
+    }
+    const meta = async (token: string): Promise<{ usage?: unknown }> => (await request('GET', `${m.url}${space}/meta`, { token })).body as { usage?: unknown };
+    assert.deepEqual((await meta(viewerToken)).usage, { API_TOKEN: { nodes: 3, instances: 1 } });
+    assert.equal((await meta(readToken)).usage, undefined, 'a read token sees no fleet');
+  });
+
   it('refuses to delete a key deployed flows use (409 secret_in_use, with who), unless forced', async () => {
     const refused = await m.api('DELETE', `${space}/API_TOKEN`);
     assert.equal(refused.status, 409);
     assert.deepEqual(refused.body, {
       error: 'secret_in_use',
       message: "'API_TOKEN' is used by 3 node(s) in 1 instance(s); delete with ?force=true to go ahead",
-      details: { nodes: 3, instances: [{ space: 'demo', id: 'inst-1', name: 'line 3 pi', nodes: 3 }] },
+      details: { nodes: 3, instanceCount: 1, instances: [{ space: 'demo', id: 'inst-1', name: 'line 3 pi', nodes: 3 }] },
     });
     const org = await m.api('DELETE', '/v1/org/secrets/SHARED');
     assert.equal((org.body as { error: string }).error, 'secret_in_use', 'an organization key in use in a space');

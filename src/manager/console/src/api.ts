@@ -53,3 +53,12 @@ export interface Instance {
   lastSeen: string;
   usage: { key: string; nodes: number }[];
 }
+
+/** One page of a space's fleet (`GET /spaces/{space}/instances`): `next` is the cursor of the next page, null on the last. */
+export interface InstancePage {
+  version: number;
+  instances: Instance[];
+  total: number;
+  current: number;
+  next: string | null;
+}

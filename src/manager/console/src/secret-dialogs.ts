@@ -1,9 +1,11 @@
 // The secret dialogs: new key (string or pairs, with a reveal eye), edit (empty value keeps it), delete (and the in-use second confirmation).
 import { ApiError, api } from './api';
 import type { SecretMeta } from './api';
+import { count, keyUse } from './counts';
 import { openDialog, settle } from './dialog';
 import { h } from './dom';
 import { t } from './i18n';
+import { MAX_NODES_PER_KEY } from '../../../shared/fleet-wire';
 
 function valueInput(id: string, label: string): HTMLElement {
   const input = h('input', { id, type: 'password', autocomplete: 'off', spellcheck: 'false' });
@@ -121,9 +123,13 @@ export function deleteSecretDialog(scopePath: string, name: string, done: () => 
       },
       (err: unknown) => {
         if (err instanceof ApiError && err.code === 'secret_in_use' && !force) {
-          const details = err.details as { nodes: number; instances: { name: string; space: string; nodes: number }[] };
-          const list = details.instances.map((i) => `${i.name || '?'} (${i.space}, ${i.nodes})`).join(', ');
-          error.textContent = t('inUse', { name, nodes: details.nodes, instances: details.instances.length, list });
+          const details = (err.details ?? {}) as { nodes?: unknown; instanceCount?: unknown; instances?: unknown };
+          const named = (Array.isArray(details.instances) ? details.instances : []) as { name?: unknown; space?: unknown; nodes?: unknown }[];
+          const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+          const list = named.map((i) => `${text(i.name) || '?'} (${text(i.space)}, ${count(i.nodes, MAX_NODES_PER_KEY)})`).join(', ');
+          // The manager names at most 100 instances; the sums count them all. Counts are shown as sane numbers whatever the answer says.
+          const use = keyUse({ nodes: details.nodes, instances: details.instanceCount ?? named.length }) ?? { nodes: 0, instances: 0 };
+          error.textContent = t('inUse', { name, nodes: use.nodes, instances: use.instances, list });
           error.id = 'in-use-warning';
           confirm.textContent = t('deleteAnyway');
           force = true;

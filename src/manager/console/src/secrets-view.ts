@@ -1,33 +1,21 @@
 // The Organization and Space tabs: the secrets table with search and where each key is used; the space's fleet below it.
 import { api } from './api';
-import type { Instance, SecretMeta } from './api';
+import type { InstancePage, SecretMeta } from './api';
+import { keyUse } from './counts';
 import { fill, h } from './dom';
 import { fleetPanel } from './fleet-panel';
 import { t } from './i18n';
 import { deleteSecretDialog, editSecretDialog, newSecretDialog } from './secret-dialogs';
 
-/** Usage of each key over the instances of a space: nodes and instances. */
-function usageByKey(instances: readonly Instance[]): Map<string, { nodes: number; instances: number }> {
-  const usage = new Map<string, { nodes: number; instances: number }>();
-  for (const instance of instances) {
-    for (const { key, nodes } of instance.usage) {
-      if (nodes === 0) continue;
-      const entry = usage.get(key) ?? { nodes: 0, instances: 0 };
-      usage.set(key, { nodes: entry.nodes + nodes, instances: entry.instances + 1 });
-    }
-  }
-  return usage;
-}
-
 /** Renders one scope (`org`, or a space) into `root`; admins get the management actions. */
 export async function renderSecrets(root: HTMLElement, scope: { kind: 'org' } | { kind: 'space'; space: string }, canManage: boolean): Promise<void> {
   const scopePath = scope.kind === 'org' ? '/org/secrets' : `/spaces/${encodeURIComponent(scope.space)}/secrets`;
   const [list, fleet] = await Promise.all([
-    api<{ secrets: SecretMeta[]; usage?: Record<string, { nodes: number; instances: number }> }>('GET', `${scopePath}/meta`),
-    scope.kind === 'space' ? api<{ version: number; instances: Instance[] }>('GET', `/spaces/${encodeURIComponent(scope.space)}/instances`) : Promise.resolve(undefined),
+    api<{ secrets: SecretMeta[]; usage?: Record<string, unknown> }>('GET', `${scopePath}/meta`),
+    scope.kind === 'space' ? api<InstancePage>('GET', `/spaces/${encodeURIComponent(scope.space)}/instances`) : Promise.resolve(undefined),
   ]);
-  // A space's usage comes from its instances; the organization's from the manager, over every space that does not hide the key.
-  const usage = fleet ? usageByKey(fleet.instances) : new Map(Object.entries(list.usage ?? {}));
+  // Where each key is used, summed by the manager (over the space, or over every space that does not hide an organization key).
+  const usage = new Map(Object.entries(list.usage ?? {}));
   const reload = (): void => void renderSecrets(root, scope, canManage);
   const search = h('input', { type: 'search', id: 'search', placeholder: t('search'), 'aria-label': t('search') });
   const body = h('tbody', { id: 'secrets' });
@@ -41,7 +29,7 @@ export async function renderSecrets(root: HTMLElement, scope: { kind: 'org' } | 
     fill(
       body,
       ...shown.map((s) => {
-        const used = usage.get(s.name);
+        const used = keyUse(usage.get(s.name));
         const actions = canManage
           ? h(
               'td',
@@ -76,7 +64,7 @@ export async function renderSecrets(root: HTMLElement, scope: { kind: 'org' } | 
     root,
     h('div', { class: 'toolbar' }, search, canManage ? h('button', { type: 'button', class: 'primary', id: 'new-key', onclick: () => newSecretDialog(scopePath, reload) }, t('newKey')) : null),
     h('table', {}, h('thead', {}, header), body),
-    fleet && scope.kind === 'space' ? fleetPanel(scope.space, fleet.version, fleet.instances, canManage, reload) : null,
+    fleet && scope.kind === 'space' ? fleetPanel(scope.space, fleet, canManage, reload) : null,
   );
   draw();
 }

@@ -29,10 +29,21 @@ export interface ApiLimits {
   maxWaiters: number;
   /** Failures per address and sign-ins per token per window. */
   auth: AuthLimits;
+  /** Largest usage report body, in bytes: room for {@link ApiLimits.usageKeys} keys of the longest names. */
+  usageBodyBytes: number;
+  /** Most keys one usage report may name. */
+  usageKeys: number;
 }
 
 /** Defaults for {@link ApiLimits}. */
-export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000, auth: DEFAULT_AUTH_LIMITS };
+export const DEFAULT_LIMITS: ApiLimits = {
+  bodyBytes: 256 * 1024,
+  maxWaitSeconds: 120,
+  maxWaiters: 1000,
+  auth: DEFAULT_AUTH_LIMITS,
+  usageBodyBytes: 160 * 1024,
+  usageKeys: 1000,
+};
 
 /** What the application is built from. */
 export interface AppDeps {
@@ -79,6 +90,8 @@ export function createApp(deps: AppDeps): Express {
   v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, guard));
   v1.delete('/session', signOut(sessions, guard));
   v1.use(authenticate(deps.tokens, sessions, guard));
+  // A usage report is names and counts: its own, smaller bound, read before the general one (which then skips the body).
+  v1.put('/spaces/:space/instances/:id/usage', express.json({ limit: limits.usageBodyBytes, strict: true, type: 'application/json' }));
   v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
   v1.use(sessionRoutes());
   v1.use(
@@ -90,6 +103,7 @@ export function createApp(deps: AppDeps): Express {
       instanceId: deps.instanceId,
       maxWaitSeconds: limits.maxWaitSeconds,
       maxWaiters: limits.maxWaiters,
+      usageKeys: limits.usageKeys,
     }),
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));

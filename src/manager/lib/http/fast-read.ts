@@ -61,7 +61,7 @@ function answerRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerRespo
     const started = process.hrtime.bigint();
     const version = deps.secrets.version(space);
     const who = parseInstanceHeader(header(req, INSTANCE_HEADER));
-    if (who && deps.fleet.seen(space, who, version)) res.setHeader(USAGE_WANTED_HEADER, '1');
+    if (who && deps.fleet.seen(space, who, version, principal.id)) res.setHeader(USAGE_WANTED_HEADER, '1');
     const etag = etagFor(deps.instanceId, version);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('ETag', etag);

@@ -4,9 +4,9 @@ import type { Request, Response } from 'express';
 import { tokenActor } from '../audit-store';
 import type { Actor } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
-import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
-import { parseInstanceHeader, parseUsageBody } from './instance-input';
-import type { FleetStore } from '../fleet-store';
+import { INSTANCE_HEADER, USAGE_DROPPED_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
+import { droppedKeysHeader, parseInstanceHeader, parsePageQuery, parseUsageBody } from './instance-input';
+import type { FleetStore, KeyTotals } from '../fleet-store';
 import { ManagerError, badRequest } from '../errors';
 import type { Scope, SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
@@ -25,7 +25,12 @@ export interface SecretsRouteDeps {
   maxWaitSeconds: number;
   /** Most long polls held open at once; more get 503. */
   maxWaiters: number;
+  /** Most keys one usage report may name. */
+  usageKeys: number;
 }
+
+/** The most instances a `secret_in_use` answer names (the sums count them all). */
+const USERS_NAMED = 100;
 
 /** Parses `?wait=S&version=N`; `wait` 0 (or absent) means answer now. */
 export function parseWaitQuery(query: Request['query'], maxWaitSeconds: number): { wait: number; version: number } {
@@ -109,7 +114,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     const current = secrets.version(space);
     // The fleet view: who read this space, and the version the answer leaves it with (a 304 means it has it).
     const who = parseInstanceHeader(req.get(INSTANCE_HEADER));
-    if (who && deps.fleet.seen(space, who, current)) res.set(USAGE_WANTED_HEADER, '1');
+    if (who && deps.fleet.seen(space, who, current, principalOf(res).id)) res.set(USAGE_WANTED_HEADER, '1');
     res.set('ETag', etagOf(current));
     if ((wait > 0 && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
       res.status(304).end();
@@ -121,8 +126,12 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
 
   router.get('/spaces/:space/secrets/meta', (req, res) => {
     const space = spaceParam(req);
-    requireSpaceMeta(principalOf(res), space);
-    res.json({ space, version: secrets.version(space), secrets: secrets.list({ kind: 'space', space }) });
+    const principal = principalOf(res);
+    requireSpaceMeta(principal, space);
+    const list = secrets.list({ kind: 'space', space });
+    // Where each key is used is the fleet's view: admins and viewers see it, a read token does not.
+    const usage = principal.role === 'read' ? {} : { usage: spaceUsage(space, new Set(list.map((meta) => meta.name))) };
+    res.json({ space, version: secrets.version(space), secrets: list, ...usage });
   });
 
   router.get('/org/secrets/meta', (_req, res) => {
@@ -131,33 +140,32 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     res.json({ scope: 'org', secrets: list, usage: orgUsage(new Set(list.map((meta) => meta.name))) });
   });
 
+  // Where each space key is used, from the fleet's index: as many steps as keys used, no instance's report read.
+  const spaceUsage = (space: string, names: ReadonlySet<string>): Record<string, KeyTotals> =>
+    Object.fromEntries([...deps.fleet.keyTotals(space)].filter(([key]) => names.has(key)));
+
   // Where each organization key is used: in every space, except where a space key of the same name hides it.
-  const orgUsage = (names: ReadonlySet<string>): Record<string, { nodes: number; instances: number }> => {
-    const usage: Record<string, { nodes: number; instances: number }> = {};
-    const hidden = new Map<string, Set<string>>();
-    for (const instance of deps.fleet.all()) {
-      let own = hidden.get(instance.space);
-      if (!own) hidden.set(instance.space, (own = new Set(secrets.list({ kind: 'space', space: instance.space }).map((meta) => meta.name))));
-      for (const { key, nodes } of instance.usage) {
-        if (nodes === 0 || !names.has(key) || own.has(key)) continue;
-        const entry = (usage[key] ??= { nodes: 0, instances: 0 });
-        entry.nodes += nodes;
-        entry.instances += 1;
+  const orgUsage = (names: ReadonlySet<string>): Record<string, KeyTotals> => {
+    const usage = new Map<string, KeyTotals>();
+    for (const space of deps.fleet.usageSpaces()) {
+      for (const [key, totals] of deps.fleet.keyTotals(space)) {
+        if (!names.has(key) || secrets.has({ kind: 'space', space }, key)) continue;
+        const entry = usage.get(key) ?? { nodes: 0, instances: 0 };
+        usage.set(key, { nodes: entry.nodes + totals.nodes, instances: entry.instances + totals.instances });
       }
     }
-    return usage;
+    return Object.fromEntries(usage);
   };
 
   // Deleting a key that deployed flows use breaks them: say who uses it, unless the caller insists (`?force=true`).
   const refuseIfInUse = (scope: Scope, name: string): void => {
     // An organization key is used only where no space key of the same name hides it.
-    const users = deps.fleet.usersOf(name, scope.kind === 'space' ? [scope.space] : null).filter(
-      (u) => scope.kind === 'space' || !secrets.list({ kind: 'space', space: u.space }).some((m) => m.name === name),
-    );
-    if (users.length === 0) return;
-    const nodes = users.reduce((sum, u) => sum + u.nodes, 0);
-    throw new ManagerError('secret_in_use', 409, `'${name}' is used by ${nodes} node(s) in ${users.length} instance(s); delete with ?force=true to go ahead`, undefined, {
+    const include = scope.kind === 'space' ? (space: string) => space === scope.space : (space: string) => !secrets.has({ kind: 'space', space }, name);
+    const { nodes, instances, users } = deps.fleet.usersOf(name, include, USERS_NAMED);
+    if (instances === 0) return;
+    throw new ManagerError('secret_in_use', 409, `'${name}' is used by ${nodes} node(s) in ${instances} instance(s); delete with ?force=true to go ahead`, undefined, {
       nodes,
+      instanceCount: instances,
       instances: users,
     });
   };
@@ -168,7 +176,10 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     // The instance reports with its own read token; admins may too.
     if (principal.role !== 'admin' && principal.space !== space) throw new ManagerError('forbidden', 403, `This token cannot report for space '${space}'`);
     requireJson(req);
-    deps.fleet.setUsage(space, param(req, 'id'), parseUsageBody(req.body));
+    const usage = parseUsageBody(req.body, deps.usageKeys);
+    // Only keys the space has are kept: a report cannot make another space's key, or one not created yet, look used.
+    const dropped = deps.fleet.setUsage(space, param(req, 'id'), usage, (key) => secrets.sees(space, key), secrets.version(space));
+    if (dropped.length > 0) res.set(USAGE_DROPPED_HEADER, droppedKeysHeader(dropped));
     res.status(204).end();
   });
 
@@ -180,7 +191,11 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
   router.get('/spaces/:space/instances', (req, res) => {
     const space = spaceParam(req);
     requireViewer(principalOf(res));
-    res.json({ space, version: secrets.version(space), instances: deps.fleet.list(space) });
+    const { limit, after } = parsePageQuery(req.query);
+    const version = secrets.version(space);
+    // One page at a time, in id order, so no answer grows with the fleet; `next` is the cursor of the next page.
+    const { instances, next } = deps.fleet.page(space, limit, after);
+    res.json({ space, version, instances, ...deps.fleet.tally(space, version), next });
   });
 
   router.delete('/spaces/:space/instances/:id', (req, res) => {
