@@ -134,7 +134,10 @@ export class StatusView {
     if (status.watch?.state === 'degraded') this.#watch.empty().append(watchNotice(status.watch, now)).show();
     else this.#watch.hide();
     const unmasked = status.unmaskedKeys ?? [];
-    this.#unmasked.text(t('status.unmasked', { keys: unmasked.join(', ') })).toggle(unmasked.length > 0);
+    // The status names at most STATUS_LIST_MAX keys; the count says how many more there are.
+    const more = (status.unmaskedKeyCount ?? unmasked.length) - unmasked.length;
+    const keys = unmasked.join(', ');
+    this.#unmasked.text(more > 0 ? t('status.unmaskedMore', { keys, count: more }) : t('status.unmasked', { keys })).toggle(unmasked.length > 0);
     if (this.#interval.val() !== status.interval) this.#interval.val(status.interval);
     this.#onDeploy.prop('checked', status.syncOnDeploy);
     this.#applyEnabled();

@@ -53,6 +53,9 @@ export function isInterval(value: unknown): value is Interval {
   return typeof value === 'string' && (INTERVALS as readonly string[]).includes(value);
 }
 
+/** Most names a status list carries (`skippedKeys`, `unmaskedKeys`): every status frame stays small whatever a server sends; the full count is beside it. */
+export const STATUS_LIST_MAX = 100;
+
 /** What every value is shown as: a fixed width, so not even the length leaks. */
 export const MASK = '••••••••';
 
@@ -126,8 +129,10 @@ export interface SyncState {
   lastAttemptAt: string | null;
   consecutiveFailures: number;
   error: SyncErrorInfo | null;
-  /** Keys the last payload had that flows cannot address safely: names and reasons, never values. */
+  /** Keys the last payload had that flows cannot address safely: names and reasons, never values; at most {@link STATUS_LIST_MAX}. */
   skippedKeys: { key: string; reason: string }[];
+  /** How many keys were skipped in all. */
+  skippedKeyCount: number;
 }
 
 /** `GET secret-sync/status`: the sync state plus the settings in force; never a value. */
@@ -140,8 +145,10 @@ export interface SyncStatus extends SyncState {
   interval: Interval;
   syncOnDeploy: boolean;
   legacyNodes: LegacyNode[];
-  /** `KEY` or `KEY.field` of values too short to be masked in debug, logs and the context API (README, "What is masked"). */
+  /** `KEY` or `KEY.field` of values too short to be masked in debug, logs and the context API (README, "What is masked"); at most {@link STATUS_LIST_MAX}. */
   unmaskedKeys: string[];
+  /** How many values are too short to be masked in all. */
+  unmaskedKeyCount: number;
   references: ReferencesStatus;
   /** The long polls of the `watch` interval; null when the interval is another or the provider cannot long-poll. */
   watch: WatchStatus | null;

@@ -14,3 +14,6 @@ export const USAGE_DROPPED_HEADER = 'x-secret-sync-usage-dropped';
 
 /** The most nodes a usage report may count for one key: no Node-RED instance has more nodes than this. */
 export const MAX_NODES_PER_KEY = 100_000;
+
+/** The most keys one usage report names by default: the manager refuses more (its `usageKeys` limit), so the plugin sends the most used ones. */
+export const USAGE_REPORT_MAX_KEYS = 1000;

@@ -16,6 +16,7 @@ import { EMPTY_SNAPSHOT } from './snapshot';
 import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
 import type { KeyEntry, LegacyNode, ReferencesStatus, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
+import { STATUS_LIST_MAX } from '../../shared/contract';
 import { prepareMasker, unmaskedKeys } from './masker';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
@@ -129,6 +130,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     const mode = this.#mode;
     const sync = mode.kind === 'running' ? mode.engine.state : initialSyncState(mode.state, mode.error.toJSON());
     const { summary } = this.#deps.config;
+    const unmasked = unmaskedKeys(this.snapshot());
     return {
       ...sync,
       space: summary.space,
@@ -138,7 +140,8 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       syncOnDeploy: this.#prefs.syncOnDeploy,
       legacyNodes: this.#legacy.map((n) => ({ ...n })),
       nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
-      unmaskedKeys: unmaskedKeys(this.snapshot()),
+      unmaskedKeys: unmasked.slice(0, STATUS_LIST_MAX),
+      unmaskedKeyCount: unmasked.length,
       references: this.#deps.references?.() ?? NO_REFERENCES,
       watch: mode.kind === 'running' && mode.watch?.running ? mode.watch.status : null,
     };

@@ -11,6 +11,7 @@ import { EMPTY_SNAPSHOT, diffSnapshots, isEmptyDiff, snapshotWork } from './snap
 import { runSliced, yieldTurn } from './time-slice';
 import type { SecretsObject, Snapshot } from './snapshot';
 import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
+import { STATUS_LIST_MAX } from '../../shared/contract';
 
 /** An answer this large took milliseconds to parse: the event loop gets a turn before the rest. */
 const LARGE_ANSWER_BYTES = 64 * 1024;
@@ -31,7 +32,7 @@ export interface SecretsTarget {
  * sync (`unconfigured`, `error`): the one place its defaults are written.
  */
 export function initialSyncState(state: SyncState['state'], error: SyncState['error'] = null): SyncState {
-  return { state, version: null, keyCount: 0, lastSyncAt: null, lastAttemptAt: null, consecutiveFailures: 0, error, skippedKeys: [] };
+  return { state, version: null, keyCount: 0, lastSyncAt: null, lastAttemptAt: null, consecutiveFailures: 0, error, skippedKeys: [], skippedKeyCount: 0 };
 }
 
 /** Result of one sync. */
@@ -140,7 +141,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         lastSyncAt: at,
         consecutiveFailures: 0,
         error: null,
-        skippedKeys: [...next.skipped],
+        skippedKeys: next.skipped.slice(0, STATUS_LIST_MAX),
+        skippedKeyCount: next.skipped.length,
       });
       const changed = !isEmptyDiff(diff);
       logger.info(

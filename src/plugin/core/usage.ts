@@ -1,5 +1,6 @@
 // Which secret keys the deployed flows use, counted in nodes: what the fleet view shows. Key names and counts only.
 import type { ReferringNode } from '../../shared/contract';
+import { USAGE_REPORT_MAX_KEYS } from '../../shared/fleet-wire';
 import { referencesIn } from './references';
 
 const NAME = '([A-Za-z0-9_-]{1,128})';
@@ -27,9 +28,10 @@ export interface KeyUsage {
 /**
  * The keys each node's properties and credentials mention (function code,
  * change/inject/switch/http paths, templates, `${SECRETS.KEY}` references),
- * counted once per node, sorted by key.
+ * counted once per node, sorted by key. At most `maxKeys`: the manager
+ * refuses a longer report whole, so beyond it the keys most nodes use are kept.
  */
-export function keyUsage(nodes: readonly (ReferringNode & Record<string, unknown>)[], credentialsOf: (id: string) => unknown): KeyUsage[] {
+export function keyUsage(nodes: readonly (ReferringNode & Record<string, unknown>)[], credentialsOf: (id: string) => unknown, maxKeys = USAGE_REPORT_MAX_KEYS): KeyUsage[] {
   const counts = new Map<string, number>();
   for (const node of nodes) {
     const found = new Set<string>();
@@ -37,5 +39,7 @@ export function keyUsage(nodes: readonly (ReferringNode & Record<string, unknown
     for (const ref of referencesIn(credentialsOf(node.id))) found.add(ref.key);
     for (const key of found) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return [...counts].map(([key, count]) => ({ key, nodes: count })).sort((a, b) => a.key.localeCompare(b.key));
+  let usage = [...counts].map(([key, count]) => ({ key, nodes: count }));
+  if (usage.length > maxKeys) usage = usage.sort((a, b) => b.nodes - a.nodes || a.key.localeCompare(b.key)).slice(0, maxKeys);
+  return usage.sort((a, b) => a.key.localeCompare(b.key));
 }

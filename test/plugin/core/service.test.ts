@@ -10,6 +10,7 @@ import type { ServiceDeps } from '../../../src/plugin/core/service';
 import { memoryLogger } from '../../helpers/logger';
 import { delay } from '../../../src/shared/delay';
 import { SyncError } from '../../../src/shared/sync-error';
+import { STATUS_LIST_MAX } from '../../../src/shared/contract';
 import type { SyncStatus } from '../../../src/shared/contract';
 
 const settings = { url: 'http://127.0.0.1:9', space: 'demo', token: 't', interval: '60m' };
@@ -182,6 +183,22 @@ describe('plugin/service', () => {
     assert.equal(pushed.at(-1)?.watch?.state, 'live');
     await service.setPreferences({ interval: '60m' });
     assert.equal(service.status().watch, null);
+    await service.stop();
+  });
+
+  it('names at most STATUS_LIST_MAX skipped and unmasked keys in the status, with the full counts beside them', async () => {
+    const secrets: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) secrets[`short_${String(i).padStart(3, '0')}`] = 'x';
+    for (let i = 0; i < 300; i++) secrets[`bad key ${i}`] = 'long enough value';
+    const { service } = build({ fetch: () => Promise.resolve({ status: 'changed', version: 1, etag: null, secrets }) });
+    await service.start();
+    const status = service.status();
+    assert.equal(status.keyCount, 250);
+    assert.equal(status.skippedKeys.length, STATUS_LIST_MAX);
+    assert.equal(status.skippedKeyCount, 300);
+    assert.equal(status.unmaskedKeys.length, STATUS_LIST_MAX);
+    assert.equal(status.unmaskedKeys[0], 'short_000');
+    assert.equal(status.unmaskedKeyCount, 250);
     await service.stop();
   });
 

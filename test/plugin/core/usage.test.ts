@@ -1,6 +1,7 @@
 // Tests for src/plugin/core/usage.ts: every way a flow names a key is counted once per node; names and counts only.
 import assert from 'node:assert/strict';
 import { keyUsage } from '../../../src/plugin/core/usage';
+import { USAGE_REPORT_MAX_KEYS } from '../../../src/shared/fleet-wire';
 
 describe('plugin/core/usage', () => {
   it('counts the nodes that use each key, however the flow names it', () => {
@@ -21,5 +22,17 @@ describe('plugin/core/usage', () => {
       { key: 'MQTT', nodes: 2 },
       { key: 'WEATHER', nodes: 1 },
     ]);
+  });
+
+  it('names at most the manager\'s limit of keys, keeping those most nodes use, so a large flow\'s report is not refused whole', () => {
+    const nodes = [
+      ...Array.from({ length: 5 }, (_, i) => ({ id: `f${i}`, type: 'function', func: "global.get('SECRETS').POPULAR" })),
+      ...Array.from({ length: 1_200 }, (_, i) => ({ id: `r${i}`, type: 'function', func: `global.get('SECRETS').RARE_${String(i).padStart(4, '0')}` })),
+    ];
+    const usage = keyUsage(nodes, () => undefined);
+    assert.equal(usage.length, USAGE_REPORT_MAX_KEYS);
+    assert.deepEqual(usage.find((u) => u.key === 'POPULAR'), { key: 'POPULAR', nodes: 5 });
+    assert.deepEqual(usage.map((u) => u.key), [...usage.map((u) => u.key)].sort((a, b) => a.localeCompare(b)), 'still sorted by key');
+    assert.equal(keyUsage(nodes, () => undefined, 3).length, 3);
   });
 });

@@ -1,6 +1,7 @@
 // The manager's HTTP application: middleware order, routers and error handling in one place.
 import { join } from 'node:path';
 import express from 'express';
+import { USAGE_REPORT_MAX_KEYS } from '../../../shared/fleet-wire';
 import type { Express } from 'express';
 import type { AuditStore } from '../audit-store';
 import type { ChangeFeed } from '../change-feed';
@@ -42,7 +43,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   maxWaiters: 1000,
   auth: DEFAULT_AUTH_LIMITS,
   usageBodyBytes: 160 * 1024,
-  usageKeys: 1000,
+  usageKeys: USAGE_REPORT_MAX_KEYS,
 };
 
 /** What the application is built from. */
