@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import express from 'express';
 import type { Express } from 'express';
 import type { AuditStore } from '../audit-store';
-import type { ChangeFeed } from '../change-feed';
+import { waiterLimits } from '../change-feed';
+import type { ChangeFeed, WaiterLimits } from '../change-feed';
 import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
@@ -17,18 +18,21 @@ import { tokensRoutes } from './tokens-routes';
 /** Where the build puts the console (dist/console, beside dist/manager/lib/http). */
 const CONSOLE_DIR = join(__dirname, '../../../console');
 
-/** Tunable limits of the HTTP API. */
-export interface ApiLimits {
+/** Tunable limits of the HTTP API; the long-poll slots and their shares are the change feed's (README, "Security and reliability"). */
+export interface ApiLimits extends WaiterLimits {
   /** Largest request body, in bytes. */
   bodyBytes: number;
   /** Longest long poll, in seconds. */
   maxWaitSeconds: number;
-  /** Most long polls held open at once. */
-  maxWaiters: number;
+}
+
+/** The limits `given`, the rest by default; a token's and a space's share follow `maxWaiters` unless given. */
+export function resolveLimits(given: Partial<ApiLimits> = {}): ApiLimits {
+  return { bodyBytes: given.bodyBytes ?? 256 * 1024, maxWaitSeconds: given.maxWaitSeconds ?? 120, ...waiterLimits(given) };
 }
 
 /** Defaults for {@link ApiLimits}. */
-export const DEFAULT_LIMITS: ApiLimits = { bodyBytes: 256 * 1024, maxWaitSeconds: 120, maxWaiters: 1000 };
+export const DEFAULT_LIMITS: ApiLimits = resolveLimits();
 
 /** What the application is built from. */
 export interface AppDeps {
@@ -44,7 +48,7 @@ export interface AppDeps {
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
 export function createApp(deps: AppDeps): Express {
-  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const limits = resolveLimits(deps.limits);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -85,7 +89,6 @@ export function createApp(deps: AppDeps): Express {
       audit: deps.audit,
       instanceId: deps.instanceId,
       maxWaitSeconds: limits.maxWaitSeconds,
-      maxWaiters: limits.maxWaiters,
     }),
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));
