@@ -5,10 +5,12 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ChangeFeed } from './change-feed';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, serverTimeouts } from './connection-guard';
+import type { ConnectionLimits } from './connection-guard';
 import { Cipher } from './cipher';
 import { openDatabase } from './database';
 import { ManagerError } from './errors';
-import { createApp } from './http/app';
+import { createApp, resolveLimits } from './http/app';
 import { fastRead } from './http/fast-read';
 import type { ApiLimits } from './http/app';
 import { createLogger } from './logger';
@@ -36,6 +38,8 @@ export interface ServerOptions {
   tls?: { certFile: string; keyFile: string } | undefined;
   logger?: Logger;
   limits?: Partial<ApiLimits>;
+  /** The connection cap and the time a socket may take to send its request (README, "Security and reliability"). */
+  connections?: Partial<ConnectionLimits>;
 }
 
 /** A running server. */
@@ -94,7 +98,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const db = openDatabase(join(options.dataDir, 'secrets.db'));
   let listener: http.Server | undefined;
   let fleet: FleetStore | undefined;
-  const feed = new ChangeFeed();
+  const limits = resolveLimits(options.limits);
+  const feed = new ChangeFeed(limits);
   try {
     checkMasterKey(db, cipher);
     const secrets = new SecretStore(db, cipher, feed);
@@ -102,16 +107,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
     // The fleet's bookkeeping is best effort: a failed write is logged and tried again, the reads are served.
     fleet = new FleetStore(db, { onWriteError: (error) => logger.warn(`could not record the fleet's reads; trying again in 5 s (${error instanceof Error ? error.message : String(error)})`) });
-    const app = createApp({ secrets, tokens, feed, fleet, audit: new AuditStore(db), instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    const app = createApp({ secrets, tokens, feed, fleet, audit: new AuditStore(db), instanceId: db.instanceId, logger, limits });
     // The fleet's polls skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
     const handler: http.RequestListener = (req, res) => {
       if (!fast(req, res)) app(req, res);
     };
+    const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+    const timeouts = serverTimeouts(connections);
     const server = options.tls
-      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handler)
-      : http.createServer(handler);
+      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), ...timeouts }, handler)
+      : http.createServer(timeouts, handler);
     listener = server;
+    new ConnectionGuard(connections, logger).attach(server, options.tls !== undefined);
+    if (limits.maxWaiters >= connections.maxConnections) {
+      logger.warn(`${limits.maxWaiters} long polls may take all ${connections.maxConnections} connections: keep --max-waiters below --max-connections`);
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1', () => {
