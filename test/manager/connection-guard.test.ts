@@ -83,23 +83,22 @@ describe('manager/connection-guard', () => {
     assert.match(h.logs.join('\n'), /connection limit \(3\) reached: closed 1 idle connection/);
   });
 
-  it('never closes a socket serving a request; idle keep-alive sockets go after the silent ones; with every socket busy the newcomer is refused', async () => {
+  it('closes the socket waiting longest with no request in flight, silent or idle keep-alive, never one serving a request; with every socket busy the newcomer is refused', async () => {
     const h = (harness = await serve({}));
     const busy = open(h.port);
     sendGet(busy, '/hold');
     const idle = open(h.port);
     sendGet(idle, '/quick');
-    await until(() => idle.received().includes('quick'), 'the keep-alive request answered');
+    await until(() => idle.received().includes('quick') && h.served.includes('/hold'), 'one busy socket and one idle keep-alive socket');
     const silent = open(h.port);
-    await until(() => h.guard.size === 3 && h.served.includes('/hold'), 'three sockets, one busy');
-    // A silent socket goes first, even a younger one than the idle keep-alive socket.
+    await until(() => h.guard.size === 3, 'three sockets');
+    // The keep-alive socket has waited since its answer, longer than the silent one since it connected.
     const second = open(h.port);
-    await until(() => silent.closed(), 'the silent socket closed');
     sendGet(second, '/quick');
-    await until(() => second.received().includes('quick'), 'the second answered');
-    // No silent socket left: the longest-idle keep-alive socket makes room.
-    const third = open(h.port);
     await until(() => idle.closed(), 'the idle keep-alive socket closed');
+    await until(() => second.received().includes('quick'), 'the second answered');
+    const third = open(h.port);
+    await until(() => silent.closed(), 'the silent socket closed');
     sendGet(third, '/hold');
     await until(() => h.served.filter((u) => u === '/hold').length === 2, 'the third busy');
     sendGet(second, '/hold');

@@ -41,18 +41,19 @@ interface Entry {
 
 /**
  * Caps the open sockets at `maxConnections`. At the cap a new connection
- * makes room by closing the oldest socket that has no request in flight:
- * first one that has not yet sent a request (or finished its TLS handshake),
- * then an idle keep-alive one. Only when every socket is serving a request
- * is the newcomer closed at once. So a flood of silent or dripping sockets
- * costs a real client at most a reconnect, never its read.
+ * makes room by closing the socket that has waited longest with no request
+ * in flight: one that has not sent a whole request head (or finished its TLS
+ * handshake) since it connected, or a keep-alive one idle since its last
+ * answer. Only when every socket is serving a request is the newcomer closed
+ * at once. A real client sends its request right after connecting, so its
+ * socket is the youngest and the last to go: a flood of silent or dripping
+ * sockets costs it at most a reconnect of an idle keep-alive socket, never
+ * its read.
  */
 export class ConnectionGuard {
   readonly #open = new Set<Entry>();
-  /** Sockets that have not sent a whole request head yet, oldest first. */
-  readonly #fresh = new Set<Entry>();
-  /** Keep-alive sockets between requests, longest idle first. */
-  readonly #idle = new Set<Entry>();
+  /** Sockets with no request in flight (none yet, or idle since the last answer), longest waiting first. */
+  readonly #waiting = new Set<Entry>();
   readonly #bySocket = new WeakMap<Socket, Entry>();
   /** TCP sockets of an HTTPS server in their handshake, by address pair, to find them again as TLS sockets. */
   readonly #handshaking = new Map<string, Entry>();
@@ -78,18 +79,17 @@ export class ConnectionGuard {
       const entry = this.#bySocket.get(req.socket);
       if (!entry || !this.#open.has(entry)) return;
       entry.busy++;
-      this.#fresh.delete(entry);
-      this.#idle.delete(entry);
+      this.#waiting.delete(entry);
       res.once('close', () => {
         entry.busy--;
-        if (entry.busy === 0 && this.#open.has(entry)) this.#idle.add(entry);
+        if (entry.busy === 0 && this.#open.has(entry)) this.#waiting.add(entry);
       });
     });
   }
 
   #accept(socket: Socket, tls: boolean): void {
     if (this.#open.size >= this.limits.maxConnections) {
-      const victim = first(this.#fresh) ?? first(this.#idle);
+      const victim = this.#waiting.values().next().value;
       if (!victim) {
         socket.destroy();
         this.#refused++;
@@ -103,7 +103,7 @@ export class ConnectionGuard {
     }
     const entry: Entry = { socket, busy: 0 };
     this.#open.add(entry);
-    this.#fresh.add(entry);
+    this.#waiting.add(entry);
     this.#bySocket.set(socket, entry);
     const pair = tls ? addressPair(socket) : undefined;
     if (pair !== undefined) this.#handshaking.set(pair, entry);
@@ -125,8 +125,7 @@ export class ConnectionGuard {
 
   #forget(entry: Entry): void {
     this.#open.delete(entry);
-    this.#fresh.delete(entry);
-    this.#idle.delete(entry);
+    this.#waiting.delete(entry);
   }
 
   // Says at most once a minute that the cap was reached, with counts only (no address: they are the attacker's to choose).
@@ -140,10 +139,6 @@ export class ConnectionGuard {
     this.#closed = 0;
     this.#refused = 0;
   }
-}
-
-function first<T>(set: Set<T>): T | undefined {
-  return set.values().next().value;
 }
 
 // The two ends of a connection name it uniquely while it is open, on the TCP socket and on the TLS socket over it.
