@@ -14,6 +14,8 @@ const PACE_MS = 20;
 /** Changes per flood whose long-poll wake-up is timed. */
 const WAKES = 30;
 const GOAL_MS = 50;
+/** Rounds of every flood, interleaved; the table shows the median round and the worst p99. */
+const ROUNDS = 3;
 const FILE_LIMIT = 1_024;
 
 interface Phase {
@@ -114,42 +116,51 @@ async function main(): Promise<void> {
   const tokenOf = async (space: string): Promise<string> => ((await request('POST', `${url}/v1/tokens`, { token: admin, body: { space } })).body as { token: string }).token;
   const demo = await tokenOf('demo');
   const hog = await tokenOf('hog');
-  const results: Record<string, Figures> = {};
+  const rounds: Record<string, Figures[]> = {};
   try {
     // `node dist/bench/floods.js drip` runs the baseline and the floods whose name holds that word.
     const only = process.argv[2];
-    for (const phase of PHASES.filter((p) => only === undefined || !p.attack || p.name.includes(only))) {
-      const stop = phase.attack ? await attack(port, phase.attack(hog)) : () => undefined;
-      try {
-        const reads = await readFigures(url, demo);
-        const wakes = await wakeFigures(url, demo, admin);
-        results[phase.name] = {
-          reads: READS,
-          failed: reads.failed,
-          medianMs: quantile(reads.times, 0.5),
-          p99Ms: quantile(reads.times, 0.99),
-          wakeMedianMs: quantile(wakes.times, 0.5),
-          wakeP99Ms: quantile(wakes.times, 0.99),
-          wakeFailed: wakes.failed,
-        };
-      } finally {
-        stop();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const phase of PHASES.filter((p) => only === undefined || !p.attack || p.name.includes(only))) {
+        const stop = phase.attack ? await attack(port, phase.attack(hog)) : () => undefined;
+        try {
+          const reads = await readFigures(url, demo);
+          const wakes = await wakeFigures(url, demo, admin);
+          (rounds[phase.name] ??= []).push({
+            reads: READS,
+            failed: reads.failed,
+            medianMs: quantile(reads.times, 0.5),
+            p99Ms: quantile(reads.times, 0.99),
+            wakeMedianMs: quantile(wakes.times, 0.5),
+            wakeP99Ms: quantile(wakes.times, 0.99),
+            wakeFailed: wakes.failed,
+          });
+        } finally {
+          stop();
+        }
+        // The attacker's sockets close with its process; its long polls end as the manager sees them go.
+        await pause(1_000);
       }
-      // The attacker's sockets close with its process; its long polls end as the manager sees them go.
-      await pause(1_000);
     }
   } finally {
     manager.child.kill('SIGTERM');
   }
-  process.stdout.write(`floods (manager defaults under ulimit -n ${FILE_LIMIT}: 900 connections, 600 long polls, 60 a token; ${READS} plugin reads each on a new connection, ${WAKES} watch wake-ups; Node ${process.version})\n`);
-  process.stdout.write(`| flood | plugin read median / p99 (failed) | goal | watch wake-up median / p99 (failed) |\n|---|---|---|---|\n`);
-  for (const [name, f] of Object.entries(results)) {
-    process.stdout.write(`| ${name} | ${f.medianMs.toFixed(1)} / ${f.p99Ms.toFixed(1)} ms (${f.failed}) | < ${GOAL_MS} ms | ${f.wakeMedianMs.toFixed(1)} / ${f.wakeP99Ms.toFixed(1)} ms (${f.wakeFailed}) |\n`);
+  process.stdout.write(
+    `floods (manager defaults under ulimit -n ${FILE_LIMIT}: 900 connections, 600 long polls, 60 a token; per round ${READS} plugin reads, each on a new connection, and ${WAKES} watch wake-ups; median of ${ROUNDS} interleaved rounds; Node ${process.version})\n`,
+  );
+  process.stdout.write(`| flood | plugin read median / p99 | goal | worst p99 of a round | failed reads | watch wake-up median / p99 (failed) |\n|---|---|---|---|---|---|\n`);
+  const mid = (figures: Figures[], pick: (f: Figures) => number): number => quantile(figures.map(pick), 0.5);
+  for (const [name, figures] of Object.entries(rounds)) {
+    const failed = figures.reduce((sum, f) => sum + f.failed, 0);
+    const wakeFailed = figures.reduce((sum, f) => sum + f.wakeFailed, 0);
+    process.stdout.write(
+      `| ${name} | ${mid(figures, (f) => f.medianMs).toFixed(1)} / ${mid(figures, (f) => f.p99Ms).toFixed(1)} ms | p99 < ${GOAL_MS} ms | ${Math.max(...figures.map((f) => f.p99Ms)).toFixed(1)} ms | ${failed} of ${READS * figures.length} | ${mid(figures, (f) => f.wakeMedianMs).toFixed(1)} / ${mid(figures, (f) => f.wakeP99Ms).toFixed(1)} ms (${wakeFailed}) |\n`,
+    );
   }
   if (Object.keys(failures).length > 0) process.stdout.write(`failures by code: ${JSON.stringify(failures)}\n`);
   const file = join(__dirname, '../../bench/results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, `${JSON.stringify({ ...previous, floods: { at: new Date().toISOString(), node: process.version, results } }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...previous, floods: { at: new Date().toISOString(), node: process.version, rounds } }, null, 2)}\n`);
 }
 
 void main();
