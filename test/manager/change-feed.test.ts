@@ -123,6 +123,14 @@ describe('manager/change-feed', () => {
       assert.equal(clock.countTimers(), 0);
     });
 
+    it('with a single slot, its holder is within its share: another token finds the slots full, not a share to take', async () => {
+      const feed = new ChangeFeed(waiterLimits({ maxWaiters: 1 }));
+      const held = feed.wait('other', 60_000, undefined, 'hog');
+      assert.equal(await feed.wait('demo', 60_000, undefined, 'plugin'), 'full');
+      assert.deepEqual(await settled([held]), []);
+      feed.close();
+    });
+
     it('derives the shares from the number of slots unless given', () => {
       assert.deepEqual(waiterLimits({ maxWaiters: 600 }), { maxWaiters: 600, maxWaitersPerToken: 60, maxWaitersPerSpace: 150 });
       assert.deepEqual(waiterLimits({ maxWaiters: 3 }), { maxWaiters: 3, maxWaitersPerToken: 1, maxWaitersPerSpace: 1 });
