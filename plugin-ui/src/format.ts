@@ -60,7 +60,7 @@ export function contextPath(key: string, field?: string): string {
 }
 
 /** Watch refusal codes the catalog explains in plain words (`watch.reason.<code>`); any other shows the runtime's message. */
-const WATCH_REASONS: readonly string[] = ['too_many_waiters', 'rate_limited', 'unreachable', 'connection_reset', 'timeout', 'server_error', 'unauthorized', 'forbidden'];
+const WATCH_REASONS: readonly string[] = ['too_many_waiters', 'too_many_waiters_for_token', 'too_many_waiters_for_space', 'rate_limited', 'unreachable', 'connection_reset', 'timeout', 'server_error', 'unauthorized', 'forbidden'];
 
 /** The catalog key that explains why a degraded watch's long polls are refused. */
 export function watchReasonKey(code: string | null): string {

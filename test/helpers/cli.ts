@@ -36,9 +36,16 @@ export interface ServeProcess {
   exited: Promise<number | string | null>;
 }
 
-/** Starts `secret-manager serve` on a free port and waits (at most 15 s) for its "listening" line. */
-export function startServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'serve', '--port', '0'], { env: { ...process.env, ...env } });
+/**
+ * Starts `secret-manager serve` on a free port and waits (at most 15 s) for its "listening" line;
+ * `fileLimit` runs it under `ulimit -n` of that many open files.
+ */
+export function startServe(dataDir: string, env: Record<string, string> = {}, fileLimit?: number): Promise<ServeProcess> {
+  const args = [CLI, '--data-dir', dataDir, 'serve', '--port', '0'];
+  const child =
+    fileLimit === undefined
+      ? spawn(process.execPath, args, { env: { ...process.env, ...env } })
+      : spawn('sh', ['-c', `ulimit -n ${fileLimit} && exec "$0" "$@"`, process.execPath, ...args], { env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<number | string | null>((r) => child.on('exit', (code, signal) => r(code ?? signal)));
   return new Promise((done, fail) => {

@@ -77,6 +77,8 @@ describe('manager/cli', function () {
     assert.match(down.stderr, /Cannot reach the Secret Manager at http:\/\/127\.0\.0\.1:9/);
     const badToken = await runCli(['secret', 'list', '--org'], { env: { ...env, SECRET_MANAGER_TOKEN: 'ssm_wrong' } });
     assert.deepEqual([badToken.code, badToken.stderr], [1, 'secret-manager: The token is unknown or has been revoked [unauthorized]\n']);
+    const badLimit = await runCli(['--data-dir', tempDir(), 'serve', '--port', '0', '--max-waiters', 'lots']);
+    assert.deepEqual([badLimit.code, badLimit.stderr], [1, 'secret-manager: --max-waiters must be a whole number of at least 1 [invalid_limit]\n']);
   });
 
   it('stops cleanly on SIGINT with exit code 0', async () => {

@@ -30,7 +30,7 @@ describe('plugin-ui/format', () => {
 
   it('explains a degraded watch in plain words for known codes, in both catalogs, and falls back to the message', () => {
     const [en, de] = [catalog('en-US'), catalog('de')];
-    for (const code of ['too_many_waiters', 'rate_limited', 'unreachable']) {
+    for (const code of ['too_many_waiters', 'too_many_waiters_for_token', 'too_many_waiters_for_space', 'rate_limited', 'unreachable']) {
       const key = watchReasonKey(code);
       assert.equal(key, `watch.reason.${code}`);
       for (const messages of [en, de]) assert.equal(typeof messages.watch.reason[code], 'string', code);

@@ -62,7 +62,8 @@ describe('security/degraded-watch', function () {
     const held = holdLongPoll(manager.url, hogToken, 'other', hog.signal);
     await untilSlotsTaken(manager.url, readToken, 'demo');
 
-    const { service, logs, pushed, secrets } = plugin(manager.url, readToken, 'watch');
+    // The manager asks a refused poll to wait 30 s (Retry-After); the plugin honours at most retry.maxRetryAfterMs, here 3 s.
+    const { service, logs, pushed, secrets } = plugin(manager.url, readToken, 'watch', { maxRetryAfterMs: 3_000 });
     try {
       await service.start();
       assert.equal(secrets()?.API_TOKEN, first);

@@ -88,6 +88,19 @@ function addValueOptions(cmd: Command): Command {
     .option('--description <text>', 'a description');
 }
 
+// The given ones of `serve`'s count options, each a whole number of at least 1.
+function countOptions<K extends string>(given: Record<K, string | undefined>): Partial<Record<K, number>> {
+  const counts: Partial<Record<K, number>> = {};
+  for (const [key, text] of Object.entries(given) as [K, string | undefined][]) {
+    if (text === undefined) continue;
+    const n = Number(text);
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    if (!/^\d{1,9}$/.test(text) || n < 1) throw new ManagerError('invalid_limit', 400, `${flag} must be a whole number of at least 1`);
+    counts[key] = n;
+  }
+  return counts;
+}
+
 function serveCommand(): Command {
   return new Command('serve')
     .description('run the Secret Manager service')
@@ -97,6 +110,10 @@ function serveCommand(): Command {
     .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS').env('SECRET_MANAGER_TLS_CERT'))
     .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('SECRET_MANAGER_TLS_KEY'))
     .addOption(new Option('--log-level <level>', 'debug, info, warn or error').env('SECRET_MANAGER_LOG_LEVEL').default('info'))
+    .addOption(new Option('--max-connections <n>', 'most connections open at once (keep below `ulimit -n`)').env('SECRET_MANAGER_MAX_CONNECTIONS'))
+    .addOption(new Option('--max-waiters <n>', 'most long polls open at once').env('SECRET_MANAGER_MAX_WAITERS'))
+    .addOption(new Option('--max-waiters-per-token <n>', 'long polls one token keeps when all are taken').env('SECRET_MANAGER_MAX_WAITERS_PER_TOKEN'))
+    .addOption(new Option('--max-waiters-per-space <n>', 'long polls one space keeps when all are taken').env('SECRET_MANAGER_MAX_WAITERS_PER_SPACE'))
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const port = Number(opts.port);
@@ -119,6 +136,8 @@ function serveCommand(): Command {
           adminToken: process.env.SECRET_MANAGER_ADMIN_TOKEN,
           tls: opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
           logger: createLogger({ level: parseLogLevel(opts.logLevel) }),
+          connections: countOptions({ maxConnections: opts.maxConnections }),
+          limits: countOptions({ maxWaiters: opts.maxWaiters, maxWaitersPerToken: opts.maxWaitersPerToken, maxWaitersPerSpace: opts.maxWaitersPerSpace }),
         });
         await stopRequested;
         await server.close();

@@ -5,10 +5,12 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ChangeFeed } from './change-feed';
+import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, serverTimeouts } from './connection-guard';
+import type { ConnectionLimits } from './connection-guard';
 import { Cipher } from './cipher';
 import { DATABASE_FILE, openDatabase } from './database';
 import { ManagerError, isDiskFull } from './errors';
-import { createApp } from './http/app';
+import { createApp, resolveLimits } from './http/app';
 import { fastRead } from './http/fast-read';
 import type { ApiLimits } from './http/app';
 import type { FleetLimits } from './fleet-quota';
@@ -38,6 +40,8 @@ export interface ServerOptions {
   logger?: Logger;
   /** The API's and the fleet's bounds (README, "Limits"). */
   limits?: Partial<ApiLimits & FleetLimits>;
+  /** The connection cap and the time a socket may take to send its request (README, "Security and reliability"). */
+  connections?: Partial<ConnectionLimits>;
 }
 
 /** A running server. */
@@ -104,7 +108,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let listener: http.Server | undefined;
   let fleet: FleetStore | undefined;
   let audit: AuditStore | undefined;
-  const feed = new ChangeFeed();
+  const limits = resolveLimits(options.limits);
+  const feed = new ChangeFeed(limits);
   try {
     checkMasterKey(db, cipher);
     const secrets = new SecretStore(db, cipher, feed);
@@ -117,16 +122,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       limits: options.limits ?? {},
     });
     audit = new AuditStore(db, { onWriteError: (error) => logger.warn(`could not write the counts of folded audit entries; trying again in 5 s (${describeWriteError(error)})`) });
-    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits: options.limits ?? {} });
+    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits });
     // The fleet's polls skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
     const handler: http.RequestListener = (req, res) => {
       if (!fast(req, res)) app(req, res);
     };
+    const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+    const timeouts = serverTimeouts(connections);
     const server = options.tls
-      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handler)
-      : http.createServer(handler);
+      ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), ...timeouts }, handler)
+      : http.createServer(timeouts, handler);
     listener = server;
+    new ConnectionGuard(connections, logger).attach(server, options.tls !== undefined);
+    if (limits.maxWaiters >= connections.maxConnections) {
+      logger.warn(`${limits.maxWaiters} long polls may take all ${connections.maxConnections} connections: keep --max-waiters below --max-connections`);
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1', () => {

@@ -4,7 +4,8 @@ import express from 'express';
 import { USAGE_REPORT_MAX_KEYS } from '../../../shared/fleet-wire';
 import type { Express } from 'express';
 import type { AuditStore } from '../audit-store';
-import type { ChangeFeed } from '../change-feed';
+import { waiterLimits } from '../change-feed';
+import type { ChangeFeed, WaiterLimits } from '../change-feed';
 import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
@@ -20,14 +21,12 @@ import { tokensRoutes } from './tokens-routes';
 /** Where the build puts the console (dist/console, beside dist/manager/lib/http). */
 const CONSOLE_DIR = join(__dirname, '../../../console');
 
-/** Tunable limits of the HTTP API. */
-export interface ApiLimits {
+/** Tunable limits of the HTTP API; the long-poll slots and their shares are the change feed's (README, "Security and reliability"). */
+export interface ApiLimits extends WaiterLimits {
   /** Largest request body, in bytes. */
   bodyBytes: number;
   /** Longest long poll, in seconds. */
   maxWaitSeconds: number;
-  /** Most long polls held open at once. */
-  maxWaiters: number;
   /** Failures per address and sign-ins per token per window. */
   auth: AuthLimits;
   /** Largest usage report body, in bytes: room for {@link ApiLimits.usageKeys} keys of the longest names. */
@@ -36,15 +35,20 @@ export interface ApiLimits {
   usageKeys: number;
 }
 
+/** The limits `given`, the rest by default; a token's and a space's share follow `maxWaiters` unless given. */
+export function resolveLimits(given: Partial<ApiLimits> = {}): ApiLimits {
+  return {
+    bodyBytes: given.bodyBytes ?? 256 * 1024,
+    maxWaitSeconds: given.maxWaitSeconds ?? 120,
+    auth: given.auth ?? DEFAULT_AUTH_LIMITS,
+    usageBodyBytes: given.usageBodyBytes ?? 160 * 1024,
+    usageKeys: given.usageKeys ?? USAGE_REPORT_MAX_KEYS,
+    ...waiterLimits(given),
+  };
+}
+
 /** Defaults for {@link ApiLimits}. */
-export const DEFAULT_LIMITS: ApiLimits = {
-  bodyBytes: 256 * 1024,
-  maxWaitSeconds: 120,
-  maxWaiters: 1000,
-  auth: DEFAULT_AUTH_LIMITS,
-  usageBodyBytes: 160 * 1024,
-  usageKeys: USAGE_REPORT_MAX_KEYS,
-};
+export const DEFAULT_LIMITS: ApiLimits = resolveLimits();
 
 /** What the application is built from. */
 export interface AppDeps {
@@ -60,7 +64,7 @@ export interface AppDeps {
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
 export function createApp(deps: AppDeps): Express {
-  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const limits = resolveLimits(deps.limits);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -103,7 +107,6 @@ export function createApp(deps: AppDeps): Express {
       fleet: deps.fleet,
       instanceId: deps.instanceId,
       maxWaitSeconds: limits.maxWaitSeconds,
-      maxWaiters: limits.maxWaiters,
       usageKeys: limits.usageKeys,
     }),
   );

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { tokenActor } from '../audit-store';
 import type { Actor } from '../audit-store';
-import type { ChangeFeed } from '../change-feed';
+import type { ChangeFeed, WaitOutcome } from '../change-feed';
 import { INSTANCE_HEADER, USAGE_DROPPED_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
 import { droppedKeysHeader, parseInstanceHeader, parsePageQuery, parseUsageBody } from './instance-input';
 import type { FleetStore, KeyTotals } from '../fleet-store';
@@ -23,14 +23,22 @@ export interface SecretsRouteDeps {
   instanceId: string;
   /** Longest long poll a client may ask for, in seconds. */
   maxWaitSeconds: number;
-  /** Most long polls held open at once; more get 503. */
-  maxWaiters: number;
   /** Most keys one usage report may name. */
   usageKeys: number;
 }
 
 /** The most instances a `secret_in_use` answer names (the sums count them all). */
 const USERS_NAMED = 100;
+
+/** What a long poll refused a slot answers: the slots (shared fairly by the change feed) are full, or the token or space holds more than its share. */
+const REFUSED: Partial<Record<WaitOutcome, () => ManagerError>> = {
+  full: () => new ManagerError('too_many_waiters', 503, 'Too many long polls are open; retry later'),
+  token_share: () => new ManagerError('too_many_waiters_for_token', 429, 'This token holds more than its share of the long polls; retry later'),
+  space_share: () => new ManagerError('too_many_waiters_for_space', 429, 'This space holds more than its share of the long polls; retry later'),
+};
+
+/** The `Retry-After` of a refused long poll, in seconds: a while, so a refused watch reads on a slow poll meanwhile. */
+export const WAIT_RETRY_AFTER_SECONDS = 30;
 
 /** Parses `?wait=S&version=N`; `wait` 0 (or absent) means answer now. */
 export function parseWaitQuery(query: Request['query'], maxWaitSeconds: number): { wait: number; version: number } {
@@ -90,11 +98,13 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     while (secrets.version(space) <= after) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return true;
-      if (feed.size >= deps.maxWaiters) {
-        throw new ManagerError('too_many_waiters', 503, 'Too many long polls are open; retry later');
-      }
-      const outcome = await feed.wait(space, remaining, abort.signal);
+      const outcome = await feed.wait(space, remaining, abort.signal, principalOf(res).id);
       if (outcome === 'aborted') return false;
+      const refused = REFUSED[outcome];
+      if (refused) {
+        res.set('Retry-After', String(WAIT_RETRY_AFTER_SECONDS));
+        throw refused();
+      }
       if (outcome !== 'changed') return true;
       // The token may have been revoked while the request waited: it must not receive what changed since.
       if (!deps.tokens.isActive(principalOf(res).id)) {

@@ -1,0 +1,149 @@
+// The listener's defences against idle and slow connections: time limits, a cap on open sockets, and who makes room at the cap.
+import type { Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Logger } from './logger';
+
+/** How many connections the manager keeps open, and how long one may take to say what it wants. */
+export interface ConnectionLimits {
+  /** Most sockets open at once (below the common 1,024 open-file limit by default). */
+  maxConnections: number;
+  /** A socket must finish its TLS handshake, and then each request head, within this many ms. */
+  headersTimeoutMs: number;
+  /** A request, body included, must have arrived within this many ms (the answer may take longer: a long poll does). */
+  requestTimeoutMs: number;
+}
+
+/** Defaults for {@link ConnectionLimits} (README, "Security and reliability"). */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 900, headersTimeoutMs: 5_000, requestTimeoutMs: 30_000 };
+
+/** How often the pressure warning may be logged. */
+const WARN_EVERY_MS = 60_000;
+
+/** The node:http / node:https options that enforce `limits`' time limits. */
+export function serverTimeouts(limits: ConnectionLimits): HttpServerOptions & { handshakeTimeout: number } {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    // Node refuses a request timeout shorter than the headers timeout.
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+    // Node checks both timeouts on this interval (30 s by default, which let a silent socket live ~90 s).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+    handshakeTimeout: limits.headersTimeoutMs,
+  };
+}
+
+interface Entry {
+  /** The TCP socket, then the TLS socket once the handshake is done (destroying either closes both). */
+  socket: Socket;
+  /** Requests in flight on it. */
+  busy: number;
+}
+
+/**
+ * Caps the open sockets at `maxConnections`. At the cap a new connection
+ * makes room by closing the socket that has waited longest with no request
+ * in flight: one that has not sent a whole request head (or finished its TLS
+ * handshake) since it connected, or a keep-alive one idle since its last
+ * answer. Only when every socket is serving a request is the newcomer closed
+ * at once. A real client sends its request right after connecting, so its
+ * socket is the youngest and the last to go: a flood of silent or dripping
+ * sockets costs it at most a reconnect of an idle keep-alive socket, never
+ * its read.
+ */
+export class ConnectionGuard {
+  readonly #open = new Set<Entry>();
+  /** Sockets with no request in flight (none yet, or idle since the last answer), longest waiting first. */
+  readonly #waiting = new Set<Entry>();
+  readonly #bySocket = new WeakMap<Socket, Entry>();
+  /** TCP sockets of an HTTPS server in their handshake, by address pair, to find them again as TLS sockets. */
+  readonly #handshaking = new Map<string, Entry>();
+  #closed = 0;
+  #refused = 0;
+  #warnedAt = -Infinity;
+
+  constructor(
+    private readonly limits: ConnectionLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Sockets open now. */
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /** Watches `server`'s connections; `tls` for an HTTPS server, whose requests come on TLS sockets. */
+  attach(server: HttpServer | HttpsServer, tls: boolean): void {
+    server.on('connection', (socket: Socket) => this.#accept(socket, tls));
+    if (tls) server.on('secureConnection', (socket: Socket) => this.#secured(socket));
+    server.on('request', (req: { socket: Socket }, res: { once(event: 'close', listener: () => void): unknown }) => {
+      const entry = this.#bySocket.get(req.socket);
+      if (!entry || !this.#open.has(entry)) return;
+      entry.busy++;
+      this.#waiting.delete(entry);
+      res.once('close', () => {
+        entry.busy--;
+        if (entry.busy === 0 && this.#open.has(entry)) this.#waiting.add(entry);
+      });
+    });
+  }
+
+  #accept(socket: Socket, tls: boolean): void {
+    if (this.#open.size >= this.limits.maxConnections) {
+      const victim = this.#waiting.values().next().value;
+      if (!victim) {
+        socket.destroy();
+        this.#refused++;
+        this.#warn();
+        return;
+      }
+      this.#forget(victim);
+      victim.socket.destroy();
+      this.#closed++;
+      this.#warn();
+    }
+    const entry: Entry = { socket, busy: 0 };
+    this.#open.add(entry);
+    this.#waiting.add(entry);
+    this.#bySocket.set(socket, entry);
+    const pair = tls ? addressPair(socket) : undefined;
+    if (pair !== undefined) this.#handshaking.set(pair, entry);
+    socket.once('close', () => {
+      this.#forget(entry);
+      if (pair !== undefined && this.#handshaking.get(pair) === entry) this.#handshaking.delete(pair);
+    });
+  }
+
+  // The handshake is done: from now on the TLS socket carries the requests, and closing it closes the TCP socket.
+  #secured(socket: Socket): void {
+    const pair = addressPair(socket);
+    const entry = pair === undefined ? undefined : this.#handshaking.get(pair);
+    if (!entry || pair === undefined) return;
+    this.#handshaking.delete(pair);
+    entry.socket = socket;
+    this.#bySocket.set(socket, entry);
+  }
+
+  #forget(entry: Entry): void {
+    this.#open.delete(entry);
+    this.#waiting.delete(entry);
+  }
+
+  // Says at most once a minute that the cap was reached, with counts only (no address: they are the attacker's to choose).
+  #warn(): void {
+    const now = Date.now();
+    if (now - this.#warnedAt < WARN_EVERY_MS) return;
+    this.#warnedAt = now;
+    this.logger.warn(
+      `connection limit (${this.limits.maxConnections}) reached: closed ${this.#closed} idle connection(s) to make room, refused ${this.#refused} new one(s) with every connection busy; see README "Security and reliability"`,
+    );
+    this.#closed = 0;
+    this.#refused = 0;
+  }
+}
+
+// The two ends of a connection name it uniquely while it is open, on the TCP socket and on the TLS socket over it.
+function addressPair(socket: Socket): string | undefined {
+  const { remoteAddress, remotePort, localAddress, localPort } = socket;
+  if (remoteAddress === undefined || remotePort === undefined) return undefined;
+  return `${remoteAddress}:${remotePort}>${localAddress ?? ''}:${localPort ?? ''}`;
+}
