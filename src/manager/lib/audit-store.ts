@@ -1,6 +1,5 @@
 // The audit trail: who changed which secret or token, who signed in, out or was refused, when and from where. Never a value.
 import type { ManagerDatabase } from './database';
-import type { TokenRecord } from './token-store';
 
 /** What an audit entry records. */
 export type AuditAction =
@@ -27,8 +26,15 @@ export interface Actor {
 /** The manager acting on its own: the first admin token, the demo data of `npm start`. */
 export const MANAGER_ACTOR: Actor = { id: null, name: 'secret-manager', ip: null };
 
+/** The parts of a token's record that name it in the audit (a TokenRecord has them; the token store imports this module). */
+export interface ActingToken {
+  id: string;
+  role: string;
+  description: string;
+}
+
 /** The actor of a request made with `principal`'s token from `ip`. */
-export function tokenActor(principal: TokenRecord, ip: string | undefined): Actor {
+export function tokenActor(principal: ActingToken, ip: string | undefined): Actor {
   return { id: principal.id, name: principal.description || `${principal.role} token ${principal.id}`, ip: ip ?? null };
 }
 

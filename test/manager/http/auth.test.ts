@@ -54,6 +54,29 @@ describe('manager/http/auth', () => {
     assert.deepEqual((read.body as { secrets: unknown }).secrets, { A: 'demo-value' }, 'nothing changed');
   });
 
+  it('refuses a write by a read or viewer token before reading its body: no large or malformed body is parsed', async () => {
+    const read = await m.readToken('demo');
+    const viewer = ((await m.api('POST', '/v1/tokens', { body: { role: 'viewer' } })).body as { token: string }).token;
+    // Malformed JSON a parser would answer 400 invalid_json, and a body over the 256 KiB limit it would answer 413:
+    // both answer 403 forbidden, so neither body was read.
+    const malformed = `{"name":"B","value":"${'x'.repeat(200 * 1024)}`;
+    const oversized = JSON.stringify({ name: 'B', value: 'x'.repeat(300 * 1024) });
+    for (const token of [read, viewer]) {
+      for (const [method, path] of [['POST', '/v1/spaces/demo/secrets'], ['PATCH', '/v1/org/secrets/A'], ['POST', '/v1/tokens']] as const) {
+        for (const raw of [malformed, oversized]) {
+          const res = await m.api(method, path, { token, raw });
+          assert.equal(res.status, 403, `${method} ${path}`);
+          assert.equal((res.body as { error: string }).error, 'forbidden');
+        }
+      }
+    }
+    // The one write a read token makes still reads its body (and its own, smaller bound applies).
+    const usage = await m.api('PUT', '/v1/spaces/demo/instances/i-1/usage', { token: read, raw: malformed });
+    assert.equal(usage.status, 413);
+    const malformedUsage = await m.api('PUT', '/v1/spaces/demo/instances/i-1/usage', { token: read, raw: '{"keys":' });
+    assert.equal((malformedUsage.body as { error: string }).error, 'invalid_json');
+  });
+
   it('stops accepting a token the moment it is revoked', async () => {
     const created = await m.api('POST', '/v1/tokens', { body: { space: 'demo', description: 'ci' } });
     const { id, token } = created.body as { id: string; token: string };

@@ -10,13 +10,16 @@ import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
-import { authenticate } from './auth';
+import { authenticate, refuseOthersWrites } from './auth';
 import { AuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard';
 import type { AuthLimits } from './auth-guard';
 import { Sessions, sessionRoutes, signIn, signOut } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { secretsRoutes } from './secrets-routes';
 import { tokensRoutes } from './tokens-routes';
+
+/** The path of a plugin's usage report under `/v1`, the only write a read token makes. */
+const USAGE_PATH = /^\/spaces\/[^/]+\/instances\/[^/]+\/usage$/;
 
 /** Where the build puts the console (dist/console, beside dist/manager/lib/http). */
 const CONSOLE_DIR = join(__dirname, '../../../console');
@@ -74,8 +77,10 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // The path only: query strings and bodies stay out of the log.
-      const line = `${req.method} ${req.originalUrl.split('?')[0] ?? ''} ${res.statusCode} ${ms.toFixed(1)}ms`;
-      if (req.method === 'GET') deps.logger.debug(line);
+      const path = req.originalUrl.split('?')[0] ?? '';
+      const line = `${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`;
+      // Reads and the fleet's usage reports are the plugins' routine traffic: at debug, so a flood of them cannot flood the log.
+      if (req.method === 'GET' || (path.startsWith('/v1/') && USAGE_PATH.test(path.slice('/v1'.length)))) deps.logger.debug(line);
       else deps.logger.info(line);
     });
     next();
@@ -95,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, guard));
   v1.delete('/session', signOut(sessions, guard));
   v1.use(authenticate(deps.tokens, sessions, guard));
+  v1.use(refuseOthersWrites(USAGE_PATH));
   // A usage report is names and counts: its own, smaller bound, read before the general one (which then skips the body).
   v1.put('/spaces/:space/instances/:id/usage', express.json({ limit: limits.usageBodyBytes, strict: true, type: 'application/json' }));
   v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));

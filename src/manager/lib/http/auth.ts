@@ -57,6 +57,21 @@ export function authenticate(tokens: TokenStore, sessions: Sessions, guard: Auth
   };
 }
 
+/**
+ * Middleware: 403 `forbidden` for a write by anyone but an admin, before its
+ * body is read, except the one write a read token makes (`usage`, checked by
+ * its route). So a viewer or a read token cannot make the manager parse large
+ * bodies it would refuse anyway (README, "Security and reliability").
+ */
+export function refuseOthersWrites(usage: RegExp) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && principalOf(res).role !== 'admin' && !(req.method === 'PUT' && usage.test(req.path))) {
+      requireAdmin(principalOf(res));
+    }
+    next();
+  };
+}
+
 /** Throws 403 `forbidden` unless the principal is an admin. */
 export function requireAdmin(principal: TokenRecord): void {
   if (principal.role !== 'admin') throw new ManagerError('forbidden', 403, 'This action needs an admin token');
