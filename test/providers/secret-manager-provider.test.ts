@@ -5,6 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { MAX_RESPONSE_BYTES } from '../../src/providers/http-client';
 import { SecretManagerProvider } from '../../src/providers/secret-manager-provider';
 import type { SyncError } from '../../src/shared/sync-error';
+import { SyncEngine } from '../../src/plugin/core/sync-engine';
+import { DEFAULT_RETRY_POLICY } from '../../src/plugin/core/retry';
+import { memoryLogger } from '../helpers/logger';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -129,6 +132,25 @@ describe('providers/secret-manager-provider', () => {
       const { error } = await fetchWith(handler);
       assert.equal(error?.code, code);
       assert.equal(error?.retryable, false);
+    }
+  });
+
+  it('skips and names a key whose value is a number or a boolean (as the Vault provider does), and syncs the others', async () => {
+    // The reference manager stores text only; a compatible server may still send JSON numbers.
+    const server = await serve(json(200, { space: 'demo', version: 2, secrets: { GOOD: 'good-value', PORT: 1883, FLAG: false, BROKER: { host: 'h', port: 1883 } } }));
+    try {
+      const provider = new SecretManagerProvider({ url: server.url, space: 'demo', token: 'tok-canary-4' });
+      const engine = new SyncEngine({ provider, target: { publish: () => undefined }, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(), space: 'demo' });
+      await engine.sync('manual');
+      assert.equal(engine.state.state, 'ok', JSON.stringify(engine.state.error));
+      assert.deepEqual({ ...engine.snapshot.secrets }, { GOOD: 'good-value' });
+      const reasons = Object.fromEntries(engine.state.skippedKeys.map((s) => [s.key, s.reason]));
+      assert.deepEqual(Object.keys(reasons).sort(), ['BROKER', 'FLAG', 'PORT']);
+      assert.match(reasons.PORT!, /a number, not text/);
+      assert.match(reasons.FLAG!, /a boolean, not text/);
+      assert.match(reasons.BROKER!, /pair 'port' is a number, not text/);
+    } finally {
+      await server.close();
     }
   });
 

@@ -64,7 +64,7 @@ describe('soak: 10,000 syncs with faults', function () {
           res.writeHead(200, { 'content-type': 'application/json' }).end(body(version + 1).replace('"soak"', '"prod"'));
           return;
         case 'bad-value':
-          res.writeHead(200, { 'content-type': 'application/json' }).end(body(version + 1).replace('"K0":"', '"K0":5,"X":"'));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(body(version + 1).replace('"K0":"', '"K0":null,"X":"'));
           return;
       }
     });

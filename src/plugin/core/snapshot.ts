@@ -37,9 +37,11 @@ const ENTRIES_PER_STEP = 256;
 
 /**
  * Validates `raw` (the payload's `secrets` object) and builds a deep-frozen,
- * null-prototype snapshot. A value of the wrong type rejects the whole payload
- * (`invalid_payload`), so a half-broken answer never replaces a good one; a key
- * flows could not address safely is skipped and reported.
+ * null-prototype snapshot. A value of the wrong shape (null, a list, an object
+ * in a pair) rejects the whole payload (`invalid_payload`), so a half-broken
+ * answer never replaces a good one; a key flows could not address safely, or
+ * whose value (or one of its pairs) is a number or a boolean instead of text,
+ * is skipped and reported, for every provider alike (README, "Strict answers").
  */
 export function buildSnapshot(raw: unknown): Snapshot {
   return runNow(snapshotWork(raw));
@@ -60,6 +62,7 @@ export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
   let keys = Object.keys(raw);
   if (keys.length > MAX_KEYS) throw new SyncError('invalid_payload', `The answer has ${keys.length} secrets, more than the ${MAX_KEYS} accepted`);
   const unsafe: string[] = [];
+  const notText: { key: string; reason: string }[] = [];
   const pairs: Record<string, string>[] = [];
   for (let i = 0; i < keys.length; i++) {
     if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
@@ -69,36 +72,57 @@ export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
       continue;
     }
     const value = raw[key];
-    if (typeof value !== 'string') pairs.push(checkedPairs(key, value));
+    if (typeof value === 'string') continue;
+    const problem = scalarProblem(value) ?? checkedPairs(key, value);
+    if (typeof problem === 'string') notText.push({ key, reason: problem });
+    else pairs.push(problem);
   }
   yield;
-  if (unsafe.length > 0) {
+  if (unsafe.length + notText.length > 0) {
     for (const key of unsafe) delete raw[key];
+    for (const { key } of notText) delete raw[key];
     keys = keys.filter((key) => Object.hasOwn(raw, key));
   }
   for (const value of pairs) Object.freeze(Object.setPrototypeOf(value, null));
   Object.setPrototypeOf(raw, null);
   // Providers answer in key order: checking that costs one comparison a key, sorting again more.
   if (!inOrder(keys)) keys.sort();
-  const skipped = unsafe.map((key) => ({ key: key.slice(0, 128), reason: nameProblem(key)! }));
+  const skipped = [...unsafe.map((key) => ({ key: key.slice(0, 128), reason: nameProblem(key)! })), ...notText];
   return Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.freeze(keys), skipped: Object.freeze(skipped) });
 }
 
-/** `value` when it is an object of at most {@link MAX_FIELDS} safe keys with string values; throws `invalid_payload` otherwise. */
-function checkedPairs(key: string, value: unknown): Record<string, string> {
+/** Why a number or a boolean cannot be a value (JSON writers produce them for `1883` or `true`), or undefined for anything else. */
+function scalarProblem(value: unknown): string | undefined {
+  // Refused, not turned into text: the text meant cannot be known (1.10 arrives as 1.1, 12345678901234567890 rounded).
+  if (typeof value === 'number') return 'a number, not text: store it as a string';
+  if (typeof value === 'boolean') return 'a boolean, not text: store it as a string';
+  return undefined;
+}
+
+/**
+ * `value` when it is an object of at most {@link MAX_FIELDS} safe keys with
+ * string values; why the key is skipped when a pair is a number or a boolean;
+ * throws `invalid_payload` for any other shape.
+ */
+function checkedPairs(key: string, value: unknown): Record<string, string> | string {
   if (!isPlainObject(value)) {
     throw new SyncError('invalid_payload', `The value of '${key}' is neither a string nor an object of strings`);
   }
   let count = 0;
+  let skip: string | undefined;
   for (const sub in value) {
     if (!Object.hasOwn(value, sub)) continue;
     if (++count > MAX_FIELDS) throw new SyncError('invalid_payload', `'${key}' has more than ${MAX_FIELDS} pairs`);
     if (nameProblem(sub) !== undefined) {
       throw new SyncError('invalid_payload', `'${key}' has a pair key that flows cannot address safely`);
     }
-    if (typeof value[sub] !== 'string') throw new SyncError('invalid_payload', `'${key}.${sub}' is not a string`);
+    const pair = value[sub];
+    if (typeof pair === 'string') continue;
+    const problem = scalarProblem(pair);
+    if (problem === undefined) throw new SyncError('invalid_payload', `'${key}.${sub}' is not a string`);
+    skip ??= `pair '${sub}' is ${problem}`;
   }
-  return value as Record<string, string>;
+  return skip ?? (value as Record<string, string>);
 }
 
 /** Whether `keys` is already in `Array.prototype.sort`'s order (UTF-16 code units, as `<` compares strings). */

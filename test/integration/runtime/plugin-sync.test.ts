@@ -96,7 +96,7 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       { name: 'HTTP 403', fault: { kind: 'status', status: 403, body: '{}' }, code: 'forbidden', requests: 1 },
       { name: 'HTML with 200', fault: { kind: 'status', status: 200, headers: { 'content-type': 'text/html' }, body: '<html>oops</html>' }, code: 'invalid_payload' },
       { name: 'garbage JSON', fault: { kind: 'status', status: 200, body: '{"space":"demo","secr' }, code: 'invalid_payload' },
-      { name: 'wrong shape', fault: { kind: 'status', status: 200, body: '{"space":"demo","version":9,"secrets":{"A":5}}' }, code: 'invalid_payload' },
+      { name: 'wrong shape', fault: { kind: 'status', status: 200, body: '{"space":"demo","version":9,"secrets":{"A":null}}' }, code: 'invalid_payload' },
       { name: 'another space', fault: { kind: 'status', status: 200, body: '{"space":"prod","version":9,"secrets":{"A":"x"}}' }, code: 'space_mismatch' },
       { name: 'a redirect', fault: { kind: 'status', status: 302, headers: { location: 'http://127.0.0.2:9/steal' } }, code: 'redirect_refused', requests: 1 },
       { name: 'a server that drips', fault: { kind: 'drip', body: '{"space":"demo","version":1,"secrets":{}}', intervalMs: 200 }, code: 'timeout' },

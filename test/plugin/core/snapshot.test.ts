@@ -28,15 +28,31 @@ describe('plugin/snapshot', () => {
     assert.deepEqual(buildSnapshot({ b9: 'v', '0': 'v', a: 'v', Z: 'v', _: 'v', '-x': 'v', A: 'v', b10: 'v' }).keys, expected);
   });
 
-  it('rejects the whole payload for values of the wrong type', () => {
-    rejects({ A: 5 });
+  it('rejects the whole payload for values of the wrong shape', () => {
     rejects({ A: null });
     rejects({ A: ['x'] });
-    rejects({ A: { x: 1 } });
+    rejects({ A: { x: null } });
+    rejects({ A: { x: ['1'] } });
+    rejects({ A: { x: { y: 'z' } } });
     rejects({ A: { 'a.b': 'x' } });
+    rejects({ A: 5, B: null });
     rejects(['A']);
     rejects('A');
     rejects(null);
+  });
+
+  it('skips and names a key whose value or pair is a number or a boolean (never turned into text), keeping the others', () => {
+    // As JSON sends them: 12345678901234567890 would arrive rounded, so no text could be trusted.
+    const snap = buildSnapshot(JSON.parse('{"A":"a","PORT":1883,"BIG":12345678901234567890,"FLAG":true,"BROKER":{"host":"h","port":1883},"P":{"x":"1"}}'));
+    assert.deepEqual(snap.keys, ['A', 'P']);
+    assert.deepEqual(JSON.parse(JSON.stringify(snap.secrets)), { A: 'a', P: { x: '1' } });
+    assert.ok(Object.isFrozen(snap.secrets.P));
+    assert.deepEqual(snap.skipped, [
+      { key: 'PORT', reason: 'a number, not text: store it as a string' },
+      { key: 'BIG', reason: 'a number, not text: store it as a string' },
+      { key: 'FLAG', reason: 'a boolean, not text: store it as a string' },
+      { key: 'BROKER', reason: "pair 'port' is a number, not text: store it as a string" },
+    ]);
   });
 
   it('rejects a payload with more keys than the limit instead of truncating it', () => {
@@ -59,11 +75,11 @@ describe('plugin/snapshot', () => {
     assert.equal(snap.secrets, raw);
     assert.equal(snap.secrets.P, raw.P);
     assert.equal('bad key' in raw, false);
-    const rejected = JSON.parse('{"A":"a","P":{"x":"1"},"bad key":"z","N":5}') as Record<string, unknown>;
+    const rejected = JSON.parse('{"A":"a","P":{"x":"1"},"bad key":"z","PORT":5,"N":null}') as Record<string, unknown>;
     rejects(rejected);
     assert.equal(Object.getPrototypeOf(rejected), Object.prototype);
     assert.equal(Object.isFrozen(rejected) || Object.isFrozen(rejected.P), false);
-    assert.deepEqual(Object.keys(rejected), ['A', 'P', 'bad key', 'N']);
+    assert.deepEqual(Object.keys(rejected), ['A', 'P', 'bad key', 'PORT', 'N']);
   });
 
   it('diffs by key and value, names only', () => {

@@ -70,7 +70,7 @@ describe('plugin/sync-engine', () => {
     const { engine, published } = setup([
       changed({ A: 'a' }),
       new SyncError('unreachable', 'down', { retryable: true }),
-      changed({ A: 5 }, 2),
+      changed({ A: null }, 2),
       changed('not an object', 3),
     ]);
     await engine.sync('startup');
