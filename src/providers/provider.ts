@@ -23,6 +23,8 @@ export type FetchResult =
       secrets: unknown;
       /** Size of the answer that was parsed, when there was one: a large one makes the engine pause before building. */
       bytes?: number;
+      /** What the source holds that is not a key (a Vault sub-folder), with why; names only, reported with the snapshot's skipped keys. */
+      skipped?: readonly { key: string; reason: string }[];
     };
 
 /** A source of one space's secrets. Failures are thrown as SyncError with a code and `retryable`. */

@@ -134,6 +134,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       const diff = diffSnapshots(this.#snapshot, next);
       this.#snapshot = next;
       this.#etag = result.etag ?? undefined;
+      // What the provider left out (a Vault sub-folder) is named first, then what the snapshot dropped.
+      const skipped = result.skipped === undefined || result.skipped.length === 0 ? next.skipped : [...result.skipped, ...next.skipped];
       this.#update({
         state: 'ok',
         version: result.version,
@@ -141,8 +143,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         lastSyncAt: at,
         consecutiveFailures: 0,
         error: null,
-        skippedKeys: next.skipped.slice(0, STATUS_LIST_MAX),
-        skippedKeyCount: next.skipped.length,
+        skippedKeys: skipped.slice(0, STATUS_LIST_MAX),
+        skippedKeyCount: skipped.length,
       });
       const changed = !isEmptyDiff(diff);
       logger.info(
@@ -150,11 +152,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
           (changed ? ` (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed)` : ', no change') +
           `, version ${result.version ?? '-'} (trigger: ${trigger})`,
       );
-      if (next.skipped.length > 0) {
+      if (skipped.length > 0) {
         // The names are the server's text: a few, quoted safely, so a hostile answer cannot forge or flood log lines.
-        const named = next.skipped.slice(0, SKIPPED_NAMED).map((s) => quoteRemote(s.key));
-        const more = next.skipped.length > SKIPPED_NAMED ? ` and ${next.skipped.length - SKIPPED_NAMED} more` : '';
-        logger.warn(`skipped ${next.skipped.length} key(s) flows cannot address safely: ${named.join(', ')}${more}`);
+        const named = skipped.slice(0, SKIPPED_NAMED).map((s) => quoteRemote(s.key));
+        const more = skipped.length > SKIPPED_NAMED ? ` and ${skipped.length - SKIPPED_NAMED} more` : '';
+        logger.warn(`skipped ${skipped.length} key(s) (the status's skippedKeys says why): ${named.join(', ')}${more}`);
       }
       if (changed) this.emit('changed', { version: result.version, ...diff });
       return { ok: true, changed };

@@ -13,20 +13,37 @@ import type { VaultOptions } from './vault-options';
 /** How many metadata or data reads run at once in the `folder` layout. */
 const DEFAULT_CONCURRENCY = 8;
 
+/**
+ * After the organization folder answered 404, how long polls skip listing it
+ * (README, "Cost of a poll"): a folder created later is seen at the first poll
+ * after this.
+ */
+export const ORG_RECHECK_MS = 5 * 60_000;
+
+/** Why a sub-folder of the space or organization folder is not read (README, "Layouts"). */
+const FOLDER_REASON = 'a folder, not a key: the folder layout reads only the KV secrets directly in the space and organization folders';
+
+/** Most characters of a folder name a skipped entry carries (names are at most 128, plus its '/'). */
+const FOLDER_NAME_MAX = 129;
+
 function joinPath(...parts: string[]): string {
   return parts.flatMap((p) => p.split('/')).filter((p) => p !== '').join('/');
 }
 
-/** A KV v2 secret's fields as a global.SECRETS entry: the single field `value` is a string, other fields a multi-pair secret. */
+/**
+ * A KV v2 secret's fields as a global.SECRETS entry: the single field `value`
+ * is the value, other fields a multi-pair secret. Values are handed on as
+ * Vault sent them: the snapshot skips a number or boolean, as for every provider.
+ */
 export function entryOfFields(fields: Record<string, unknown>): unknown {
   const names = Object.keys(fields);
-  if (names.length === 1 && names[0] === 'value') return scalar(fields.value);
-  return Object.fromEntries(names.map((name) => [name, scalar(fields[name])]));
+  return names.length === 1 && names[0] === 'value' ? fields.value : fields;
 }
 
-// Numbers and booleans written as JSON become text, as flows expect; anything else is left for the snapshot check to refuse.
-function scalar(value: unknown): unknown {
-  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+/** A folder listing: its key names and its sub-folders (names ending in `/`). */
+interface Listing {
+  keys: string[];
+  folders: string[];
 }
 
 /** The current version of a KV v2 metadata answer, or undefined when that version is deleted or destroyed. */
@@ -60,6 +77,8 @@ export class VaultProvider implements SecretProvider {
   readonly #now: () => number;
   /** Folder layout: the last value read per KV path and version, so unchanged keys cost no data read. */
   #cache = new Map<string, { version: number; value: unknown }>();
+  /** When the organization folder last answered 404: until {@link ORG_RECHECK_MS} later, polls do not list it. */
+  #orgMissingAt: number | undefined;
 
   constructor(options: VaultOptions) {
     this.#options = options;
@@ -103,7 +122,7 @@ export class VaultProvider implements SecretProvider {
     const data = await this.#read('GET', `${mount}/data/${path}?version=${version}`, request.signal, { space: true });
     const fields = isRecord(data.body) && isRecord(data.body.data) ? data.body.data.data : undefined;
     if (!isRecord(fields)) throw new SyncError('invalid_payload', `Vault sent no fields for ${mount}/data/${path}`);
-    const secrets = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, isRecord(value) ? entryOfFields(value) : scalar(value)]));
+    const secrets = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, isRecord(value) ? entryOfFields(value) : value]));
     return { status: 'changed', version, etag, secrets };
   }
 
@@ -111,12 +130,15 @@ export class VaultProvider implements SecretProvider {
     const { mount, pathPrefix, space, orgPath } = this.#options;
     const spaceDir = joinPath(pathPrefix, space);
     const orgDir = orgPath === '' ? undefined : joinPath(pathPrefix, orgPath);
-    const spaceKeys = await this.#list(spaceDir, request.signal, true);
-    const orgKeys = orgDir === undefined ? [] : await this.#list(orgDir, request.signal, false);
+    const inSpace = await this.#list(spaceDir, request.signal, true);
+    const inOrg = orgDir === undefined ? { keys: [], folders: [] } : await this.#listOrg(orgDir, request.signal);
     // Organization keys first, so a space key of the same name wins.
     const where = new Map<string, string>();
-    for (const key of orgKeys) where.set(key, orgDir!);
-    for (const key of spaceKeys) where.set(key, spaceDir);
+    for (const key of inOrg.keys) where.set(key, orgDir!);
+    for (const key of inSpace.keys) where.set(key, spaceDir);
+    // A sub-folder is never read (its keys would have no name in global.SECRETS), but it is named in skippedKeys.
+    const folders = [...new Set([...inSpace.folders, ...inOrg.folders])].sort().map((name) => name.slice(0, FOLDER_NAME_MAX));
+    const skipped = folders.map((key) => ({ key, reason: FOLDER_REASON }));
     // A listed name flows cannot address is never read: Vault's text goes into no request path and no message;
     // it reaches the snapshot with an empty value, which drops it and reports it as skipped.
     const unaddressable = [...where.keys()].filter((key) => !matchesNamePattern(key));
@@ -127,7 +149,9 @@ export class VaultProvider implements SecretProvider {
       return meta.status === 404 ? undefined : liveVersion(meta.body);
     });
     const live = keys.flatMap((key, i) => (versions[i] === undefined ? [] : [{ key, path: `${where.get(key)!}/${key}`, version: versions[i] }]));
-    const etag = `folder@${createHash('sha256').update(live.map((l) => `${l.path}@${l.version}`).join('\n')).digest('base64url')}`;
+    // The folders count too, so one created between two polls makes the next poll report it.
+    const listed = [...live.map((l) => `${l.path}@${l.version}`), ...folders.map((f) => `folder:${f}`)];
+    const etag = `folder@${createHash('sha256').update(listed.join('\n')).digest('base64url')}`;
     if (request.etag === etag) return { status: 'unchanged' };
     const values = await mapLimit(live, this.#options.concurrency ?? DEFAULT_CONCURRENCY, async ({ path, version }) => {
       const cached = this.#cache.get(path);
@@ -142,17 +166,34 @@ export class VaultProvider implements SecretProvider {
     const current = new Set(live.map((l) => l.path));
     for (const path of this.#cache.keys()) if (!current.has(path)) this.#cache.delete(path);
     const secrets = Object.fromEntries<unknown>([...unaddressable.map((key): [string, unknown] => [key, '']), ...live.map((l, i): [string, unknown] => [l.key, values[i]])]);
-    return { status: 'changed', version: null, etag, secrets };
+    return { status: 'changed', version: null, etag, secrets, ...(skipped.length > 0 ? { skipped } : {}) };
   }
 
-  /** The key names in a folder (sub-folders left out); a missing folder is an error only when `required`. */
-  async #list(dir: string, signal: AbortSignal, required: boolean): Promise<string[]> {
+  /**
+   * The organization folder's listing. Most installations have none: after a
+   * 404 it is listed again only {@link ORG_RECHECK_MS} later, so a poll of an
+   * unchanged space costs one LIST and one metadata read per key.
+   */
+  async #listOrg(dir: string, signal: AbortSignal): Promise<Listing> {
+    const missingAt = this.#orgMissingAt;
+    if (missingAt !== undefined && this.#now() - missingAt < ORG_RECHECK_MS) return { keys: [], folders: [] };
+    const listing = await this.#list(dir, signal, false);
+    this.#orgMissingAt = listing === undefined ? this.#now() : undefined;
+    return listing ?? { keys: [], folders: [] };
+  }
+
+  /** A folder's keys and sub-folders; a missing folder is an error when `required`, undefined otherwise. */
+  async #list(dir: string, signal: AbortSignal, required: true): Promise<Listing>;
+  async #list(dir: string, signal: AbortSignal, required: false): Promise<Listing | undefined>;
+  async #list(dir: string, signal: AbortSignal, required: boolean): Promise<Listing | undefined> {
     const path = `${this.#options.mount}/metadata/${dir}/`;
     const answer = await this.#read('LIST', path, signal, { missingOk: !required, space: required });
-    if (answer.status === 404) return [];
-    const keys = isRecord(answer.body) && isRecord(answer.body.data) ? answer.body.data.keys : undefined;
-    if (!Array.isArray(keys)) throw new SyncError('invalid_payload', `Vault sent no key list for ${path}`);
-    return keys.filter((k): k is string => typeof k === 'string' && !k.endsWith('/'));
+    if (answer.status === 404) return undefined;
+    const names = isRecord(answer.body) && isRecord(answer.body.data) ? answer.body.data.keys : undefined;
+    if (!Array.isArray(names)) throw new SyncError('invalid_payload', `Vault sent no key list for ${path}`);
+    const listing: Listing = { keys: [], folders: [] };
+    for (const name of names) if (typeof name === 'string') (name.endsWith('/') ? listing.folders : listing.keys).push(name);
+    return listing;
   }
 
   /**
