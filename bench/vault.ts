@@ -21,7 +21,8 @@ async function main(): Promise<void> {
       await bao.put(`bench${count}-entry/space`, entry);
       for (const layout of ['folder', 'entry'] as const) {
         const prefix = layout === 'folder' ? `bench${count}` : `bench${count}-entry`;
-        const provider = new VaultProvider({ addresses: [bao.url], space: 'space', token: bao.rootToken, mount: 'secret', pathPrefix: prefix, orgPath: '', layout });
+        // The default orgPath with no organization folder, as most installations have: it answers 404 once, then is not listed again for 5 minutes.
+        const provider = new VaultProvider({ addresses: [bao.url], space: 'space', token: bao.rootToken, mount: 'secret', pathPrefix: prefix, orgPath: '_org', layout });
         const signal = AbortSignal.timeout(60_000);
         let started = performance.now();
         const first = await provider.fetch({ signal });
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
   } finally {
     await bao.stop();
   }
-  process.stdout.write('requests per sync against OpenBao (the first includes one token lookup)\n');
+  process.stdout.write('requests per sync against OpenBao (the first includes one token lookup and, in folder, the organization LIST that answers 404)\n');
   process.stdout.write('| secrets | layout | first sync | no change | one key changed |\n|---|---|---|---|---|\n');
   process.stdout.write(`${rows.join('\n')}\n`);
 }
