@@ -1,4 +1,4 @@
-// Attacks on the real manager with request bodies that never finish or are never wanted: slow usage reports and sign-ins, refused writes whose body would be drained.
+// Attacks on the real manager with request bodies that never finish or are never wanted: slow usage reports and sign-ins, refused writes whose body would be drained, refused sign-ins filling the log.
 import assert from 'node:assert/strict';
 import { MANAGER_ACTOR } from 'secret-sync-manager/dist/audit-store';
 import { SecretManagerProvider } from '../../src/providers/secret-manager-provider';
@@ -99,6 +99,11 @@ describe('security: slow and unwanted request bodies against the manager', funct
       assert.match(header(c, 'retry-after') ?? '', /^[1-9]\d*$/);
     }
     assert.equal(waitingForBody(flood.clients), 8);
+    // The refusals are one warning with a count, and their access lines are at debug: a flood of them does not flood the log.
+    const logs = m.logs.join('\n');
+    assert.match(logs, /warn: refused \d+ request\(s\) with a body beyond 8 on their way from this address/);
+    assert.doesNotMatch(logs, /info: POST \/v1\/session 429/);
+    assert.match(logs, /debug: POST \/v1\/session 429/);
   });
 
   it('slow sign-ins from 60 addresses, one each, fill the cap of 40: a plugin read succeeds', async () => {
@@ -170,7 +175,17 @@ describe('security: slow and unwanted request bodies against the manager', funct
     }
   });
 
-  it('a body must arrive within the request time limit, while a long poll, which has no body, outlives it', async () => {
+  it('a flood of sign-ins with a valid viewer token: the refused ones (429) are logged at debug, so the log gets no line per attempt', async () => {
+    const m = await start();
+    const viewer = m.server.tokens.create({ role: 'viewer', space: null, description: 'viewer' }, MANAGER_ACTOR).token;
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i++) statuses.push((await request('POST', `${m.url}/v1/session`, { body: { token: viewer } })).status);
+    assert.equal(statuses.filter((s) => s === 429).length, 90);
+    const info = m.logs.filter((line) => line.includes('info: POST /v1/session'));
+    assert.equal(info.length, 10, 'one info line per sign-in, none per refusal');
+  });
+
+    it('a body must arrive within the request time limit, while a long poll, which has no body, outlives it', async () => {
     const m = await start({ connections: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 } });
     const version = ((await request('GET', `${m.url}/v1/spaces/demo/secrets`, { token })).body as { version: number }).version;
     const poll = request('GET', `${m.url}/v1/spaces/demo/secrets?wait=3&version=${version}`, { token });

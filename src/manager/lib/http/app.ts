@@ -87,8 +87,10 @@ export function createApp(deps: AppDeps): Express {
       // The path only: query strings and bodies stay out of the log.
       const path = req.originalUrl.split('?')[0] ?? '';
       const line = `${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`;
-      // Reads and the fleet's usage reports are the plugins' routine traffic: at debug, so a flood of them cannot flood the log.
-      if (req.method === 'GET' || (path.startsWith('/v1/') && USAGE_PATH.test(path.slice('/v1'.length)))) deps.logger.debug(line);
+      // Reads and the fleet's usage reports are the plugins' routine traffic, and a 429 is a flood already refused (its limit keeps
+      // a folded record: the audit's auth.limit and session.limit, the bodies' warning): at debug, so no flood of them floods the log.
+      const routine = req.method === 'GET' || res.statusCode === 429 || (path.startsWith('/v1/') && USAGE_PATH.test(path.slice('/v1'.length)));
+      if (routine) deps.logger.debug(line);
       else deps.logger.info(line);
     });
     next();
@@ -107,8 +109,8 @@ export function createApp(deps: AppDeps): Express {
   const guard = new AuthGuard(deps.audit, deps.logger, limits.auth);
   // Bodies on their way are bounded per client before any is read: per address for a sign-in (no token yet), else per token.
   const retryAfter = Math.ceil((deps.bodyTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs) / 1000);
-  const perAddress = new BodiesInFlight(limits.bodiesPerClient, retryAfter, 'this address');
-  const perToken = new BodiesInFlight(limits.bodiesPerClient, retryAfter, 'this token');
+  const perAddress = new BodiesInFlight({ max: limits.bodiesPerClient, retryAfterSeconds: retryAfter, whose: 'this address', logger: deps.logger });
+  const perToken = new BodiesInFlight({ max: limits.bodiesPerClient, retryAfterSeconds: retryAfter, whose: 'this token', logger: deps.logger });
   v1.post('/session', perAddress.limit((req) => req.ip ?? ''), jsonBody(4096), signIn(deps.tokens, sessions, guard));
   v1.delete('/session', signOut(sessions, guard));
   v1.use(authenticate(deps.tokens, sessions, guard));

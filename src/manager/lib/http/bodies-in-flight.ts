@@ -2,6 +2,21 @@
 import type { NextFunction, Request, Response } from 'express';
 import { declaresBody } from '../connection-guard';
 import { ManagerError } from '../errors';
+import type { Logger } from '../logger';
+
+/** How often the refusals may be logged. */
+const WARN_EVERY_MS = 60_000;
+
+/** Options of {@link BodiesInFlight}. */
+export interface BodiesInFlightOptions {
+  /** Bodies one key may have on their way at once. */
+  max: number;
+  /** What a refusal asks to wait: the time a body may take. */
+  retryAfterSeconds: number;
+  /** How a refusal names the key, e.g. "this token". */
+  whose: string;
+  logger: Logger;
+}
 
 /**
  * Counts, per client key, the requests whose body is still arriving, and
@@ -11,22 +26,16 @@ import { ManagerError } from '../errors';
  * token, or one address, cannot hold many sockets and partial bodies by
  * sending them slowly (README, "Connections and long polls under load").
  * The map is bounded by construction: a key is kept only while one of its
- * bodies is in flight, each on an open connection, so there are never more
- * keys than connections.
+ * bodies is on its way, each on an open connection, so there are never more
+ * keys than connections. Refusals are logged as a count, at most once a
+ * minute, never with the key (a token's id or an address is the client's).
  */
 export class BodiesInFlight {
   readonly #counts = new Map<string, number>();
+  #refused = 0;
+  #warnedAt = -Infinity;
 
-  /**
-   * @param max bodies one key may have in flight at once
-   * @param retryAfterSeconds what a refusal asks to wait: the time a body may take
-   * @param whose how a refusal names the key, e.g. "this token"
-   */
-  constructor(
-    private readonly max: number,
-    private readonly retryAfterSeconds: number,
-    private readonly whose: string,
-  ) {}
+  constructor(private readonly options: BodiesInFlightOptions) {}
 
   /** Middleware counting each request with a body under `keyOf(req, res)`. */
   limit(keyOf: (req: Request, res: Response) => string) {
@@ -37,9 +46,11 @@ export class BodiesInFlight {
       }
       const key = keyOf(req, res);
       const count = this.#counts.get(key) ?? 0;
-      if (count >= this.max) {
-        res.set('Retry-After', String(this.retryAfterSeconds));
-        throw new ManagerError('rate_limited', 429, `Too many request bodies on their way from ${this.whose} (at most ${this.max} at once): retry in ${this.retryAfterSeconds} s`);
+      const { max, retryAfterSeconds, whose } = this.options;
+      if (count >= max) {
+        this.#warn();
+        res.set('Retry-After', String(retryAfterSeconds));
+        throw new ManagerError('rate_limited', 429, `Too many request bodies on their way from ${whose} (at most ${max} at once): retry in ${retryAfterSeconds} s`);
       }
       this.#counts.set(key, count + 1);
       let counted = true;
@@ -54,5 +65,16 @@ export class BodiesInFlight {
       res.once('close', release);
       next();
     };
+  }
+
+  #warn(): void {
+    this.#refused++;
+    const now = Date.now();
+    if (now - this.#warnedAt < WARN_EVERY_MS) return;
+    this.#warnedAt = now;
+    this.options.logger.warn(
+      `refused ${this.#refused} request(s) with a body beyond ${this.options.max} on their way from ${this.options.whose} since this was last logged; see README "Connections and long polls under load"`,
+    );
+    this.#refused = 0;
   }
 }
