@@ -101,7 +101,10 @@ export class ConnectionGuard {
   #request(req: IncomingMessage, res: ServerResponse): void {
     const body = declaresBody(req);
     let awaiting = body;
-    if (body) res.setHeader('Connection', 'close');
+    // Node answers `Connection: close` and closes after the answer when this is false; restored once the body is read, so an
+    // answer after its body keeps the connection exactly as before (Keep-Alive hint included).
+    const keepAlive = res.shouldKeepAlive;
+    if (body) res.shouldKeepAlive = false;
     const entry = this.#bySocket.get(req.socket);
     const tracked = entry !== undefined && this.#open.has(entry);
     if (tracked) {
@@ -121,7 +124,7 @@ export class ConnectionGuard {
     if (body) {
       // 'end' comes once the whole body has been read: the connection may then be kept for the next request.
       req.once('end', () => {
-        if (!res.headersSent) res.removeHeader('Connection');
+        if (!res.headersSent) res.shouldKeepAlive = keepAlive;
         arrived();
       });
     }
