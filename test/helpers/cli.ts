@@ -50,10 +50,14 @@ export function startServe(dataDir: string, env: Record<string, string> = {}, fi
   const exited = new Promise<number | string | null>((r) => child.on('exit', (code, signal) => r(code ?? signal)));
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`serve did not start:\n${output}`)), 15_000);
+    let listening = false;
     const onData = (d: Buffer): void => {
       output += d.toString();
+      // Once listening, only collect: scanning the whole output on every line would cost the measuring process of a bench dearly.
+      if (listening) return;
       const match = /listening on (\S+)/.exec(output);
       if (match?.[1]) {
+        listening = true;
         clearTimeout(timer);
         done({ child, url: match[1], output: () => output, exited });
       }

@@ -5,12 +5,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { ConnectionGuard, serverTimeouts } from 'secret-sync-manager/dist/connection-guard';
+import { ConnectionGuard, declaresBody, serverTimeouts } from 'secret-sync-manager/dist/connection-guard';
 import type { ConnectionLimits } from 'secret-sync-manager/dist/connection-guard';
 import { createLogger } from 'secret-sync-manager';
 import { createTestPki } from '../helpers/certs';
 import type { TestPki } from '../helpers/certs';
-import { rawClient, sendGet, silentFlood, until } from '../helpers/sockets';
+import { headWithBody, rawClient, sendGet, silentFlood, until } from '../helpers/sockets';
 import type { RawClient } from '../helpers/sockets';
 
 interface Harness {
@@ -33,6 +33,13 @@ async function serve(limits: Partial<ConnectionLimits>, pki?: TestPki): Promise<
   const handler: http.RequestListener = (req, res) => {
     served.push(req.url ?? '');
     if (req.url === '/hold') held.push(res);
+    // Reads the whole body, then holds the answer (as a route working on a request would) or answers with its size.
+    else if (req.url === '/read-hold' || req.url === '/read') {
+      let size = 0;
+      req.on('data', (chunk: Buffer) => (size += chunk.length));
+      req.on('end', () => (req.url === '/read' ? res.end(`read ${size}`) : held.push(res)));
+    }
+    // Answers at once, whatever body the request has: as a refusal before the body is read.
     else res.end('quick');
   };
   const server = pki
@@ -159,5 +166,57 @@ describe('manager/connection-guard', () => {
     assert.equal(slow.closed(), false);
     h.release();
     await until(() => slow.received().includes('released'), 'the slow answer delivered');
+  });
+
+  it('at the cap, a socket whose request body is still arriving makes room, one whose body arrived and is being answered does not', async () => {
+    const h = (harness = await serve({}));
+    const working = open(h.port);
+    await working.connected;
+    working.socket.write(`${headWithBody('PUT', '/read-hold', 4)}full`);
+    await until(() => h.served.includes('/read-hold'), 'the request with its whole body held');
+    const slow = open(h.port);
+    await slow.connected;
+    slow.socket.write(`${headWithBody('PUT', '/read-hold', 1_000)}a`);
+    await until(() => h.served.length === 2, 'the slow body under way');
+    const silent = open(h.port);
+    await until(() => h.guard.size === 3, 'a silent socket too');
+    // The slow body has waited since its head, longer than the silent socket since it connected.
+    const first = open(h.port);
+    sendGet(first, '/quick');
+    await until(() => slow.closed(), 'the slow body closed to make room');
+    await until(() => first.received().includes('quick'), 'the newcomer answered');
+    const second = open(h.port);
+    sendGet(second, '/quick');
+    await until(() => silent.closed() || first.closed(), 'the next waiting socket closed');
+    await until(() => second.received().includes('quick'), 'the second newcomer answered');
+    assert.equal(working.closed(), false, 'the request being answered was not closed');
+    h.release();
+    await until(() => working.received().includes('released'), 'the held request answered');
+  });
+
+  it('an answer given before the request body was read says Connection: close and closes the connection; one given after keeps it open', async () => {
+    const h = (harness = await serve({ maxConnections: 10 }));
+    const early = open(h.port);
+    await early.connected;
+    early.socket.write(`${headWithBody('POST', '/quick', 1_000_000)}only the start`);
+    await until(() => early.closed(), 'the connection closed after the early answer');
+    assert.match(early.received(), /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(early.received(), /\r\nConnection: close\r\n/i);
+    const read = open(h.port);
+    await read.connected;
+    read.socket.write(`${headWithBody('POST', '/read', 4)}full`);
+    await until(() => read.received().includes('read 4'), 'the answer after the body');
+    assert.match(read.received(), /\r\nConnection: keep-alive\r\nKeep-Alive: timeout=\d+\r\n/i);
+    sendGet(read, '/quick');
+    await until(() => read.received().includes('quick'), 'the next request on the same connection answered');
+    assert.equal(read.closed(), false);
+  });
+
+  it('a request declares a body with a Content-Length other than 0 or a Transfer-Encoding', () => {
+    const req = (headers: http.IncomingHttpHeaders): http.IncomingMessage => ({ headers }) as http.IncomingMessage;
+    assert.equal(declaresBody(req({})), false);
+    assert.equal(declaresBody(req({ 'content-length': '0' })), false);
+    assert.equal(declaresBody(req({ 'content-length': '12' })), true);
+    assert.equal(declaresBody(req({ 'transfer-encoding': 'chunked' })), true);
   });
 });

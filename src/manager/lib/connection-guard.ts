@@ -1,5 +1,5 @@
-// The listener's defences against idle and slow connections: time limits, a cap on open sockets, and who makes room at the cap.
-import type { Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http';
+// The listener's defences against idle and slow connections: time limits, a cap on open sockets, who makes room at the cap, and no draining of unwanted bodies.
+import type { Server as HttpServer, IncomingMessage, ServerOptions as HttpServerOptions, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Logger } from './logger';
@@ -10,12 +10,16 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** A socket must finish its TLS handshake, and then each request head, within this many ms. */
   headersTimeoutMs: number;
-  /** A request, body included, must have arrived within this many ms (the answer may take longer: a long poll does). */
+  /**
+   * A request, body included, must have arrived within this many ms of its
+   * first byte; in practice the time a body may take, as the head must come
+   * sooner. The answer may take longer: a long poll, which has no body, does.
+   */
   requestTimeoutMs: number;
 }
 
-/** Defaults for {@link ConnectionLimits} (README, "Security and reliability"). */
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 900, headersTimeoutMs: 5_000, requestTimeoutMs: 30_000 };
+/** Defaults for {@link ConnectionLimits} (README, "Connections and long polls under load"). */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 900, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000 };
 
 /** How often the pressure warning may be logged. */
 const WARN_EVERY_MS = 60_000;
@@ -32,23 +36,38 @@ export function serverTimeouts(limits: ConnectionLimits): HttpServerOptions & { 
   };
 }
 
+/** Whether `req` declares a body (HTTP/1.1: a Content-Length other than 0, or a Transfer-Encoding); without either it has none. */
+export function declaresBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 interface Entry {
   /** The TCP socket, then the TLS socket once the handshake is done (destroying either closes both). */
   socket: Socket;
   /** Requests in flight on it. */
   busy: number;
+  /** Of those, the ones whose body is still arriving: the manager waits on the client for them, as for a head. */
+  awaitingBody: number;
 }
 
 /**
  * Caps the open sockets at `maxConnections`. At the cap a new connection
- * makes room by closing the socket that has waited longest with no request
- * in flight: one that has not sent a whole request head (or finished its TLS
- * handshake) since it connected, or a keep-alive one idle since its last
+ * makes room by closing the socket that has waited longest with nothing for
+ * the manager to do: one that has not sent a whole request head (or finished
+ * its TLS handshake) since it connected, one whose request body is still
+ * arriving (counted from its head), or a keep-alive one idle since its last
  * answer. Only when every socket is serving a request is the newcomer closed
- * at once. A real client sends its request right after connecting, so its
- * socket is the youngest and the last to go: a flood of silent or dripping
- * sockets costs it at most a reconnect of an idle keep-alive socket, never
- * its read.
+ * at once. A real client sends its request, body and all, right after
+ * connecting, so its socket is the youngest and the last to go: a flood of
+ * silent, dripping or slow-body sockets costs it at most a reconnect of an
+ * idle keep-alive socket, never its read.
+ *
+ * A request with a body is answered with `Connection: close` unless its
+ * body has arrived (been read) before its answer: a refusal given before the
+ * body is read (401, 403, 413, 429…) closes the connection once sent rather
+ * than drain a body of any length (README, "Connections and long polls
+ * under load").
  */
 export class ConnectionGuard {
   readonly #open = new Set<Entry>();
@@ -75,16 +94,53 @@ export class ConnectionGuard {
   attach(server: HttpServer | HttpsServer, tls: boolean): void {
     server.on('connection', (socket: Socket) => this.#accept(socket, tls));
     if (tls) server.on('secureConnection', (socket: Socket) => this.#secured(socket));
-    server.on('request', (req: { socket: Socket }, res: { once(event: 'close', listener: () => void): unknown }) => {
-      const entry = this.#bySocket.get(req.socket);
-      if (!entry || !this.#open.has(entry)) return;
+    // Before the application's listener, so the answer's Connection header is set before anything is written.
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.#request(req, res));
+  }
+
+  #request(req: IncomingMessage, res: ServerResponse): void {
+    const body = declaresBody(req);
+    let awaiting = body;
+    // Node answers `Connection: close` and closes after the answer when this is false; restored once the body is read, so an
+    // answer after its body keeps the connection exactly as before (Keep-Alive hint included).
+    const keepAlive = res.shouldKeepAlive;
+    if (body) res.shouldKeepAlive = false;
+    const entry = this.#bySocket.get(req.socket);
+    const tracked = entry !== undefined && this.#open.has(entry);
+    if (tracked) {
       entry.busy++;
+      if (body) entry.awaitingBody++;
+      // A request with a body waits from its head on, behind every socket already waiting.
       this.#waiting.delete(entry);
-      res.once('close', () => {
-        entry.busy--;
-        if (entry.busy === 0 && this.#open.has(entry)) this.#waiting.add(entry);
+      this.#settle(entry);
+    }
+    const arrived = (): void => {
+      if (!awaiting) return;
+      awaiting = false;
+      if (!tracked) return;
+      entry.awaitingBody--;
+      this.#settle(entry);
+    };
+    if (body) {
+      // 'end' comes once the whole body has been read: the connection may then be kept for the next request.
+      req.once('end', () => {
+        if (!res.headersSent) res.shouldKeepAlive = keepAlive;
+        arrived();
       });
+    }
+    res.once('close', () => {
+      arrived();
+      if (!tracked) return;
+      entry.busy--;
+      this.#settle(entry);
     });
+  }
+
+  // A socket may make room when the manager waits on its client for everything in flight (or nothing is).
+  #settle(entry: Entry): void {
+    if (!this.#open.has(entry)) return;
+    if (entry.busy === entry.awaitingBody) this.#waiting.add(entry);
+    else this.#waiting.delete(entry);
   }
 
   #accept(socket: Socket, tls: boolean): void {
@@ -101,7 +157,7 @@ export class ConnectionGuard {
       this.#closed++;
       this.#warn();
     }
-    const entry: Entry = { socket, busy: 0 };
+    const entry: Entry = { socket, busy: 0, awaitingBody: 0 };
     this.#open.add(entry);
     this.#waiting.add(entry);
     this.#bySocket.set(socket, entry);

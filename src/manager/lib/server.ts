@@ -122,13 +122,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       limits: options.limits ?? {},
     });
     audit = new AuditStore(db, { onWriteError: (error) => logger.warn(`could not write the counts of folded audit entries; trying again in 5 s (${describeWriteError(error)})`) });
-    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits });
+    const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
+    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs });
     // The fleet's polls skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
     const handler: http.RequestListener = (req, res) => {
       if (!fast(req, res)) app(req, res);
     };
-    const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
     const timeouts = serverTimeouts(connections);
     const server = options.tls
       ? https.createServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile), ...timeouts }, handler)

@@ -10,8 +10,11 @@ import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
-import { authenticate, refuseOthersWrites } from './auth';
+import { DEFAULT_CONNECTION_LIMITS } from '../connection-guard';
+import { authenticate, principalOf, refuseOthersWrites } from './auth';
 import { AuthGuard, DEFAULT_AUTH_LIMITS } from './auth-guard';
+import { BodiesInFlight } from './bodies-in-flight';
+import { jsonBody } from './json-body';
 import type { AuthLimits } from './auth-guard';
 import { Sessions, sessionRoutes, signIn, signOut } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
@@ -36,6 +39,8 @@ export interface ApiLimits extends WaiterLimits {
   usageBodyBytes: number;
   /** Most keys one usage report may name. */
   usageKeys: number;
+  /** Requests with a body one token (or, for a sign-in, one address) may have on their way at once. */
+  bodiesPerClient: number;
 }
 
 /** The limits `given`, the rest by default; a token's and a space's share follow `maxWaiters` unless given. */
@@ -46,6 +51,7 @@ export function resolveLimits(given: Partial<ApiLimits> = {}): ApiLimits {
     auth: given.auth ?? DEFAULT_AUTH_LIMITS,
     usageBodyBytes: given.usageBodyBytes ?? 160 * 1024,
     usageKeys: given.usageKeys ?? USAGE_REPORT_MAX_KEYS,
+    bodiesPerClient: given.bodiesPerClient ?? 8,
     ...waiterLimits(given),
   };
 }
@@ -63,6 +69,8 @@ export interface AppDeps {
   instanceId: string;
   logger: Logger;
   limits?: Partial<ApiLimits>;
+  /** The time a request's body may take (the connections' `requestTimeoutMs`): what a refused body is asked to wait. */
+  bodyTimeoutMs?: number;
 }
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
@@ -79,8 +87,10 @@ export function createApp(deps: AppDeps): Express {
       // The path only: query strings and bodies stay out of the log.
       const path = req.originalUrl.split('?')[0] ?? '';
       const line = `${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`;
-      // Reads and the fleet's usage reports are the plugins' routine traffic: at debug, so a flood of them cannot flood the log.
-      if (req.method === 'GET' || (path.startsWith('/v1/') && USAGE_PATH.test(path.slice('/v1'.length)))) deps.logger.debug(line);
+      // Reads and the fleet's usage reports are the plugins' routine traffic, and a 429 is a flood already refused (its limit keeps
+      // a folded record: the audit's auth.limit and session.limit, the bodies' warning): at debug, so no flood of them floods the log.
+      const routine = req.method === 'GET' || res.statusCode === 429 || (path.startsWith('/v1/') && USAGE_PATH.test(path.slice('/v1'.length)));
+      if (routine) deps.logger.debug(line);
       else deps.logger.info(line);
     });
     next();
@@ -97,13 +107,18 @@ export function createApp(deps: AppDeps): Express {
   });
   const sessions = new Sessions(deps.tokens);
   const guard = new AuthGuard(deps.audit, deps.logger, limits.auth);
-  v1.post('/session', express.json({ limit: 4096, strict: true, type: 'application/json' }), signIn(deps.tokens, sessions, guard));
+  // Bodies on their way are bounded per client before any is read: per address for a sign-in (no token yet), else per token.
+  const retryAfter = Math.ceil((deps.bodyTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs) / 1000);
+  const perAddress = new BodiesInFlight({ max: limits.bodiesPerClient, retryAfterSeconds: retryAfter, whose: 'this address', logger: deps.logger });
+  const perToken = new BodiesInFlight({ max: limits.bodiesPerClient, retryAfterSeconds: retryAfter, whose: 'this token', logger: deps.logger });
+  v1.post('/session', perAddress.limit((req) => req.ip ?? ''), jsonBody(4096), signIn(deps.tokens, sessions, guard));
   v1.delete('/session', signOut(sessions, guard));
   v1.use(authenticate(deps.tokens, sessions, guard));
   v1.use(refuseOthersWrites(USAGE_PATH));
+  v1.use(perToken.limit((_req, res) => principalOf(res).id));
   // A usage report is names and counts: its own, smaller bound, read before the general one (which then skips the body).
-  v1.put('/spaces/:space/instances/:id/usage', express.json({ limit: limits.usageBodyBytes, strict: true, type: 'application/json' }));
-  v1.use(express.json({ limit: limits.bodyBytes, strict: true, type: 'application/json' }));
+  v1.put('/spaces/:space/instances/:id/usage', jsonBody(limits.usageBodyBytes));
+  v1.use(jsonBody(limits.bodyBytes));
   v1.use(sessionRoutes());
   v1.use(
     secretsRoutes({
