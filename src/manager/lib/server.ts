@@ -12,6 +12,8 @@ import { DATABASE_FILE, openDatabase } from './database';
 import { ManagerError, isDiskFull } from './errors';
 import { createApp, resolveLimits } from './http/app';
 import { fastRead } from './http/fast-read';
+import { fastRefuse } from './http/fast-refuse';
+import { AuthGuard } from './http/auth-guard';
 import type { ApiLimits } from './http/app';
 import type { FleetLimits } from './fleet-quota';
 import { createLogger } from './logger';
@@ -123,11 +125,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     audit = new AuditStore(db, { onWriteError: (error) => logger.warn(`could not write the counts of folded audit entries; trying again in 5 s (${describeWriteError(error)})`) });
     const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
-    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs });
-    // The fleet's polls skip Express; everything else, errors included, is Express's.
+    const guard = new AuthGuard(audit, logger, limits.auth);
+    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs, guard });
+    // The fleet's polls and wrong tokens skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
+    const refuse = fastRefuse({ tokens, guard, logger });
     const handler: http.RequestListener = (req, res) => {
-      if (!fast(req, res)) app(req, res);
+      if (!fast(req, res) && !refuse(req, res)) app(req, res);
     };
     const timeouts = serverTimeouts(connections);
     const server = options.tls

@@ -71,6 +71,8 @@ export interface AppDeps {
   limits?: Partial<ApiLimits>;
   /** The time a request's body may take (the connections' `requestTimeoutMs`): what a refused body is asked to wait. */
   bodyTimeoutMs?: number;
+  /** The guard of authentication, when it is shared with the refusal path in front of Express (server.ts). */
+  guard?: AuthGuard;
 }
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
@@ -106,7 +108,7 @@ export function createApp(deps: AppDeps): Express {
     next();
   });
   const sessions = new Sessions(deps.tokens);
-  const guard = new AuthGuard(deps.audit, deps.logger, limits.auth);
+  const guard = deps.guard ?? new AuthGuard(deps.audit, deps.logger, limits.auth);
   // Bodies on their way are bounded per client before any is read: per address for a sign-in (no token yet), else per token.
   const retryAfter = Math.ceil((deps.bodyTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs) / 1000);
   const perAddress = new BodiesInFlight({ max: limits.bodiesPerClient, retryAfterSeconds: retryAfter, whose: 'this address', logger: deps.logger });

@@ -23,8 +23,8 @@ export const DEFAULT_AUTH_LIMITS: AuthLimits = { failuresPerAddress: 30, signIns
 const MAX_KEYS = 10_000;
 
 /** The actor of a token the manager does not know (or has revoked): never the token itself. */
-function unknownActor(req: Request): Actor {
-  return { id: null, name: 'unknown token', ip: req.ip ?? null };
+function unknownActor(ip: string | undefined): Actor {
+  return { id: null, name: 'unknown token', ip: ip === undefined || ip === '' ? null : ip };
 }
 
 /**
@@ -53,13 +53,24 @@ export class AuthGuard {
   }
 
   /**
+   * A wrong bearer token from `ip`, for callers in front of Express: counts
+   * it and returns the seconds to wait once the address is over its budget
+   * (audited, folded), else 0 (the caller answers 401).
+   */
+  wrongTokenFrom(ip: string): number {
+    const retryAfter = this.#failures.hit(ip);
+    if (retryAfter > 0) this.#noteQuietly(`auth.limit|${ip}`, unknownActor(ip), { action: 'auth.limit' });
+    return retryAfter;
+  }
+
+  /**
    * A sign-in failed: an unknown token, or `principal`, a token that may not
    * sign in. Throws 429 once the address is over its budget; else audits it
    * (folded per address and token) and returns.
    */
   failedSignIn(req: Request, res: Response, principal?: TokenRecord): void {
     this.#countFailure(req, res);
-    const actor = principal ? tokenActor(principal, req.ip) : unknownActor(req);
+    const actor = principal ? tokenActor(principal, req.ip) : unknownActor(req.ip);
     this.#noteQuietly(`session.fail|${actor.id ?? ''}|${req.ip ?? ''}`, actor, { action: 'session.fail' });
   }
 
@@ -84,10 +95,8 @@ export class AuthGuard {
   }
 
   #countFailure(req: Request, res: Response): void {
-    const retryAfter = this.#failures.hit(req.ip ?? '');
-    if (retryAfter === 0) return;
-    this.#noteQuietly(`auth.limit|${req.ip ?? ''}`, unknownActor(req), { action: 'auth.limit' });
-    throw refusal(res, retryAfter, 'Too many wrong tokens from this address');
+    const retryAfter = this.wrongTokenFrom(req.ip ?? '');
+    if (retryAfter > 0) throw refusal(res, retryAfter, WRONG_TOKENS);
   }
 
   // An entry about a refusal must not turn the refusal into a 500: a failed write is logged and the answer stands.
@@ -99,6 +108,9 @@ export class AuthGuard {
     }
   }
 }
+
+/** What a refusal of an address over its budget of wrong tokens says. */
+export const WRONG_TOKENS = 'Too many wrong tokens from this address';
 
 function refusal(res: Response, retryAfter: number, what: string): ManagerError {
   res.set('Retry-After', String(retryAfter));
