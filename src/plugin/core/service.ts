@@ -20,6 +20,7 @@ import { STATUS_LIST_MAX } from '../../shared/contract';
 import { prepareMasker, unmaskedKeys } from './masker';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
+import { withTokenAdvice } from './token-advice';
 import { WatchLoop } from './watch-loop';
 
 /** Where preferences persist (the runtime settings store). */
@@ -102,7 +103,8 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
     try {
       provider = this.#deps.createProvider(config.config);
-      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker });
+      const { tokenSource } = config.config;
+      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker, explain: (error) => withTokenAdvice(error, tokenSource) });
     } catch (err) {
       return { kind: 'blocked', state: 'error', error: toSyncError(err) };
     }

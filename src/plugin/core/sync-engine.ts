@@ -61,6 +61,8 @@ export interface EngineDeps {
    * the snapshot it replaces. A rejection fails the sync like a bad payload.
    */
   prepare?: (next: Snapshot, previous: Snapshot) => Promise<unknown>;
+  /** Adds what the configuration knows to a failure (which setting holds a rejected token). */
+  explain?: (error: SyncError) => SyncError;
 }
 
 /**
@@ -159,7 +161,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       if (changed) this.emit('changed', { version: result.version, ...diff });
       return { ok: true, changed };
     } catch (err) {
-      const error = toSyncError(err);
+      const error = this.#deps.explain?.(toSyncError(err)) ?? toSyncError(err);
       this.#update({
         state: 'error',
         consecutiveFailures: this.#state.consecutiveFailures + 1,
