@@ -90,6 +90,10 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     this.#prefs = effectivePreferences(this.#configured, deps.preferences.load());
     this.#scheduler = new SyncScheduler(() => this.sync('schedule'), deps.logger, deps.splay);
     this.#mode = this.#createMode();
+    // Until the first good sync, flows read an empty frozen object: `global.get('SECRETS').KEY` answers
+    // undefined instead of throwing, also while the manager is down or Secret Sync is not configured
+    // (README, "Using secrets in flows"). It also drops what a previous load of the plugin left there.
+    if (!deps.target.problem()) deps.target.publish(EMPTY_SNAPSHOT.secrets);
     if (this.#mode.kind === 'blocked') deps.logger.warn(`${this.#mode.state}: ${this.#mode.error.message}`);
   }
 

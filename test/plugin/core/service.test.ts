@@ -71,7 +71,9 @@ describe('plugin/service', () => {
     const started = service.start();
     await clock.tickAsync(2_000);
     await started;
-    assert.equal(holder.SECRETS, undefined);
+    // Before the first sync lands, flows read an empty frozen object (reads answer undefined, never throw).
+    const empty = holder.SECRETS as object;
+    assert.deepEqual([Object.keys(empty), Object.isFrozen(empty), Object.getPrototypeOf(empty)], [[], true, null]);
     answer({ status: 'changed', version: 1, etag: null, secrets: { LATE: 'x' } });
     await clock.tickAsync(0);
     assert.deepEqual(Object.keys((holder as Record<string, object>).SECRETS ?? {}), ['LATE']);
