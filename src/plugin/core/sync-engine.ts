@@ -5,6 +5,7 @@ import { quoteRemote } from '../../shared/remote-text';
 import type { SyncError } from '../../shared/sync-error';
 import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
+import { counted } from './counted';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { EMPTY_SNAPSHOT, diffSnapshots, isEmptyDiff, snapshotWork } from './snapshot';
@@ -148,7 +149,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       });
       const changed = !isEmptyDiff(diff);
       logger.info(
-        `synced space '${this.#deps.space}': ${next.keys.length} keys` +
+        `synced space '${this.#deps.space}': ${counted(next.keys.length, 'key', 'keys')}` +
           (changed ? ` (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed)` : ', no change') +
           `, version ${result.version ?? '-'} (trigger: ${trigger})`,
       );
@@ -156,7 +157,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         // The names are the server's text: a few, quoted safely, so a hostile answer cannot forge or flood log lines.
         const named = next.skipped.slice(0, SKIPPED_NAMED).map((s) => quoteRemote(s.key));
         const more = next.skipped.length > SKIPPED_NAMED ? ` and ${next.skipped.length - SKIPPED_NAMED} more` : '';
-        logger.warn(`skipped ${next.skipped.length} key(s) flows cannot address safely: ${named.join(', ')}${more}`);
+        logger.warn(`skipped ${counted(next.skipped.length, 'key', 'keys')} flows cannot address safely: ${named.join(', ')}${more}`);
       }
       if (changed) this.emit('changed', { version: result.version, ...diff });
       return { ok: true, changed };
@@ -167,7 +168,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         consecutiveFailures: this.#state.consecutiveFailures + 1,
         error: error.toJSON(),
       });
-      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${this.#snapshot.keys.length} keys (trigger: ${trigger})`);
+      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${counted(this.#snapshot.keys.length, 'key', 'keys')} (trigger: ${trigger})`);
       return { ok: false, changed: false, error };
     }
   }
