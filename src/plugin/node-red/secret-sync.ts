@@ -130,9 +130,10 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   if (RED.settings.httpAdminRoot !== false) {
     const apps = [(RED.httpAdmin as { parent?: unknown }).parent, ...(RED.server?.listeners('request') ?? [])];
     // Node-RED lists settings.js globals under its default store, unless exportGlobalContextKeys is false.
+    const contexts = contextModule();
     const defaultStore = (): string | undefined => {
       if (RED.settings.exportGlobalContextKeys === false) return undefined;
-      const name = contextModule()?.listStores().default;
+      const name = contexts?.listStores().default;
       return typeof name === 'string' ? name : undefined;
     };
     const unguard = guardContextApi(apps, () => service.snapshot(), (key) => RED.util.normalisePropertyExpression(key), defaultStore);
