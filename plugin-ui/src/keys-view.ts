@@ -2,6 +2,7 @@
 import { api } from './api';
 import { contextPath, functionPath, referencePath } from './format';
 import { t } from './i18n';
+import { keyMatches } from '../../src/shared/contract';
 import type { KeyEntry } from '../../src/shared/contract';
 
 /** Rows rendered per page; the rest come with "Show more", so 10,000 keys stay fast. */
@@ -26,16 +27,19 @@ function copyButtons(key: string, field?: string): JQuery[] {
   ];
 }
 
-function row(entry: KeyEntry): JQuery {
+/** One key and its pairs; with a search, the pairs it matched (not the key) are marked. */
+function row(entry: KeyEntry, needle: string): JQuery {
   const li = $('<li class="secret-sync-key">').attr('data-key', entry.key);
   $('<div class="secret-sync-key-line">')
     .append($('<span class="secret-sync-key-name">').text(entry.key).attr('title', entry.key), $('<span class="secret-sync-masked">').text(entry.masked), $('<span class="secret-sync-key-tools">').append(copyButtons(entry.key)))
     .appendTo(li);
   if (entry.fields) {
     const fields = $('<ul class="secret-sync-fields">').appendTo(li);
+    const byKey = needle === '' || keyMatches(needle, entry.key);
     for (const field of entry.fields) {
       $('<li class="secret-sync-field">')
         .attr('data-field', field)
+        .toggleClass('secret-sync-field-match', !byKey && keyMatches(needle, entry.key, field))
         .append($('<span class="secret-sync-key-name">').text(field), $('<span class="secret-sync-masked">').text(entry.masked), $('<span class="secret-sync-key-tools">').append(copyButtons(entry.key, field)))
         .appendTo(fields);
     }
@@ -52,6 +56,8 @@ export class KeysView {
   readonly #more: JQuery;
   readonly #empty: JQuery;
   #entries: KeyEntry[] = [];
+  /** The search the shown entries answer, lower case. */
+  #needle = '';
   #shown = 0;
   #space: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -97,6 +103,7 @@ export class KeysView {
       if (request !== this.#request) return;
       this.#entries = [];
     }
+    this.#needle = q.toLowerCase();
     this.#list.empty();
     this.#shown = 0;
     this.#count.text(`(${this.#entries.length})`);
@@ -115,7 +122,7 @@ export class KeysView {
 
   #renderPage(): void {
     const next = this.#entries.slice(this.#shown, this.#shown + PAGE_SIZE);
-    this.#list.append(next.map(row));
+    this.#list.append(next.map((entry) => row(entry, this.#needle)));
     this.#shown += next.length;
     const left = this.#entries.length - this.#shown;
     if (left > 0) this.#more.text(t('keys.more', { count: Math.min(left, PAGE_SIZE), left })).show();

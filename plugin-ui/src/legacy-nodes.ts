@@ -52,59 +52,84 @@ export function deleteLegacyNodes(): { deleted: number; skipped: number } {
   return { deleted: nodes.length, skipped: all.length - nodes.length };
 }
 
-/** Offers, once per load or deploy, to delete legacy nodes found in the workspace. */
+/**
+ * Offers to delete legacy nodes: when flows load, after a deploy, and when
+ * legacy nodes the editor has not offered yet are added (Import, paste, a drag
+ * from the palette). A node it already offered (one brought back by undo) does
+ * not ask again. Users who may not change flows get no Delete button.
+ */
 export class LegacyNodesNotice {
   #notification: Notification | undefined;
+  /** Legacy node ids present at the last offer. */
+  #known = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #check = (): void => this.check();
+  readonly #onAdd = (node?: unknown): void => {
+    this.onChange();
+    const added = node as Partial<EditorNode> | undefined;
+    // An import adds its nodes one by one: one look after the last of them.
+    if (added?.type === NODE_TYPES.legacy && typeof added.id === 'string' && !this.#known.has(added.id)) {
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => this.#checkNew(), 0);
+    }
+  };
 
-  constructor(private readonly onChange: () => void) {}
+  constructor(
+    private readonly onChange: () => void,
+    private readonly canWrite: boolean,
+  ) {}
 
   mount(): void {
     RED.events.on('flows:loaded', this.#check);
     RED.events.on('deploy', this.#check);
     RED.events.on('nodes:remove', this.onChange);
-    RED.events.on('nodes:add', this.onChange);
+    RED.events.on('nodes:add', this.#onAdd);
   }
 
   destroy(): void {
+    clearTimeout(this.#timer);
     RED.events.off('flows:loaded', this.#check);
     RED.events.off('deploy', this.#check);
     RED.events.off('nodes:remove', this.onChange);
-    RED.events.off('nodes:add', this.onChange);
+    RED.events.off('nodes:add', this.#onAdd);
     this.#close();
   }
 
   /** Shows the notice when legacy nodes are in the workspace. */
   check(): void {
     this.onChange();
-    const count = findLegacyNodes().length;
+    const nodes = findLegacyNodes();
+    this.#known = new Set(nodes.map((n) => n.id));
     this.#close();
+    const count = nodes.length;
     if (count === 0) return;
-    this.#notification = notify(t('legacy.notice', { count }), {
-      type: 'warning',
-      fixed: true,
-      id: 'secret-sync-legacy',
-      buttons: [
-        { text: t('legacy.show'), click: () => revealLegacyNodes() },
-        {
-          text: t('legacy.delete'),
-          class: 'primary',
-          click: () => {
-            this.#close();
-            this.deleteAll();
-          },
-        },
-        { text: t('legacy.notNow'), click: () => this.#close() },
-      ],
-    });
+    const show = { text: t('legacy.show'), click: () => revealLegacyNodes() };
+    const notNow = { text: t('legacy.notNow'), click: () => this.#close() };
+    const remove = {
+      text: t('legacy.delete'),
+      class: 'primary',
+      click: () => {
+        this.#close();
+        this.deleteAll();
+      },
+    };
+    // Without flows.write the editor would refuse the deploy: the notice says who can delete them instead.
+    const text = this.canWrite ? t('legacy.notice', { count }) : `${t('legacy.notice', { count })} ${t('legacy.readOnly')}`;
+    this.#notification = notify(text, { type: 'warning', fixed: true, id: 'secret-sync-legacy', buttons: this.canWrite ? [show, remove, notNow] : [show, notNow] });
   }
 
   /** Deletes them and says what happened. */
   deleteAll(): void {
+    if (!this.canWrite) return;
     const { deleted, skipped } = deleteLegacyNodes();
     if (deleted > 0) notify(t('legacy.deleted', { count: deleted }), { type: 'success' });
     if (skipped > 0) notify(t('legacy.skipped', { count: skipped }), { type: 'warning' });
     this.onChange();
+  }
+
+  /** Offers again when nodes it has not offered yet are in the workspace. */
+  #checkNew(): void {
+    if (findLegacyNodes().some((n) => !this.#known.has(n.id))) this.check();
   }
 
   #close(): void {

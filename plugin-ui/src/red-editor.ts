@@ -46,7 +46,8 @@ export interface EditorLink {
 
 /** The editor API used by the sidebar. */
 export interface RedEditor {
-  events: { on(event: string, handler: () => void): void; off(event: string, handler: () => void): void };
+  /** The editor's event bus; `nodes:add` passes the node added. */
+  events: { on(event: string, handler: (data?: unknown) => void): void; off(event: string, handler: (data?: unknown) => void): void };
   nodes: {
     filterNodes(filter: { type?: string; z?: string }): EditorNode[];
     workspace(id: string): { id: string; label?: string; locked?: boolean } | undefined;

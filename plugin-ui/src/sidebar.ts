@@ -43,8 +43,9 @@ export class Sidebar {
       },
       this.#canWrite,
     );
-    this.#legacy = new LegacyNodesNotice(() => this.#legacyView.render());
-    this.#legacyView = new LegacyView(() => this.#legacy.deleteAll(), RED.user.hasPermission('flows.write'));
+    const canEditFlows = RED.user.hasPermission('flows.write');
+    this.#legacy = new LegacyNodesNotice(() => this.#legacyView.render(), canEditFlows);
+    this.#legacyView = new LegacyView(() => this.#legacy.deleteAll(), canEditFlows);
     this.#references = new ReferencesView(() => void this.#restartAffected(), this.#canWrite);
     this.#content = $('<div class="secret-sync-sidebar" id="secret-sync-sidebar">');
     this.#content.append(this.#status.element, this.#references.element, this.#legacyView.element, this.#keys.element);

@@ -66,7 +66,8 @@ export function statusFailure(status: number, retryAfter: string | undefined, ta
   }
   switch (status) {
     case 401:
-      return new SyncError('unauthorized', `${target} rejected the token (401): check secretSync.token`, { httpStatus: status });
+      // Which setting to check (token or tokenFile) is added by the plugin, which knows the one in use.
+      return new SyncError('unauthorized', `${target} rejected the token (401)`, { httpStatus: status });
     case 403:
       return new SyncError('forbidden', `The token may not read this space (403): check secretSync.space and the token's space`, { httpStatus: status });
     case 404:

@@ -154,6 +154,15 @@ export interface SyncStatus extends SyncState {
   watch: WatchStatus | null;
 }
 
+/**
+ * Whether the search `needle` (lower case) is in `key`, or with `field` in
+ * `KEY.field`: what `GET secret-sync/keys?q=` matches, so searching `password`
+ * finds `MQTT` by its pair; the sidebar marks the matching pairs with it.
+ */
+export function keyMatches(needle: string, key: string, field?: string): boolean {
+  return (field === undefined ? key : `${key}.${field}`).toLowerCase().includes(needle);
+}
+
 /** One entry of `GET secret-sync/keys`. */
 export interface KeyEntry {
   key: string;

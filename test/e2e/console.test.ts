@@ -135,7 +135,8 @@ describe('e2e: Secret Manager web console', function () {
     assert.equal(await page.textContent('#delete-message mark'), 'my_api_token');
     await page.click('#delete-confirm');
     await page.waitForSelector('#in-use-warning');
-    assert.match((await page.textContent('#in-use-warning')) ?? '', /is used by \d+ nodes? in 1 instance:/);
+    // Each instance is named in words: its name, its space and how many nodes use the key there.
+    assert.match((await page.textContent('#in-use-warning')) ?? '', /is used by (\d+) nodes? in 1 instance: \S+ \(space demo, \1 nodes?\)\. Their flows/);
     assert.equal(await page.textContent('#delete-confirm'), 'Delete anyway');
     await page.click('#delete-confirm');
     await page.waitForSelector('tr[data-key="my_api_token"]', { state: 'detached' });

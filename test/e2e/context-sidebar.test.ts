@@ -2,12 +2,15 @@
 /// <reference lib="dom" />
 /// <reference types="jquery" />
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { adminAuthSettings, login } from '../helpers/admin-auth';
 import { launchBrowser, openEditor, openSecretsTab, requireBrowser } from '../helpers/browser';
 import { findLeak } from '../helpers/leaks';
 import { canary, startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
+import { REPO_ROOT } from '../helpers/node-red';
 import { spawnNodeRed } from '../helpers/node-red-child';
 import type { NodeRedChild } from '../helpers/node-red-child';
 
@@ -98,7 +101,18 @@ describe('e2e: Node-RED Context Data and Debug sidebars', function () {
     const copyRow = global.locator('tr:has(td:text-is("copy"))');
     await copyRow.waitFor({ timeout: 10_000 });
     assert.match((await copyRow.textContent()) ?? '', new RegExp(`Bearer ${M}`));
-    // SECRETS is listed only when it existed as the global context was created; read it the way the sidebar's row refresh does.
+    // global.SECRETS is listed with its keys, every value a mask (Node-RED alone would list it as absent).
+    const secretsRow = global.locator('tr:has(td:text-is("SECRETS"))');
+    await secretsRow.waitFor({ timeout: 10_000 });
+    await secretsRow.locator('.red-ui-debug-msg-object-handle').first().click();
+    await page.waitForFunction(() => /API_TOKEN/.test(document.querySelector('.red-ui-sidebar-context-stack')?.textContent ?? ''));
+    const shown = (await secretsRow.textContent()) ?? '';
+    assert.match(shown, /API_TOKEN/);
+    assert.match(shown, /DB/);
+    assert.ok(shown.includes(M), shown);
+    mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'context-sidebar.png') });
+    // The sidebar's row refresh reads the key itself: masks too.
     const answer = await page.evaluate(() =>
       (window as unknown as { $: JQueryStatic }).$.getJSON('context/global/SECRETS').then((body: { msg: string }) => body.msg),
     );

@@ -17,14 +17,15 @@ const SCREENSHOTS = join(REPO_ROOT, 'test-results');
 const VIEWPORT = { width: 1400, height: 860 };
 
 /** Node-RED 5's sidebar layout (`editor.sidebar.state`, version 4) with the Secrets tab in `section` of the right-hand sidebar, 300 px wide. */
-function layout(section: 'top' | 'bottom'): unknown {
+function layout(section: 'top' | 'bottom', topHeight?: number): unknown {
   const others = ['info', 'help', 'config', 'context'];
   // Stacked: the Debug pane is open in the other half of the same sidebar.
   const [top, bottom] = section === 'top' ? [['secret-sync', ...others], ['debug']] : [['debug', ...others], ['secret-sync']];
   return {
     v: 4,
     tabs: ['palette', 'explorer', 'info', 'debug', 'help', 'config', 'context', 'secret-sync'],
-    primary: { width: 300, top: { tabs: top, active: top[0] }, bottom: { tabs: bottom, active: bottom[0] } },
+    // `height`: the top pane's height in px, which the editor keeps when the user drags the split.
+    primary: { width: 300, top: { tabs: top, active: top[0], ...(topHeight ? { height: topHeight } : {}) }, bottom: { tabs: bottom, active: bottom[0] } },
     secondary: { top: { tabs: ['explorer'], active: 'explorer' }, bottom: { tabs: ['palette'], active: 'palette' } },
   };
 }
@@ -96,6 +97,7 @@ describe('e2e: Secrets sidebar layout in Node-RED 5 stacked panes', function () 
     for (const name of ['my_api_token', 'WEATHER_API_KEY', 'A_RATHER_LONG_SECRET_NAME_FOR_A_NARROW_SIDEBAR']) {
       await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name, value: `${name.toLowerCase()}-value-1` } });
     }
+    await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'MQTT_BROKER', value: { username: 'mqtt-user-1', password: 'mqtt-password-1' } } });
     const token = await manager.readToken('demo');
     nr = await spawnNodeRed({ settings: { adminAuth: adminAuthSettings(), secretSync: { url: manager.url, space: 'demo', token, interval: '60m', syncOnDeploy: true } } });
     browser = await launchBrowser();
@@ -132,7 +134,7 @@ describe('e2e: Secrets sidebar layout in Node-RED 5 stacked panes', function () 
           assert.ok(await page.isVisible('.red-ui-debug-content'), 'the Debug pane shares the sidebar');
           const m = await measure(page);
           await page.screenshot({ path: join(SCREENSHOTS, `sidebar-stacked-${section}-${scheme}-${locale}.png`) });
-          // The right-hand sidebar alone, both panes: what README shows (docs/sidebar-*.png are copied from these).
+          // The right-hand sidebar alone, both panes.
           await page.screenshot({ path: join(SCREENSHOTS, `sidebar-pane-${section}-${scheme}-${locale}.png`), clip: { x: m.pane.x - 6, y: 44, width: m.pane.width + 10, height: VIEWPORT.height - 80 } });
           assert.ok(Math.abs(m.pane.width - 300) <= 12, `pane width ${m.pane.width}`);
           assert.ok(m.pane.height < VIEWPORT.height * 0.6, `a pane that shares the height (${m.pane.height} px)`);
@@ -150,5 +152,32 @@ describe('e2e: Secrets sidebar layout in Node-RED 5 stacked panes', function () 
         }
       });
     }
+  }
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`takes the README's ${scheme} picture: a taller top pane, every part in view (docs/sidebar-${scheme}.png is copied from it)`, async () => {
+      const viewport = { width: 1400, height: 900 };
+      const context = await browser.newContext({ colorScheme: scheme, viewport });
+      if (scheme === 'dark') await context.addInitScript(() => localStorage.setItem('view-dark-theme', 'dark'));
+      const page = await context.newPage();
+      try {
+        await openEditor(page, nr.url, 'admin');
+        await page.evaluate((state) => {
+          (window as unknown as { RED: { settings: { set(k: string, v: unknown): void } } }).RED.settings.set('editor.sidebar.state', state);
+        }, layout('top', 600));
+        await page.waitForTimeout(800);
+        await page.reload();
+        await page.waitForSelector('#secret-sync-sidebar .secret-sync-state[data-state="ok"]', { state: 'visible', timeout: 20_000 });
+        await page.waitForSelector('li[data-key="my_api_token"]', { state: 'visible' });
+        // No notification over the pane in the picture.
+        await page.waitForTimeout(1_000);
+        const m = await measure(page);
+        const last = await page.$eval('#secret-sync-keys > li:last-child', (el) => el.getBoundingClientRect().bottom);
+        assert.ok(last <= m.pane.y + m.pane.height, `every key is in view (last key ends at ${last}, the pane at ${m.pane.y + m.pane.height})`);
+        await page.screenshot({ path: join(SCREENSHOTS, `sidebar-readme-${scheme}.png`), clip: { x: m.pane.x - 6, y: 44, width: m.pane.width + 10, height: m.pane.y + m.pane.height - 44 + 6 } });
+      } finally {
+        await context.close();
+      }
+    });
   }
 });

@@ -95,9 +95,17 @@ describe('e2e: Secrets sidebar', function () {
     await page.fill('#secret-sync-search', 'mqt');
     await page.waitForFunction(() => document.querySelectorAll('#secret-sync-keys > li').length === 1);
     assert.equal(await page.getAttribute('#secret-sync-keys > li', 'data-key'), 'MQTT');
+    // A sub-key's name finds its secret, with the matching pair marked.
+    await page.fill('#secret-sync-search', 'passw');
+    await page.waitForSelector('li[data-key="MQTT"] li.secret-sync-field-match', { timeout: 5_000 });
+    assert.equal(await page.$$eval('#secret-sync-keys > li', (els) => els.length), 1);
+    assert.equal(await page.getAttribute('#secret-sync-keys > li', 'data-key'), 'MQTT');
+    assert.deepEqual(await page.$$eval('li[data-key="MQTT"] li.secret-sync-field-match', (els) => els.map((e) => e.getAttribute('data-field'))), ['password']);
+    await page.fill('#secret-sync-search', 'mqtt.user');
+    await page.waitForFunction(() => document.querySelector('li[data-key="MQTT"] li.secret-sync-field-match')?.getAttribute('data-field') === 'username');
     await page.fill('#secret-sync-search', 'nothing-like-this');
     await page.waitForSelector('#secret-sync-empty:visible');
-    assert.match((await page.textContent('#secret-sync-empty')) ?? '', /No key contains "nothing-like-this"/);
+    assert.match((await page.textContent('#secret-sync-empty')) ?? '', /No key or sub-key contains "nothing-like-this"/);
     await page.fill('#secret-sync-search', '');
     await page.waitForFunction(() => document.querySelectorAll('#secret-sync-keys > li').length === 3);
   });

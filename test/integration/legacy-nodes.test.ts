@@ -44,7 +44,7 @@ describe('integration: legacy secret-manager nodes', function () {
       return lines.length > 0 ? lines : undefined;
     });
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0]?.msg ?? '', /3 deprecated 'secret-manager' node\(s\) found on 'Old flow', 'Locked flow'/);
+    assert.match(warnings[0]?.msg ?? '', /3 deprecated 'secret-manager' nodes found on 'Old flow', 'Locked flow'/);
   });
 
   it('still runs old flows: each legacy node syncs and passes the message on', async () => {

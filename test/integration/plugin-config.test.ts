@@ -1,5 +1,7 @@
 // Node-RED with missing or invalid Secret Sync configuration keeps running and says which field to fix.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eventually } from '../helpers/node-red';
 import { spawnNodeRed } from '../helpers/node-red-child';
 import { probeFlows } from '../fixtures/probe-flows';
@@ -72,5 +74,28 @@ describe('integration: configuration problems never stop Node-RED', function () 
     assert.equal(status.error?.code, 'config_invalid');
     assert.match(status.error?.message ?? '', /secretSync\.vault\.layout \(SECRET_SYNC_VAULT_LAYOUT\)/);
     assert.ok(flowsRun);
+  });
+
+  it('empty SECRET_SYNC_VAULT_MOUNT= and SECRET_SYNC_VAULT_PATH_PREFIX= keep the settings.js mount and prefix', async () => {
+    // A stand-in for OpenBao that records the paths it is asked for (and answers 404, an error the status shows).
+    const paths: string[] = [];
+    const bao = http.createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[]}');
+    });
+    await new Promise<void>((done) => bao.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(bao.address() as AddressInfo).port}`;
+      const settings = { secretSync: { provider: 'vault', url, space: 'demo', token: 't', interval: 'off', vault: { mount: 'kv', pathPrefix: 'teams', layout: 'entry' } } };
+      const { status } = await statusWith(settings, { SECRET_SYNC_VAULT_MOUNT: '', SECRET_SYNC_VAULT_PATH_PREFIX: '', SECRET_SYNC_VAULT_LAYOUT: '', SECRET_SYNC_SPACE: '', SECRET_SYNC_INTERVAL: '' });
+      assert.equal(status.space, 'demo');
+      assert.equal(status.interval, 'off');
+      const reads = paths.filter((p) => !p.startsWith('/v1/auth/'));
+      assert.ok(reads.length > 0, `the provider read the space: ${paths.join(', ')}`);
+      for (const path of reads) assert.match(path, /^\/v1\/kv\/(data|metadata)\/teams\/demo(\/|\?|$)/, path);
+    } finally {
+      bao.closeAllConnections();
+      await new Promise<void>((done) => bao.close(() => done()));
+    }
   });
 });

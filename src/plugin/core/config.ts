@@ -4,9 +4,13 @@ import { NAME_PATTERN } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 import { DEFAULT_INTERVAL, INTERVALS, isInterval } from '../../shared/contract';
 import type { Interval } from '../../shared/contract';
+import { envValue } from './env';
 import type { RetryPolicy } from './retry';
 import { resolveVaultSettings, usesAppRole } from './vault-config';
 import type { VaultSettings } from './vault-config';
+
+/** Where the token came from: the setting itself, or the file `tokenFile` names. */
+export type TokenSource = { field: 'token' } | { field: 'tokenFile'; path: string };
 
 /** The providers the plugin can talk to. */
 export const PROVIDERS = ['secret-manager', 'vault'] as const;
@@ -23,6 +27,8 @@ export interface SyncConfig {
   space: string;
   /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins. */
   token: string;
+  /** Where the token came from, so a rejected token's advice names that setting; absent for Vault AppRole logins. */
+  tokenSource?: TokenSource;
   interval: Interval;
   syncOnDeploy: boolean;
   caFile?: string;
@@ -103,10 +109,7 @@ function invalid(field: string, message: string): Fail {
  */
 export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFile: (path: string) => string): ConfigResult {
   const section: Record<string, unknown> = isRecord(settings) ? settings : {};
-  const pick = (field: keyof typeof FIELDS): unknown => {
-    const fromEnv = env[FIELDS[field]];
-    return fromEnv !== undefined && fromEnv !== '' ? fromEnv : section[field];
-  };
+  const pick = (field: keyof typeof FIELDS): unknown => envValue(env, FIELDS[field]) ?? section[field];
   const summary: ConfigSummary = { provider: 'secret-manager', space: null, interval: DEFAULT_INTERVAL, syncOnDeploy: true };
   try {
     if (settings !== undefined && !isRecord(settings)) throw invalid('secretSync', 'secretSync in settings.js must be an object');
@@ -127,7 +130,7 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
     if (syncOnDeploy === undefined) throw invalid('syncOnDeploy', `${fieldLabel('syncOnDeploy')} must be true or false`);
     summary.syncOnDeploy = syncOnDeploy;
 
-    if (settings === undefined && !Object.values(FIELDS).some((name) => env[name])) {
+    if (settings === undefined && !Object.values(FIELDS).some((name) => envValue(env, name) !== undefined)) {
       throw new Fail(
         'unconfigured',
         new SyncError('not_configured', 'Secret Sync is not configured: set secretSync.url, space and token in settings.js, or SECRET_SYNC_URL, SECRET_SYNC_SPACE and SECRET_SYNC_TOKEN'),
@@ -158,7 +161,7 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
       if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
       throw err;
     }
-    const token = resolveToken(pick('token'), pick('tokenFile'), readFile, vault);
+    const { token, source: tokenSource } = resolveToken(pick('token'), pick('tokenFile'), readFile, vault);
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
@@ -179,6 +182,7 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
       maskDebug: flag('maskDebug'),
       restartOnChange: flag('restartOnChange'),
     };
+    if (tokenSource) config.tokenSource = tokenSource;
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
@@ -189,10 +193,10 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
   }
 }
 
-function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: string) => string, vault: VaultSettings | undefined): string {
+function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: string) => string, vault: VaultSettings | undefined): { token: string; source?: TokenSource } {
   if (token !== undefined && token !== '') {
     if (typeof token !== 'string') throw invalid('token', `${fieldLabel('token')} must be a string`);
-    return token.trim();
+    return { token: token.trim(), source: { field: 'token' } };
   }
   if (tokenFile !== undefined && tokenFile !== '') {
     if (typeof tokenFile !== 'string') throw invalid('tokenFile', `${fieldLabel('tokenFile')} must be a file path`);
@@ -203,9 +207,9 @@ function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: strin
       throw invalid('tokenFile', `${fieldLabel('tokenFile')}: cannot read ${tokenFile}`);
     }
     if (text.trim() === '') throw invalid('tokenFile', `${fieldLabel('tokenFile')}: ${tokenFile} is empty`);
-    return text.trim();
+    return { token: text.trim(), source: { field: 'tokenFile', path: tokenFile } };
   }
-  if (usesAppRole(vault)) return '';
+  if (usesAppRole(vault)) return { token: '' };
   throw missing('token', 'The read token is missing');
 }
 

@@ -15,6 +15,12 @@ export interface ContextRequest {
   /** `req.params[0]`: the key path, when the route has one. */
   key: unknown;
   keysOnly: boolean;
+  /**
+   * The context store under which Node-RED lists settings.js
+   * `functionGlobalContext` (its default store); undefined when it lists none
+   * (`exportGlobalContextKeys: false`) or is not known.
+   */
+  defaultStore?: string | undefined;
 }
 
 /** Splits a context key path the way Node-RED's runtime does (`RED.util.normalisePropertyExpression`). */
@@ -57,9 +63,10 @@ export function readsSecrets(key: string, parse: KeyParser): boolean {
 /**
  * The answer to send instead of `body`: reads of global SECRETS (or a path
  * inside it) become the masked view; in a listing of the global context the
- * SECRETS entry becomes the masked view; and any secret value left anywhere
+ * SECRETS entry is the masked view (added to the default store's, where
+ * Node-RED lists settings.js globals); and any secret value left anywhere
  * (a flow's copy in another key, flow or node context) is masked. Key-only
- * answers carry names, never values, and are left as they are.
+ * answers carry names, never values: a global listing gets SECRETS's name.
  */
 export function maskContextAnswer(request: ContextRequest, body: unknown, snapshot: Snapshot, masker: Masker, parse: KeyParser): unknown {
   let answer = body;
@@ -72,12 +79,29 @@ export function maskContextAnswer(request: ContextRequest, body: unknown, snapsh
         answer = { ...maskedContext(snapshot, segmentsOf(key, parse)), ...(typeof body.store === 'string' ? { store: body.store } : {}) };
       }
     } else {
-      answer = Object.fromEntries(
-        Object.entries(body).map(([store, values]) => [store, isRecord(values) && SECRETS in values ? { ...values, [SECRETS]: maskedContext(snapshot, [SECRETS]) } : values]),
-      );
+      answer = Object.fromEntries(Object.entries(body).map(([store, values]) => [store, isRecord(values) ? listedWithSecrets(values, store === request.defaultStore, snapshot) : values]));
     }
+  } else if (global && request.keysOnly && isRecord(body) && (typeof request.key !== 'string' || request.key === '')) {
+    answer = Object.fromEntries(Object.entries(body).map(([store, values]) => [store, store === request.defaultStore && isRecord(values) ? namesWithSecrets(values) : values]));
   }
   return masker.value(answer);
+}
+
+/**
+ * One store's entries of a global listing, SECRETS as the masked view. Node-RED
+ * lists only the functionGlobalContext keys that existed when it started, and
+ * global.SECRETS comes later (from the plugin): in the default store's listing
+ * it is added, so the Context Data sidebar shows its keys, masked, instead of "empty".
+ */
+function listedWithSecrets(values: Record<string, unknown>, isDefault: boolean, snapshot: Snapshot): Record<string, unknown> {
+  return SECRETS in values || isDefault ? { ...values, [SECRETS]: maskedContext(snapshot, [SECRETS]) } : values;
+}
+
+/** A key-only listing of the default store (`{ keys: [{ key }] }`), SECRETS among its names. */
+function namesWithSecrets(values: Record<string, unknown>): Record<string, unknown> {
+  const keys = Array.isArray(values.keys) ? (values.keys as unknown[]) : undefined;
+  if (!keys || keys.some((k) => isRecord(k) && k.key === SECRETS)) return values;
+  return { ...values, keys: [...keys, { key: SECRETS }] };
 }
 
 /** The key's segments as the runtime splits it; a key it refuses shows as one mask. */

@@ -1,6 +1,7 @@
 // Finds legacy `secret-manager` nodes in a flow configuration and describes where they are.
 import { NODE_TYPES } from '../../shared/contract';
 import type { LegacyNode } from '../../shared/contract';
+import { counted } from './counted';
 
 /** One node of a flow configuration, as far as this file reads it. */
 export interface FlowNodeConfig {
@@ -24,5 +25,5 @@ export function findLegacyNodes(flows: readonly FlowNodeConfig[]): LegacyNode[] 
 export function describeLegacyNodes(nodes: readonly LegacyNode[], flows: readonly FlowNodeConfig[]): string {
   const labels = new Map(flows.filter((n) => n.type === 'tab' || n.type === 'subflow').map((n) => [n.id, n.label ?? n.name ?? n.id]));
   const tabs = [...new Set(nodes.map((n) => labels.get(n.z) ?? (n.z || 'global')))];
-  return `${nodes.length} deprecated '${LEGACY_TYPE}' node(s) found on ${tabs.map((t) => `'${t}'`).join(', ')}: global.SECRETS replaces them; delete them (the editor offers to)`;
+  return `${counted(nodes.length, `deprecated '${LEGACY_TYPE}' node`, `deprecated '${LEGACY_TYPE}' nodes`)} found on ${tabs.map((t) => `'${t}'`).join(', ')}: global.SECRETS replaces them; delete them (the editor offers to)`;
 }

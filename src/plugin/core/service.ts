@@ -20,6 +20,7 @@ import { STATUS_LIST_MAX } from '../../shared/contract';
 import { prepareMasker, unmaskedKeys } from './masker';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
+import { withTokenAdvice } from './token-advice';
 import { WatchLoop } from './watch-loop';
 
 /** Where preferences persist (the runtime settings store). */
@@ -89,6 +90,10 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     this.#prefs = effectivePreferences(this.#configured, deps.preferences.load());
     this.#scheduler = new SyncScheduler(() => this.sync('schedule'), deps.logger, deps.splay);
     this.#mode = this.#createMode();
+    // Until the first good sync, flows read an empty frozen object: `global.get('SECRETS').KEY` answers
+    // undefined instead of throwing, also while the manager is down or Secret Sync is not configured
+    // (README, "Using secrets in flows"). It also drops what a previous load of the plugin left there.
+    if (!deps.target.problem()) deps.target.publish(EMPTY_SNAPSHOT.secrets);
     if (this.#mode.kind === 'blocked') deps.logger.warn(`${this.#mode.state}: ${this.#mode.error.message}`);
   }
 
@@ -102,7 +107,8 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
     try {
       provider = this.#deps.createProvider(config.config);
-      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker });
+      const { tokenSource } = config.config;
+      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker, explain: (error) => withTokenAdvice(error, tokenSource) });
     } catch (err) {
       return { kind: 'blocked', state: 'error', error: toSyncError(err) };
     }

@@ -5,6 +5,7 @@ import { quoteRemote } from '../../shared/remote-text';
 import type { SyncError } from '../../shared/sync-error';
 import { toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from './logger';
+import { counted } from './counted';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { EMPTY_SNAPSHOT, diffSnapshots, isEmptyDiff, snapshotWork } from './snapshot';
@@ -61,6 +62,8 @@ export interface EngineDeps {
    * the snapshot it replaces. A rejection fails the sync like a bad payload.
    */
   prepare?: (next: Snapshot, previous: Snapshot) => Promise<unknown>;
+  /** Adds what the configuration knows to a failure (which setting holds a rejected token). */
+  explain?: (error: SyncError) => SyncError;
 }
 
 /**
@@ -148,7 +151,7 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       });
       const changed = !isEmptyDiff(diff);
       logger.info(
-        `synced space '${this.#deps.space}': ${next.keys.length} keys` +
+        `synced space '${this.#deps.space}': ${counted(next.keys.length, 'key', 'keys')}` +
           (changed ? ` (${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed)` : ', no change') +
           `, version ${result.version ?? '-'} (trigger: ${trigger})`,
       );
@@ -156,18 +159,18 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         // The names are the server's text: a few, quoted safely, so a hostile answer cannot forge or flood log lines.
         const named = skipped.slice(0, SKIPPED_NAMED).map((s) => quoteRemote(s.key));
         const more = skipped.length > SKIPPED_NAMED ? ` and ${skipped.length - SKIPPED_NAMED} more` : '';
-        logger.warn(`skipped ${skipped.length} key(s) (the status's skippedKeys says why): ${named.join(', ')}${more}`);
+        logger.warn(`skipped ${counted(skipped.length, 'key', 'keys')} (the status's skippedKeys says why): ${named.join(', ')}${more}`);
       }
       if (changed) this.emit('changed', { version: result.version, ...diff });
       return { ok: true, changed };
     } catch (err) {
-      const error = toSyncError(err);
+      const error = this.#deps.explain?.(toSyncError(err)) ?? toSyncError(err);
       this.#update({
         state: 'error',
         consecutiveFailures: this.#state.consecutiveFailures + 1,
         error: error.toJSON(),
       });
-      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${this.#snapshot.keys.length} keys (trigger: ${trigger})`);
+      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${counted(this.#snapshot.keys.length, 'key', 'keys')} (trigger: ${trigger})`);
       return { ok: false, changed: false, error };
     }
   }

@@ -1,6 +1,7 @@
 // Reads `secretSync.vault` and SECRET_SYNC_VAULT_* (environment wins) for the OpenBao / Vault provider.
 import { isRecord } from '../../shared/guards';
 import { SyncError } from '../../shared/sync-error';
+import { envValue } from './env';
 
 /** Vault / OpenBao settings (`secretSync.vault`), defaults applied. */
 export interface VaultSettings {
@@ -36,7 +37,8 @@ export function resolveVaultSettings(raw: unknown, env: NodeJS.ProcessEnv): Vaul
   if (raw !== undefined && !isRecord(raw)) throw new SyncError('config_invalid', 'secretSync.vault must be an object', { field: 'vault' });
   const section = raw ?? {};
   const read = (field: keyof typeof VAULT_FIELDS): string | undefined => {
-    const value = env[VAULT_FIELDS[field]] ?? section[field];
+    // An empty variable is unset, like every SECRET_SYNC_* (README, "Every setting").
+    const value = envValue(env, VAULT_FIELDS[field]) ?? section[field];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string') throw invalid(field, 'must be a string');
     return value;

@@ -16,10 +16,11 @@ import { asExpressApp, prependMiddleware } from './express-layers';
  * parameters it extracted (`req.params`) say whether this is a context read
  * and of which key (README, "Security and reliability").
  *
- * `apps` are the candidates, outermost first; returns the undo, or undefined
- * when none is an Express app (the caller warns).
+ * `apps` are the candidates, outermost first; `defaultStore` names the store
+ * whose global listing gets SECRETS (see maskContextAnswer). Returns the undo,
+ * or undefined when none is an Express app (the caller warns).
  */
-export function guardContextApi(apps: readonly unknown[], snapshot: () => Snapshot, parse: KeyParser): (() => void) | undefined {
+export function guardContextApi(apps: readonly unknown[], snapshot: () => Snapshot, parse: KeyParser, defaultStore: () => string | undefined = () => undefined): (() => void) | undefined {
   const app = apps.map(asExpressApp).find((candidate) => candidate !== undefined);
   if (!app) return undefined;
   const guard = (req: Request, res: Response, next: () => void): void => {
@@ -28,7 +29,7 @@ export function guardContextApi(apps: readonly unknown[], snapshot: () => Snapsh
       const route = (req.route as { path?: unknown } | undefined)?.path;
       if (!isContextRoute(route)) return json.call(this, body);
       const params = req.params as Record<string, unknown>;
-      const request = { routePath: route, scope: params.scope, key: params[0], keysOnly: req.query.keysOnly !== undefined };
+      const request = { routePath: route, scope: params.scope, key: params[0], keysOnly: req.query.keysOnly !== undefined, defaultStore: defaultStore() };
       const current = snapshot();
       return json.call(this, maskContextAnswer(request, body, current, maskerFor(current), parse));
     };

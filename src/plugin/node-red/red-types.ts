@@ -36,6 +36,8 @@ export interface RedSettings {
   readonly userDir?: string;
   readonly httpAdminRoot?: string | false;
   readonly contextStorage?: unknown;
+  /** `false` hides settings.js globals from the context API's listings. */
+  readonly exportGlobalContextKeys?: boolean;
 }
 
 /** `RED.events`: the runtime event bus. */

@@ -1,4 +1,4 @@
-// The two pieces of Node-RED's runtime that no plugin API reaches: where `${…}` names are looked up last, and the partial flow restart.
+// The pieces of Node-RED's runtime that no plugin API reaches: where `${…}` names are looked up last, the partial flow restart, the default context store.
 
 /** `@node-red/runtime/lib/flows/util.js`: `getEnvVar(name)` answers a `${name}` that no flow, group or global env defined. */
 export interface FlowsUtilModule {
@@ -32,6 +32,16 @@ export function loadedModule<T>(path: RegExp, check: (exports: Record<string, un
     if (exports && path.test(file) && check(exports)) return exports as T;
   }
   return undefined;
+}
+
+/** `@node-red/runtime/lib/nodes/context/index.js`: the context stores and which is the default. */
+export interface ContextModule {
+  listStores: () => { default?: unknown; stores?: unknown };
+}
+
+/** Node-RED's context module, or undefined when not found. */
+export function contextModule(): ContextModule | undefined {
+  return loadedModule<ContextModule>(/[\\/]@node-red[\\/]runtime[\\/]lib[\\/]nodes[\\/]context[\\/]index\.js$/, (e) => typeof e.listStores === 'function' && typeof e.getFlowContext === 'function');
 }
 
 /** Node-RED's flows utilities, or undefined when not found. */

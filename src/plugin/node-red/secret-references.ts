@@ -1,9 +1,10 @@
-// `${SECRETS.KEY}` in any node property: resolved by Node-RED's own substitution, missing keys named, nodes restarted when a key they use changes.
+// Secrets as variables in any node property (`${SECRETS.KEY}`, `env` inputs, `$env`, `env.get`): resolved by Node-RED's own lookup, missing keys named, nodes that read them at start restarted when a key changes.
 import type { ReferencesStatus, ReferringNode, SecretsChangedEvent } from '../../shared/contract';
 import type { PluginLogger } from '../core/logger';
 import { affectedNodes, indexReferences, missingReferences, parseVariable, resolveReference } from '../core/references';
 import type { ReferenceIndex } from '../core/references';
 import type { Snapshot } from '../core/snapshot';
+import { counted } from '../core/counted';
 import { claimVariables, flowsModule, flowsUtilModule, restartNodes } from './runtime-internals';
 import type { FlowsModule } from './runtime-internals';
 
@@ -77,11 +78,11 @@ export class SecretReferences {
     const ids = affectedNodes(this.#index, keys, this.#flows);
     if (ids.length === 0) return;
     const nodes = ids.map((id) => this.#node(id));
-    const used = keys.filter((key) => this.#index.has(key));
+    const used = keys.filter((key) => this.#index.get(key)?.some((r) => !r.live));
     if (!this.#deps.restartOnChange || !this.#flowsModule) {
       const known = new Set(this.#pending.map((n) => n.id));
       this.#pending.push(...nodes.filter((n) => !known.has(n.id)));
-      this.#deps.logger.warn(`secrets used by ${nodes.length} node(s) changed (${used.join(', ')}): restart them from the Secrets sidebar to use the new values: ${nodes.map(describe).join(', ')}`);
+      this.#deps.logger.warn(`secrets used by ${counted(nodes.length, 'node', 'nodes')} changed (${used.join(', ')}): restart them from the Secrets sidebar to use the new values: ${nodes.map(describe).join(', ')}`);
       this.#deps.onStatus();
       return;
     }
@@ -106,7 +107,7 @@ export class SecretReferences {
     const restartedIds = new Set(nodes.map((n) => n.id));
     this.#pending = this.#pending.filter((n) => !restartedIds.has(n.id));
     this.#restarted = { at: new Date().toISOString(), keys, nodes };
-    this.#deps.logger.info(`restarted ${nodes.length} node(s) that use changed secrets${keys.length ? ` (${keys.join(', ')})` : ''}: ${nodes.map(describe).join(', ')}`);
+    this.#deps.logger.info(`restarted ${counted(nodes.length, 'node', 'nodes')} that use changed secrets${keys.length ? ` (${keys.join(', ')})` : ''}: ${nodes.map(describe).join(', ')}`);
     this.#deps.onRestarted({ keys, nodes });
     this.#deps.onStatus();
   }

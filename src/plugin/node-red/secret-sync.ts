@@ -22,6 +22,7 @@ import { instanceSplay } from '../core/scheduler';
 import { keyUsage } from '../core/usage';
 import type { KeyUsage } from '../core/usage';
 import { instanceIdentity } from './instance';
+import { contextModule } from './runtime-internals';
 import { SecretSyncService } from '../core/service';
 
 /**
@@ -128,7 +129,14 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   undo.push(removableRoutes(RED.httpAdmin, () => registerAdminRoutes(RED, service, references, logger)));
   if (RED.settings.httpAdminRoot !== false) {
     const apps = [(RED.httpAdmin as { parent?: unknown }).parent, ...(RED.server?.listeners('request') ?? [])];
-    const unguard = guardContextApi(apps, () => service.snapshot(), (key) => RED.util.normalisePropertyExpression(key));
+    // Node-RED lists settings.js globals under its default store, unless exportGlobalContextKeys is false.
+    const contexts = contextModule();
+    const defaultStore = (): string | undefined => {
+      if (RED.settings.exportGlobalContextKeys === false) return undefined;
+      const name = contexts?.listStores().default;
+      return typeof name === 'string' ? name : undefined;
+    };
+    const unguard = guardContextApi(apps, () => service.snapshot(), (key) => RED.util.normalisePropertyExpression(key), defaultStore);
     if (unguard) undo.push(unguard);
     else logger.warn('could not guard the context API (no Express admin app found): GET /context/global/SECRETS may show values; restrict context.read to trusted users');
   }

@@ -166,6 +166,15 @@ describe('integration: the plugin\'s admin API and leak guards in a real Node-RE
       assert.equal(other.status, 200, 'other keys are still served by Node-RED');
     });
 
+    it('lists global.SECRETS in the global context listing (the Context Data sidebar), masked, under the default store only', async () => {
+      const listing = (await rt.nr.admin('GET', '/context/global', { token: rt.readerToken })).body as Record<string, Record<string, { msg: string; format: string }>>;
+      // This runtime's default store is localfilesystem ("default"); Node-RED lists settings.js globals there.
+      assert.deepEqual(JSON.parse(listing.default?.SECRETS?.msg ?? 'null'), { MQTT: { username: '••••••••', password: '••••••••' }, my_api_token: '••••••••' });
+      assert.equal(listing.memory?.SECRETS, undefined);
+      const names = (await rt.nr.admin('GET', '/context/global?keysOnly', { token: rt.readerToken })).body as Record<string, { keys: { key: string }[] }>;
+      assert.ok(names.default?.keys.some((k) => k.key === 'SECRETS'));
+    });
+
     it('undoes a flow that overwrites global.SECRETS at the next sync, with a warning', async () => {
       const real = (await rt.probe()).viaPath;
       assert.equal((await rt.admin('POST', '/inject/hijack-inject')).status, 200);

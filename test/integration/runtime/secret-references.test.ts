@@ -7,6 +7,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import { openComms } from '../../helpers/comms';
+import { request } from '../../helpers/http';
 import { canary, startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
 import { eventually, startNodeRed } from '../../helpers/node-red';
@@ -22,11 +23,28 @@ interface Status {
   };
 }
 
+/** A node (type and properties) per way of naming `SECRETS.API_TOKEN` as a variable; each sets msg.payload from it. */
+const forms: Record<string, Record<string, unknown>> = {
+  // A change node's `env` typed input with the bare name: read once, as the node starts.
+  envBare: { type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'SECRETS.API_TOKEN', tot: 'env' }] },
+  // The reference inside text of an `env` typed input: also read as the node starts.
+  envText: { type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'Bearer ${SECRETS.API_TOKEN}', tot: 'env' }] },
+  // JSONata's $env: looked up each time the expression runs.
+  jsonata: { type: 'change', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: "$env('SECRETS.API_TOKEN')", tot: 'jsonata' }] },
+  // env.get in a function node's code: looked up at each message.
+  envGet: { type: 'function', func: "msg.payload = env.get('SECRETS.API_TOKEN'); return msg;", outputs: 1, libs: [] },
+  // env.get in On Start: runs once, as the node starts.
+  onStart: { type: 'function', func: "msg.payload = context.get('token'); return msg;", initialize: "context.set('token', env.get(\"SECRETS.API_TOKEN\"));", finalize: '', outputs: 1, libs: [] },
+  // A template node's {{env.NAME}}: looked up at each message.
+  template: { type: 'template', field: 'payload', fieldType: 'msg', format: 'text', syntax: 'mustache', output: 'str', template: '{{env.SECRETS.API_TOKEN}}' },
+};
+
 describe('integration: ${SECRETS.KEY} in node properties and credentials', function () {
   this.timeout(30_000);
   const user = 'device-42';
   const passwords = [canary('mqtt-pass-1'), canary('mqtt-pass-2')];
   const apiToken = canary('api-token');
+  const rotatedToken = canary('api-token-rotated');
   let expected = passwords[0]!;
   const logins: { user: string; password: string; ok: boolean }[] = [];
   const authHeaders: string[] = [];
@@ -69,7 +87,25 @@ describe('integration: ${SECRETS.KEY} in node properties and credentials', funct
     { id: 'plain-change', type: 'change', z: 'ref-tab', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'home=${HOME}', tot: 'env' }], wires: [['plain-out']] },
     { id: 'plain-out', type: 'http response', z: 'ref-tab', wires: [] },
     { id: 'missing-change', type: 'change', z: 'ref-tab', name: 'uses a missing key', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '${SECRETS.NOT_THERE}', tot: 'str' }], wires: [[]] },
+    // Every way Node-RED names an environment variable, each behind GET /api/form/<name> answering what the node got.
+    ...Object.entries(forms).flatMap(([name, node]) => [
+      { id: `form-in-${name}`, type: 'http in', z: 'ref-tab', url: `/form/${name}`, method: 'get', wires: [[`form-${name}`]] },
+      { id: `form-${name}`, z: 'ref-tab', name: `form ${name}`, ...node, wires: [[`form-out-${name}`]] },
+      { id: `form-out-${name}`, type: 'http response', z: 'ref-tab', wires: [] },
+    ]),
   ];
+
+  /** What each form answers now. */
+  const readForms = async (): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.keys(forms).map(async (name) => {
+          // A node that fails to answer shows as such instead of holding the test until its timeout.
+          const res = await request('GET', `${nr.url}/api/form/${name}`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+          return [name, res?.text ?? 'no answer'] as const;
+        }),
+      ),
+    );
 
   before(async () => {
     broker = await Aedes.createBroker({
@@ -123,7 +159,7 @@ describe('integration: ${SECRETS.KEY} in node properties and credentials', funct
     const cred = readFileSync(join(nr.userDir, 'flows_cred.json'), 'utf8');
     assert.match(cred, /\$\{SECRETS\.MQTT_PASSWORD\}/);
     const files = [readFileSync(join(nr.userDir, 'flows.json'), 'utf8'), cred, (await nr.admin('GET', '/flows')).text];
-    for (const text of files) for (const secret of [...passwords, apiToken]) assert.ok(!text.includes(secret));
+    for (const text of files) for (const secret of [...passwords, apiToken, rotatedToken]) assert.ok(!text.includes(secret));
   });
 
   it('sends `Bearer ${SECRETS.API_TOKEN}` (an env typed input, the reference inside text) through an http request node', async () => {
@@ -168,10 +204,27 @@ describe('integration: ${SECRETS.KEY} in node properties and credentials', funct
     const s = await status();
     assert.deepEqual(s.references.restarted?.keys, ['MQTT_PASSWORD']);
     assert.deepEqual(s.references.restarted?.nodes.map((n) => n.id).sort(), ['broker', 'mqtt-out']);
-    assert.ok(nr.logs.some((l) => l.msg.includes("restarted 2 node(s) that use changed secrets (MQTT_PASSWORD): mqtt-broker 'secret broker' (broker)")));
+    assert.ok(nr.logs.some((l) => l.msg.includes("restarted 2 nodes that use changed secrets (MQTT_PASSWORD): mqtt-broker 'secret broker' (broker)")));
+  });
+
+  it('gives every way of naming SECRETS.API_TOKEN as a variable its value', async () => {
+    assert.deepEqual(await readForms(), { envBare: apiToken, envText: `Bearer ${apiToken}`, jsonata: apiToken, envGet: apiToken, onStart: apiToken, template: apiToken });
+  });
+
+  it('follows a rotation in every form: restarts the nodes that read it as they start, and only those', async () => {
+    assert.equal((await manager.api('PATCH', `${space}/API_TOKEN`, { body: { value: rotatedToken } })).status, 200);
+    assert.equal(((await nr.admin('POST', '/secret-sync/sync')).body as Status).state, 'ok');
+    // The restart follows the sync; a request reaching a node while it restarts is dropped, as in a "modified nodes" deploy.
+    const s = await eventually(async () => {
+      const now = await status();
+      return now.references.restarted?.keys.includes('API_TOKEN') ? now : undefined;
+    }, 10_000, 'the restart after the rotation');
+    assert.deepEqual(await readForms(), { envBare: rotatedToken, envText: `Bearer ${rotatedToken}`, jsonata: rotatedToken, envGet: rotatedToken, onStart: rotatedToken, template: rotatedToken });
+    assert.deepEqual(s.references.restarted?.keys, ['API_TOKEN']);
+    assert.deepEqual(s.references.restarted?.nodes.map((n) => n.id).sort(), ['call-header', 'form-envBare', 'form-envText', 'form-onStart']);
   });
 
   it('never writes a value to a log line', () => {
-    for (const line of nr.logs) for (const secret of [...passwords, apiToken]) assert.ok(!line.msg.includes(secret), line.msg);
+    for (const line of nr.logs) for (const secret of [...passwords, apiToken, rotatedToken]) assert.ok(!line.msg.includes(secret), line.msg);
   });
 });

@@ -24,6 +24,7 @@ describe('plugin/config', () => {
       addresses: ['http://127.0.0.1:8390'],
       space: 'demo',
       token: 'tok',
+      tokenSource: { field: 'token' },
       interval: '60m',
       syncOnDeploy: true,
       maskDebug: true,
@@ -47,6 +48,7 @@ describe('plugin/config', () => {
       addresses: ['https://sm.example:8443'],
       space: 'prod',
       token: 'env-token',
+      tokenSource: { field: 'token' },
       interval: '5m',
       syncOnDeploy: false,
       maskDebug: true,
@@ -64,6 +66,7 @@ describe('plugin/config', () => {
     const result = resolveConfig({ url: base.url, space: 'demo', tokenFile: '/run/token' }, {}, (p) => (p === '/run/token' ? ' file-token\n' : noFile()));
     assert.ok(result.ok);
     assert.equal(result.config.token, 'file-token');
+    assert.deepEqual(result.config.tokenSource, { field: 'tokenFile', path: '/run/token' }, 'a rejected token names the file and secretSync.tokenFile');
     const unreadable = failure(resolveConfig({ url: base.url, space: 'demo', tokenFile: '/nope' }, {}, noFile));
     assert.deepEqual([unreadable.state, unreadable.field], ['error', 'tokenFile']);
     assert.match(unreadable.message, /secretSync\.tokenFile \(SECRET_SYNC_TOKEN_FILE\): cannot read \/nope/);
@@ -148,6 +151,34 @@ describe('plugin/config', () => {
     }
     const twoManagers = resolveConfig({ ...base, url: 'https://a:1, https://b:2' }, {}, noFile);
     assert.ok(!twoManagers.ok, 'the Secret Manager takes one address');
+  });
+
+  it('treats every empty SECRET_SYNC_* variable as unset: the settings.js value stays, never a default', () => {
+    const files = (p: string): string => (p === '/run/token' ? 'file-token' : noFile());
+    const settings = {
+      provider: 'vault',
+      url: 'https://bao:8200',
+      space: 'line-3',
+      tokenFile: '/run/token',
+      interval: '5m',
+      syncOnDeploy: false,
+      caFile: '/etc/ca.pem',
+      maskDebug: false,
+      restartOnChange: false,
+      vault: { mount: 'kv', pathPrefix: 'teams', orgPath: 'shared', layout: 'entry', namespace: 'ns-a', roleId: 'role', secretId: 'sid', secretIdFile: '/run/sid' },
+    };
+    const names = [
+      'PROVIDER', 'URL', 'SPACE', 'TOKEN', 'TOKEN_FILE', 'INTERVAL', 'ON_DEPLOY', 'CA_FILE', 'MASK_DEBUG', 'RESTART_ON_CHANGE',
+      'VAULT_MOUNT', 'VAULT_PATH_PREFIX', 'VAULT_ORG_PATH', 'VAULT_LAYOUT', 'VAULT_NAMESPACE', 'VAULT_ROLE_ID', 'VAULT_SECRET_ID', 'VAULT_SECRET_ID_FILE',
+    ].map((n) => `SECRET_SYNC_${n}`);
+    const expected = resolveConfig(settings, {}, files);
+    assert.ok(expected.ok);
+    assert.equal(expected.config.vault?.mount, 'kv');
+    for (const blank of ['', ' ', '\t']) {
+      for (const name of names) assert.deepEqual(resolveConfig(settings, { [name]: blank }, files), expected, `${name}=${JSON.stringify(blank)}`);
+      assert.deepEqual(resolveConfig(settings, Object.fromEntries(names.map((n) => [n, blank])), files), expected, 'all of them at once');
+    }
+    assert.equal(failure(resolveConfig(undefined, { SECRET_SYNC_URL: '', SECRET_SYNC_SPACE: '' }, noFile)).code, 'not_configured', 'only empty variables: not configured');
   });
 
   it('parses the usual spellings of booleans', () => {

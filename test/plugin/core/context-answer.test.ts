@@ -13,8 +13,8 @@ const parse = (key: string): unknown[] => util.normalisePropertyExpression(key);
 describe('plugin/core/context-answer', () => {
   const snapshot = buildSnapshot({ API_TOKEN: 'api-token-canary', MQTT: { user: 'mqtt-user-x', password: 'mqtt-pass-y' } });
   const masker = new Masker(snapshot);
-  const read = (key: string | undefined, body: unknown, scope = 'global', keysOnly = false): unknown =>
-    maskContextAnswer({ routePath: '/context/:scope(global)/*', scope, key, keysOnly }, body, snapshot, masker, parse);
+  const read = (key: string | undefined, body: unknown, scope = 'global', keysOnly = false, defaultStore?: string): unknown =>
+    maskContextAnswer({ routePath: '/context/:scope(global)/*', scope, key, keysOnly, defaultStore }, body, snapshot, masker, parse);
 
   it('knows its routes by the pattern Node-RED registered', () => {
     assert.ok(isContextRoute('/context/:scope(global)/*'));
@@ -49,5 +49,15 @@ describe('plugin/core/context-answer', () => {
   it('leaves key-only answers (names, no values) as they are', () => {
     const names = { default: { keys: [{ key: 'API_TOKEN' }], format: 'object' } };
     assert.deepEqual(read('SECRETS', names, 'global', true), names);
+  });
+
+  it('lists SECRETS, masked, in the default store of a global listing, where Node-RED lists settings.js globals, and its name in a key-only listing', () => {
+    const listing = { memory: { copy: { msg: 'x', format: 'string[1]' } }, file: {} };
+    const masked = { msg: JSON.stringify({ API_TOKEN: M, MQTT: { user: M, password: M } }), format: 'Object' };
+    assert.deepEqual(read(undefined, listing, 'global', false, 'memory'), { memory: { copy: { msg: 'x', format: 'string[1]' }, SECRETS: masked }, file: {} });
+    assert.deepEqual(read(undefined, listing, 'global', false, undefined), listing, 'exportGlobalContextKeys: false lists no globals');
+    assert.deepEqual(read(undefined, { file: {} }, 'global', false, 'memory'), { file: {} }, '?store= another store');
+    assert.deepEqual(read(undefined, { memory: { keys: [{ key: 'copy' }] } }, 'global', true, 'memory'), { memory: { keys: [{ key: 'copy' }, { key: 'SECRETS' }] } });
+    assert.deepEqual(read(undefined, { memory: { keys: [{ key: 'SECRETS' }] } }, 'global', true, 'memory'), { memory: { keys: [{ key: 'SECRETS' }] } });
   });
 });

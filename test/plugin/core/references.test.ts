@@ -1,6 +1,7 @@
 // Tests for src/plugin/core/references.ts: parsing `${SECRETS.…}`, resolving, indexing flows and credentials, who a change affects.
 import assert from 'node:assert/strict';
 import { affectedNodes, indexReferences, missingReferences, parseVariable, referencesIn, resolveReference } from '../../../src/plugin/core/references';
+import { envInputsIn, nodeReferences, referenceText } from '../../../src/plugin/core/reference-forms';
 import { buildSnapshot } from '../../../src/plugin/core/snapshot';
 
 describe('plugin/core/references', () => {
@@ -57,5 +58,46 @@ describe('plugin/core/references', () => {
       { reference: 'SECRETS.MQTT.user', nodes: [{ id: 'broker', type: 'mqtt-broker', name: 'b' }] },
     ]);
     assert.deepEqual(missingReferences(index, snapshot), []);
+  });
+
+  it('finds every way a node names a secret as a variable, and which of them Node-RED reads only as the node starts', () => {
+    const node = {
+      id: 'n',
+      type: 'change',
+      rules: [
+        { t: 'set', p: 'payload', pt: 'msg', to: 'SECRETS.BARE', tot: 'env' },
+        { t: 'set', p: 'a', pt: 'msg', to: 'SECRETS.NOT_ENV', tot: 'global' },
+        { t: 'set', p: 'b', pt: 'msg', to: "$env('SECRETS.JSONATA') & $env(\"SECRETS.PAIR.user\")", tot: 'jsonata' },
+      ],
+      certType: 'env',
+      certEnv: 'SECRETS.TLS_CERT',
+      func: "return env.get('SECRETS.CODE');",
+      initialize: "context.set('t', env.get(\"SECRETS.AT_START\"));",
+    };
+    const found = nodeReferences(node, { password: '${SECRETS.CRED}' }).map(({ ref, live }) => `${referenceText(ref)}${live ? ' (live)' : ''}`);
+    assert.deepEqual(found.sort(), [
+      'SECRETS.AT_START',
+      'SECRETS.BARE',
+      'SECRETS.CODE (live)',
+      'SECRETS.CRED',
+      'SECRETS.JSONATA (live)',
+      'SECRETS.PAIR.user (live)',
+      'SECRETS.TLS_CERT',
+    ]);
+    assert.deepEqual(envInputsIn({ to: 'SECRETS.X', tot: 'global' }), [], 'a global context path is not an env input');
+  });
+
+  it('restarts nodes that read a changed key as they start, not those that look it up at each use, and names missing keys of both', () => {
+    const nodes = [
+      { id: 'bare', type: 'change', z: 'tab', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'SECRETS.TOKEN', tot: 'env' }] },
+      { id: 'code', type: 'function', z: 'tab', func: "return env.get('SECRETS.TOKEN');", initialize: '' },
+      { id: 'start', type: 'function', z: 'tab', func: 'return msg;', initialize: "env.get('SECRETS.TOKEN')" },
+      { id: 'both', type: 'function', z: 'tab', func: "env.get('SECRETS.TOKEN')", initialize: "env.get('SECRETS.TOKEN')" },
+      { id: 'expr', type: 'change', z: 'tab', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: "$env('SECRETS.GONE')", tot: 'jsonata' }] },
+    ];
+    const forms = indexReferences(nodes, () => undefined);
+    assert.deepEqual(affectedNodes(forms, ['TOKEN'], nodes).sort(), ['bare', 'both', 'start']);
+    assert.deepEqual(affectedNodes(forms, ['GONE'], nodes), []);
+    assert.deepEqual(missingReferences(forms, snapshot).map((m) => [m.reference, m.nodes.map((n) => n.id)]), [['SECRETS.GONE', ['expr']]]);
   });
 });

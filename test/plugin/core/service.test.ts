@@ -71,7 +71,9 @@ describe('plugin/service', () => {
     const started = service.start();
     await clock.tickAsync(2_000);
     await started;
-    assert.equal(holder.SECRETS, undefined);
+    // Before the first sync lands, flows read an empty frozen object (reads answer undefined, never throw).
+    const empty = holder.SECRETS as object;
+    assert.deepEqual([Object.keys(empty), Object.isFrozen(empty), Object.getPrototypeOf(empty)], [[], true, null]);
     answer({ status: 'changed', version: 1, etag: null, secrets: { LATE: 'x' } });
     await clock.tickAsync(0);
     assert.deepEqual(Object.keys((holder as Record<string, object>).SECRETS ?? {}), ['LATE']);
@@ -202,10 +204,12 @@ describe('plugin/service', () => {
     await service.stop();
   });
 
-  it('lists keys masked, filtered case-insensitively', async () => {
+  it('lists keys masked, filtered case-insensitively by key and sub-key', async () => {
     const { service } = build({ fetch: () => Promise.resolve({ status: 'changed', version: 1, etag: null, secrets: { my_api_token: 'x', MQTT: { user: 'u' } } }) });
     await service.start();
     assert.deepEqual(service.keys('api'), [{ key: 'my_api_token', masked: '••••••••' }]);
+    // A sub-key's name finds its secret (with all its sub-keys), also written as KEY.field.
+    for (const q of ['USE', 'mqtt.user', 'T.U']) assert.deepEqual(service.keys(q), [{ key: 'MQTT', masked: '••••••••', fields: ['user'] }], q);
     assert.deepEqual(service.keys(), [
       { key: 'MQTT', masked: '••••••••', fields: ['user'] },
       { key: 'my_api_token', masked: '••••••••' },

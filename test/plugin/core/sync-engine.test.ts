@@ -125,7 +125,7 @@ describe('plugin/sync-engine', () => {
     await engine.sync('manual');
     const warn = lines.find((l) => l.startsWith('warn:') && l.includes('skipped'));
     assert.ok(warn);
-    assert.match(warn, /skipped 25 key\(s\) .* and 15 more$/);
+    assert.match(warn, /skipped 25 keys \(the status's skippedKeys says why\): .* and 15 more$/);
     assert.doesNotMatch(warn, /[<>\n]|forged line/);
     assert.ok(warn.length < 1000, 'bounded');
   });

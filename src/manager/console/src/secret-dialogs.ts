@@ -126,7 +126,8 @@ export function deleteSecretDialog(scopePath: string, name: string, done: () => 
           const details = (err.details ?? {}) as { nodes?: unknown; instanceCount?: unknown; instances?: unknown };
           const named = (Array.isArray(details.instances) ? details.instances : []) as { name?: unknown; space?: unknown; nodes?: unknown }[];
           const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-          const list = named.map((i) => `${text(i.name) || '?'} (${text(i.space)}, ${count(i.nodes, MAX_NODES_PER_KEY)})`).join(', ');
+          // Each instance in words: "vm (space demo, 1 node)", not "vm (demo, 1)".
+          const list = named.map((i) => t('inUseBy', { instance: text(i.name) || '?', space: text(i.space), nodes: count(i.nodes, MAX_NODES_PER_KEY) })).join(', ');
           // The manager names at most 100 instances; the sums count them all. Counts are shown as sane numbers whatever the answer says.
           const use = keyUse({ nodes: details.nodes, instances: details.instanceCount ?? named.length }) ?? { nodes: 0, instances: 0 };
           error.textContent = t('inUse', { name, nodes: use.nodes, instances: use.instances, list });
