@@ -234,8 +234,8 @@ describe('e2e: Secret Manager web console', function () {
     for (let i = 0; i < 5; i++) assert.equal((await request('POST', `${manager.url}/v1/session`, { body: { token: `ssm_${canary('guess')}` } })).status, 401);
     await page.click('#tab-org');
     await page.click('#tab-audit');
-    await page.waitForSelector('#audit tr:has-text("session.fail ×5")');
-    assert.equal(await page.locator('#audit tr:has-text("session.fail")').count(), 1);
+    await page.waitForSelector('#audit tr:has-text("Failed sign-in (5 times)")');
+    assert.equal(await page.locator('#audit tr[data-action="session.fail"]').count(), 1);
   });
 
   it('never puts a value in the DOM, an HTTP answer or the page source', async () => {

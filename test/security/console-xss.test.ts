@@ -77,7 +77,7 @@ describe('security: markup in the web console stays text', function () {
     await page.click('#delete-confirm');
     await page.waitForSelector('#in-use-warning');
     assert.equal(await injected('dialog'), 0);
-    assert.match((await page.textContent('#in-use-warning')) ?? '', /<img src=x onerror=alert\('instance'\)> \(demo, 2\)/);
+    assert.match((await page.textContent('#in-use-warning')) ?? '', /<img src=x onerror=alert\('instance'\)> \(space demo, 2 nodes\)/);
     await page.click('dialog >> text=Cancel');
     await page.waitForSelector('dialog', { state: 'detached' });
   });
