@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, requireBrowser } from '../helpers/browser';
-import { fakeInstance, focused, openSpace, signInConsole } from '../helpers/console';
+import { closeDialogs, fakeInstance, focused, openSpace, signInConsole } from '../helpers/console';
 import { request } from '../helpers/http';
 import { startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
@@ -31,6 +31,8 @@ describe('e2e: console dialogs, focus and words', function () {
     await signInConsole(page, manager.url, manager.adminToken);
     await openSpace(page, 'demo', 'KEEP_ME');
   });
+
+  afterEach(() => closeDialogs(page));
 
   after(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, requireBrowser } from '../helpers/browser';
-import { fakeInstance, fitsViewport, openOrg, openSpace, signInConsole } from '../helpers/console';
+import { closeDialogs, fakeInstance, fitsViewport, openOrg, openSpace, signInConsole } from '../helpers/console';
 import { startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 
@@ -41,6 +41,8 @@ describe('e2e: console layout with long strings', function () {
     page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     await signInConsole(page, manager.url, (admin.body as { token: string }).token);
   });
+
+  afterEach(() => closeDialogs(page));
 
   after(async () => {
     await browser?.close();

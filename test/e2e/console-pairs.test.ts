@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, requireBrowser } from '../helpers/browser';
-import { openSpace, signInConsole } from '../helpers/console';
+import { closeDialogs, openSpace, signInConsole } from '../helpers/console';
 import { canary, startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 
@@ -31,7 +31,10 @@ describe('e2e: console secret dialogs (pairs, types, duplicates)', function () {
   before(async function () {
     requireBrowser(this);
     manager = await startTestManager();
-    await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'MQTT_BROKER', value: { username: 'device-1', password } } });
+    // One secret per test, so each test stands on its own.
+    for (const name of ['MQTT_BROKER', 'MQTT_ADD', 'MQTT_SAME', 'MQTT_REMOVE', 'MQTT_EYE', 'MQTT_TYPE']) {
+      await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name, value: { username: 'device-1', password } } });
+    }
     await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'API_TOKEN', value: 'tok-1' } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -41,6 +44,8 @@ describe('e2e: console secret dialogs (pairs, types, duplicates)', function () {
     await signInConsole(page, manager.url, manager.adminToken);
     await openSpace(page, 'demo', 'MQTT_BROKER');
   });
+
+  afterEach(() => closeDialogs(page));
 
   after(async () => {
     await browser?.close();
@@ -59,40 +64,40 @@ describe('e2e: console secret dialogs (pairs, types, duplicates)', function () {
   });
 
   it('adds an item to the existing pairs, and a pair left empty keeps its value', async () => {
-    await edit('MQTT_BROKER');
+    await edit('MQTT_ADD');
     await page.click('#add-item');
     await page.fill('#pair-key-0', 'port');
     await page.fill('#pair-value-0', '1883');
     await save();
-    assert.deepEqual((await secrets()).MQTT_BROKER, { username: 'device-1', password: rotated, port: '1883' });
+    assert.deepEqual((await secrets()).MQTT_ADD, { username: 'device-1', password, port: '1883' });
   });
 
   it('refuses "Add item" with the name of an existing pair (the issue\'s password=new) and loses nothing', async () => {
-    await edit('MQTT_BROKER');
+    await edit('MQTT_SAME');
     await page.click('#add-item');
     await page.fill('#pair-key-0', 'password');
     await page.fill('#pair-value-0', 'new');
     const before = writes.length;
     await page.click('#dialog-save');
-    await page.waitForSelector('#dialog-error:has-text("password")');
+    await page.waitForFunction(() => document.querySelector('dialog[open]') === null || (document.getElementById('dialog-error')?.textContent ?? '') !== '');
+    assert.deepEqual((await secrets()).MQTT_SAME, { username: 'device-1', password }, 'username is still there');
     assert.equal(writes.length, before, 'nothing was sent');
-    await page.click('dialog[open] >> text=Cancel');
-    assert.deepEqual((await secrets()).MQTT_BROKER, { username: 'device-1', password: rotated, port: '1883' });
+    assert.match((await page.textContent('#dialog-error')) ?? '', /'password' is already a pair/);
   });
 
   it('removes a pair only when the user removes it, with an undo before Save', async () => {
-    await edit('MQTT_BROKER');
-    await page.click('[data-pair="port"] button[aria-label="Remove port"]');
-    assert.ok(await page.$('[data-pair="port"].removed'), 'marked, not gone');
-    await page.click('[data-pair="port"] button.undo');
-    assert.equal(await page.$('[data-pair="port"].removed'), null);
-    await page.click('[data-pair="port"] button[aria-label="Remove port"]');
+    await edit('MQTT_REMOVE');
+    await page.click('[data-pair="username"] button[aria-label="Remove username"]');
+    assert.ok(await page.$('[data-pair="username"].removed'), 'marked, not gone');
+    await page.click('[data-pair="username"] button.undo');
+    assert.equal(await page.$('[data-pair="username"].removed'), null);
+    await page.click('[data-pair="username"] button[aria-label="Remove username"]');
     await save();
-    assert.deepEqual((await secrets()).MQTT_BROKER, { username: 'device-1', password: rotated });
+    assert.deepEqual((await secrets()).MQTT_REMOVE, { password });
   });
 
   it('shows a reveal eye on every pair value, as on the single value', async () => {
-    await edit('MQTT_BROKER');
+    await edit('MQTT_EYE');
     const input = page.locator('[data-pair="username"] input');
     assert.equal(await input.getAttribute('type'), 'password');
     await page.click('[data-pair="username"] button[aria-pressed]');
@@ -103,10 +108,10 @@ describe('e2e: console secret dialogs (pairs, types, duplicates)', function () {
   });
 
   it('changes the type only after an explicit confirmation that opens on Cancel', async () => {
-    await edit('MQTT_BROKER');
+    await edit('MQTT_TYPE');
     await page.click('#change-type');
     await page.waitForSelector('#confirm-dialog[open]');
-    assert.equal(await page.textContent('#confirm-message'), 'Flows that read MQTT_BROKER.<pair> stop working: MQTT_BROKER becomes one string, and its pairs are gone when you save.');
+    assert.equal(await page.textContent('#confirm-message'), 'Flows that read MQTT_TYPE.<pair> stop working: MQTT_TYPE becomes one string, and its pairs are gone when you save.');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-cancel');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#confirm-dialog', { state: 'detached' });
@@ -115,8 +120,8 @@ describe('e2e: console secret dialogs (pairs, types, duplicates)', function () {
     await page.click('#confirm-ok');
     await page.fill('#secret-value', 'one-string');
     await save();
-    assert.equal((await secrets()).MQTT_BROKER, 'one-string');
-    assert.equal(await typeOf('MQTT_BROKER'), 'string');
+    assert.equal((await secrets()).MQTT_TYPE, 'one-string');
+    assert.equal(await typeOf('MQTT_TYPE'), 'string');
   });
 
   it('never turns a string secret into pairs without the confirmation, and does with it', async () => {
@@ -140,10 +145,10 @@ describe('e2e: console secret dialogs (pairs, types, duplicates)', function () {
     }
     const before = writes.length;
     await page.click('#dialog-save');
-    await page.waitForSelector('#dialog-error:has-text("same")');
+    await page.waitForFunction(() => document.querySelector('dialog[open]') === null || (document.getElementById('dialog-error')?.textContent ?? '') !== '');
+    assert.equal((await secrets()).DUPLICATES, undefined, 'not merged into one pair');
     assert.equal(writes.length, before, 'nothing was sent');
-    assert.equal((await secrets()).DUPLICATES, undefined);
-    await page.keyboard.press('Escape');
+    assert.match((await page.textContent('#dialog-error')) ?? '', /'same' appears twice/);
   });
 
   it('"Add item" then ✕ on the only row brings the value field back', async () => {

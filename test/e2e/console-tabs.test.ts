@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page, Request } from 'playwright-core';
 import { launchBrowser, requireBrowser } from '../helpers/browser';
-import { focused, openSpace, signInConsole } from '../helpers/console';
+import { closeDialogs, focused, openSpace, signInConsole } from '../helpers/console';
 import { startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 
@@ -25,6 +25,8 @@ describe('e2e: console tabs', function () {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signInConsole(page, manager.url, manager.adminToken);
   });
+
+  afterEach(() => closeDialogs(page));
 
   after(async () => {
     await browser?.close();

@@ -48,3 +48,10 @@ export async function fakeInstance(manager: TestManager, space: string, id: stri
   const report = await manager.api('PUT', `/v1/spaces/${space}/instances/${id}/usage`, { token, body: { keys } });
   if (report.status !== 204) throw new Error(`usage report answered ${report.status}: ${report.text}`);
 }
+
+/** Closes every open dialog (after a test that failed half-way, so the next one starts on the page itself). */
+export async function closeDialogs(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const dialog of document.querySelectorAll('dialog')) dialog.close();
+  });
+}
