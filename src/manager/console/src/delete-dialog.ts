@@ -10,7 +10,7 @@ import { MAX_NODES_PER_KEY } from '../../../shared/fleet-wire';
 function usersText(details: { instances?: unknown }): string {
   const named = (Array.isArray(details.instances) ? details.instances : []) as { name?: unknown; space?: unknown; nodes?: unknown }[];
   const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-  return named.map((i) => t('inUseItem', { name: text(i.name) || '?', space: text(i.space), nodes: count(i.nodes, MAX_NODES_PER_KEY) })).join(', ');
+  return named.map((i) => t('inUseBy', { instance: text(i.name) || '?', space: text(i.space), nodes: count(i.nodes, MAX_NODES_PER_KEY) })).join(', ');
 }
 
 /** Delete `name` of `scopePath` after a confirmation; a key deployed flows use needs a second one, naming them. */

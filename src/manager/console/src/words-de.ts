@@ -69,7 +69,7 @@ export const DE: typeof EN = {
   deleteTitle: 'Secret löschen',
   deleteConfirm: '{name} endgültig löschen? Das lässt sich nicht rückgängig machen.',
   inUse: '{name} wird von {nodes} {nodes:Node|Nodes} in {instances} {instances:Instanz|Instanzen} genutzt: {list}. Ihre Flows verlieren es beim nächsten Sync.',
-  inUseItem: '{name} (Space {space}, {nodes} {nodes:Node|Nodes})',
+  inUseBy: '{instance} (Space {space}, {nodes} {nodes:Node|Nodes})',
   deleteAnyway: 'Trotzdem löschen',
   noSecrets: 'Hier gibt es noch keine Secrets.',
   noMatch: 'Keine Secrets passen zu „{search}“.',

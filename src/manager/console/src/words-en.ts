@@ -71,7 +71,7 @@ export const EN = {
   deleteTitle: 'Delete secret',
   deleteConfirm: 'Delete {name} permanently? This cannot be undone.',
   inUse: '{name} is used by {nodes} {nodes:node|nodes} in {instances} {instances:instance|instances}: {list}. Their flows lose it at the next sync.',
-  inUseItem: '{name} (space {space}, {nodes} {nodes:node|nodes})',
+  inUseBy: '{instance} (space {space}, {nodes} {nodes:node|nodes})',
   deleteAnyway: 'Delete anyway',
   noSecrets: 'No secrets here yet.',
   noMatch: 'No secrets match “{search}”.',
