@@ -16,7 +16,7 @@ import { probeFlows } from '../fixtures/probe-flows';
 
 describe('e2e: Secret Manager web console', function () {
   this.timeout(120_000);
-  const values = [canary('console-org'), canary('console-pass'), canary('console-space'), canary('console-rotated')];
+  const values = [canary('console-org'), canary('console-pass'), canary('console-space'), canary('console-rotated'), canary('console-broker')];
   const seen: string[] = [];
   let manager: TestManager;
   let nr: NodeRedChild;
@@ -47,7 +47,8 @@ describe('e2e: Secret Manager web console', function () {
   before(async function () {
     requireBrowser(this);
     manager = await startTestManager();
-    await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'my_api_token', value: values[2] } });
+    await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'my_api_token', value: values[2], description: 'CRM API' } });
+    await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'MQTT_BROKER', value: { username: 'line-7', password: values[4] }, description: 'Plant broker' } });
     nr = await spawnNodeRed({ flows: probeFlows(), settings: { secretSync: { url: manager.url, space: 'demo', token: await manager.readToken('demo'), interval: 'off', syncOnDeploy: false } } });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -125,8 +126,12 @@ describe('e2e: Secret Manager web console', function () {
     mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'console-light.png') });
+    // The dark one shows the edit dialog of a multi-pair secret: its pairs by name, never a value.
     await page.emulateMedia({ colorScheme: 'dark' });
+    await page.click('tr[data-key="MQTT_BROKER"] button[title="Edit"]');
+    await page.waitForSelector('dialog[open] [data-pair="password"]');
     await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'console-dark.png') });
+    await page.keyboard.press('Escape');
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
@@ -235,8 +240,8 @@ describe('e2e: Secret Manager web console', function () {
     for (let i = 0; i < 5; i++) assert.equal((await request('POST', `${manager.url}/v1/session`, { body: { token: `ssm_${canary('guess')}` } })).status, 401);
     await page.click('#tab-org');
     await page.click('#tab-audit');
-    await page.waitForSelector('#audit tr:has-text("session.fail ×5")');
-    assert.equal(await page.locator('#audit tr:has-text("session.fail")').count(), 1);
+    await page.waitForSelector('#audit tr:has-text("Failed sign-in (5 times)")');
+    assert.equal(await page.locator('#audit tr[data-action="session.fail"]').count(), 1);
   });
 
   it('never puts a value in the DOM, an HTTP answer or the page source', async () => {

@@ -52,6 +52,15 @@ describe('manager/cli', function () {
     assert.equal(updated.code, 1);
     assert.equal(updated.stderr, 'secret-manager: No changes to save [no_changes]\n');
 
+    // --field on update changes only the pairs it names; a change of type needs --type.
+    assert.equal((await runCli(['secret', 'update', 'DB', '--org', '--field', 'pass=rotated', '--field', 'port=5432'], { env })).code, 0);
+    assert.equal((await runCli(['secret', 'update', 'DB', '--org', '--remove-field', 'port'], { env })).code, 0);
+    const asString = await runCli(['secret', 'update', 'DB', '--org', '--value', 'one-string'], { env });
+    assert.deepEqual([asString.code, asString.stderr.endsWith('[type_change]\n')], [1, true], asString.stderr);
+    const pairsRead = await request('GET', `${serve.url}/v1/spaces/demo/secrets`, { token: readToken });
+    assert.deepEqual((pairsRead.body as { secrets: { DB: unknown } }).secrets.DB, { user: 'app', pass: 'rotated' });
+    assert.equal((await runCli(['secret', 'update', 'DB', '--org', '--type', 'string', '--value', 'one-string'], { env })).code, 0);
+
     const tokens = await runCli(['token', 'list', '--json'], { env });
     const { tokens: records } = JSON.parse(tokens.stdout) as { tokens: { id: string; space: string | null }[] };
     const id = records.find((t) => t.space === 'demo')?.id as string;

@@ -96,6 +96,13 @@ describe('security: markup in the web console stays text', function () {
     const tokens = (await page.textContent('#tokens')) ?? '';
     assert.match(tokens, /<img src=x onerror=alert\('token-description'\)>/);
     assert.match(tokens, /<img src=x onerror=alert\('actor'\)>/);
+    // The revoke confirmation names the token by its description: as text.
+    await page.click(`#tokens button[aria-label="Revoke ${payload('token-description')}"]`);
+    await page.waitForSelector('#confirm-dialog[open] mark');
+    assert.equal(await injected('dialog'), 0);
+    assert.equal(await page.textContent('#confirm-dialog mark'), payload('token-description'));
+    await page.click('#confirm-cancel');
+    await page.waitForSelector('#confirm-dialog', { state: 'detached' });
     await page.click('#tab-audit');
     await page.waitForSelector('#audit tr');
     assert.equal(await injected('#content'), 0);

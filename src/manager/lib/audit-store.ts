@@ -1,19 +1,23 @@
 // The audit trail: who changed which secret or token, who signed in, out or was refused, when and from where. Never a value.
 import type { ManagerDatabase } from './database';
 
+/** Every action an audit entry records. */
+export const AUDIT_ACTIONS = [
+  'secret.create',
+  'secret.update',
+  'secret.delete',
+  'token.create',
+  'token.revoke',
+  'instance.forget',
+  'session.create',
+  'session.delete',
+  'session.fail',
+  'session.limit',
+  'auth.limit',
+] as const;
+
 /** What an audit entry records. */
-export type AuditAction =
-  | 'secret.create'
-  | 'secret.update'
-  | 'secret.delete'
-  | 'token.create'
-  | 'token.revoke'
-  | 'instance.forget'
-  | 'session.create'
-  | 'session.delete'
-  | 'session.fail'
-  | 'session.limit'
-  | 'auth.limit';
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Who acts: a token (named by its description) from an address, or the manager itself. */
 export interface Actor {
@@ -59,6 +63,16 @@ export interface AuditEntry {
   ip: string | null;
   /** How many times it happened in the entry's window (1 for every change; more for folded sign-ins and refusals). */
   count: number;
+}
+
+/** What {@link AuditStore.list} keeps: each given part must match. */
+export interface AuditFilter {
+  /** Part of the actor's name (the token description), any case. */
+  actor?: string;
+  /** Part of what was acted on (a secret name, token id or instance id), any case. */
+  target?: string;
+  /** The actions to keep (at least one). */
+  actions?: readonly AuditAction[];
 }
 
 interface AuditRow {
@@ -184,11 +198,29 @@ export class AuditStore {
     for (const [key, open] of this.#open) if (open.ends <= now) this.#open.delete(key);
   }
 
-  /** The newest entries first, at most `limit`, older than `before` (a seq) when given; counts as of now. */
-  list(limit = 100, before?: number): AuditEntry[] {
+  /**
+   * The newest entries first, at most `limit`, older than `before` (a seq) when
+   * given, matching `filter`; counts as of now.
+   */
+  list(limit = 100, before?: number, filter: AuditFilter = {}): AuditEntry[] {
+    const where = ['seq < ?'];
+    const params: (string | number)[] = [before ?? Number.MAX_SAFE_INTEGER];
+    // instr() on lower-cased text: a plain part-of match, with no LIKE wildcards to escape.
+    if (filter.actor !== undefined) {
+      where.push('instr(lower(actor), lower(?)) > 0');
+      params.push(filter.actor);
+    }
+    if (filter.target !== undefined) {
+      where.push('instr(lower(target), lower(?)) > 0');
+      params.push(filter.target);
+    }
+    if (filter.actions !== undefined) {
+      where.push(`action IN (${filter.actions.map(() => '?').join(', ')})`);
+      params.push(...filter.actions);
+    }
     const rows = this.db.sql
-      .prepare('SELECT * FROM audit WHERE seq < ? ORDER BY seq DESC LIMIT ?')
-      .all(before ?? Number.MAX_SAFE_INTEGER, limit) as unknown as AuditRow[];
+      .prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`)
+      .all(...params, limit) as unknown as AuditRow[];
     const counts = new Map([...this.#open.values()].map((open) => [open.seq, open.count]));
     return rows.map((r) => ({
       seq: r.seq,

@@ -167,16 +167,22 @@ function secretCommand(): Command {
       print(cmd.optsWithGlobals<GlobalOptions>().json, meta, `created ${meta.name}\n`);
     },
   );
-  addValueOptions(addScopeOptions(secret.command('update').argument('<name>').description('change a value or description'))).action(
-    async (name: string, opts: ScopeOptions & ValueOptions, cmd: Command) => {
+  addValueOptions(addScopeOptions(secret.command('update').argument('<name>').description('change a value, some pairs, or the description')))
+    .option('--remove-field <key...>', 'remove a pair of a multi-pair secret (repeat for more)')
+    .addOption(new Option('--type <type>', 'change the type: the value given replaces the whole value').choices(['string', 'pairs']))
+    .action(async (name: string, opts: ScopeOptions & ValueOptions & { removeField?: string[]; type?: string }, cmd: Command) => {
       const body: Record<string, unknown> = {};
       const value = readValue(opts);
-      if (value !== undefined) body.value = value;
+      const removed = opts.removeField ?? [];
+      // --field changes only the pairs it names (README, "HTTP API": fields); --type replaces the whole value, type and all.
+      if (opts.type !== undefined) Object.assign(body, { value, type: opts.type });
+      else if ((value !== undefined && typeof value !== 'string') || removed.length > 0) {
+        body.fields = { ...(typeof value === 'object' ? value : {}), ...Object.fromEntries(removed.map((key) => [key, null])) };
+      } else if (value !== undefined) body.value = value;
       if (opts.description !== undefined) body.description = opts.description;
       const meta = (await callApi(clientOf(cmd), 'PATCH', `${scopePath(opts)}/${encodeURIComponent(name)}`, body)) as SecretMeta;
       print(cmd.optsWithGlobals<GlobalOptions>().json, meta, `updated ${meta.name}\n`);
-    },
-  );
+    });
   addScopeOptions(secret.command('delete').argument('<name>').description('delete a secret permanently')).action(
     async (name: string, opts: ScopeOptions, cmd: Command) => {
       await callApi(clientOf(cmd), 'DELETE', `${scopePath(opts)}/${encodeURIComponent(name)}`);

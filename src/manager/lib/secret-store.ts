@@ -6,6 +6,7 @@ import { appendAudit } from './audit-store';
 import type { Actor } from './audit-store';
 import type { ManagerDatabase } from './database';
 import { ManagerError, badRequest } from './errors';
+import { patchedValue } from './patch-value';
 import { VALIDATION_MESSAGES, sameValue } from './validation';
 import type { CreateInput, PatchInput, SecretValue } from './validation';
 
@@ -141,7 +142,7 @@ export class SecretStore {
     return toMeta(row);
   }
 
-  /** Changes the value and/or description, audited as `actor`'s in the same transaction; 404 if absent, 400 `no_changes` if nothing would change. */
+  /** Changes the value (whole, or some pairs: {@link patchedValue}) and/or description, audited as `actor`'s in the same transaction; 404 if absent, 400 `no_changes` if nothing would change. */
   update(scope: Scope, name: string, patch: PatchInput, actor: Actor): SecretMeta {
     const key = scopeKey(scope);
     const now = this.now();
@@ -150,10 +151,12 @@ export class SecretStore {
       outcome = this.db.transaction(() => {
         const current = this.#row(key, name);
         if (!current) throw notFound(name);
-        const valueChanges = patch.value !== undefined && !sameValue(patch.value, this.#open(current));
+        const before = this.#open(current);
+        const next = patchedValue(name, before, patch);
+        const valueChanges = next !== undefined && !sameValue(next, before);
         const descriptionChanges = patch.description !== undefined && patch.description !== current.description;
         if (!valueChanges && !descriptionChanges) throw badRequest('no_changes', VALIDATION_MESSAGES.noChanges);
-        const value = valueChanges ? (patch.value as SecretValue) : undefined;
+        const value = valueChanges ? next : undefined;
         const fields = value === undefined ? current.fields : typeof value === 'string' ? null : JSON.stringify(Object.keys(value));
         this.db.sql
           .prepare('UPDATE secrets SET type = ?, fields = ?, description = ?, sealed = ?, updated_at = ? WHERE scope = ? AND name = ?')

@@ -17,7 +17,7 @@ export interface TokenRecord {
   description: string;
   createdAt: string;
   revokedAt: string | null;
-  /** When it was last used, to the minute. */
+  /** When it was last used: a real use, recorded at most once a minute. */
   lastUsedAt: string | null;
 }
 
@@ -32,6 +32,9 @@ interface TokenRow {
 }
 
 const TOKEN_PREFIX = 'ssm_';
+
+/** A token's use is written at most this often (a poll every few seconds would otherwise write every time). */
+const LAST_USED_EVERY_MS = 60_000;
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -99,15 +102,23 @@ export class TokenStore {
     }
   }
 
-  /** The active token matching `token`, or null for an unknown or revoked one; records its use (at most once a minute). */
+  /**
+   * The active token matching `token`, or null for an unknown or revoked one;
+   * records the time of its use, at most once a minute (so `lastUsedAt` is a
+   * real use, never before the token was created, and at most a minute older
+   * than its latest use).
+   */
   authenticate(token: string): TokenRecord | null {
     const row = this.#byHash(token);
     if (!row || row.revoked_at !== null) return null;
-    const minute = this.now().toISOString().slice(0, 16);
-    if (row.last_used_at?.slice(0, 16) !== minute) {
+    const now = this.now();
+    const last = row.last_used_at === null ? Number.NaN : Date.parse(row.last_used_at);
+    // NaN (never used, or an unreadable time) is written over, as is a time a minute old.
+    if (!(now.getTime() - last < LAST_USED_EVERY_MS)) {
+      const at = now.toISOString();
       try {
-        this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(`${minute}:00.000Z`, row.id);
-        row.last_used_at = `${minute}:00.000Z`;
+        this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, row.id);
+        row.last_used_at = at;
       } catch {
         // Bookkeeping only: a busy or full disk must not refuse a valid token. The next request tries again.
       }

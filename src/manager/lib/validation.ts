@@ -13,9 +13,18 @@ export interface CreateInput {
   description: string;
 }
 
-/** A validated update request: at least one field may still be a no-op; the store decides "No changes to save". */
+/** A secret's type: one string, or string pairs. */
+export type SecretType = 'string' | 'pairs';
+
+/**
+ * A validated update request: at least one field may still be a no-op; the store decides "No changes to save".
+ * `value` replaces the whole value; `fields` changes some pairs of a multi-pair secret (null removes one);
+ * `type` confirms a change of type along with `value` (README, "HTTP API").
+ */
 export interface PatchInput {
   value?: SecretValue;
+  fields?: Record<string, string | null>;
+  type?: SecretType;
   description?: string;
 }
 
@@ -59,6 +68,11 @@ function rejectUnknownFields(body: Record<string, unknown>, allowed: readonly st
   }
 }
 
+/** The type of `value`. */
+export function typeOf(value: SecretValue): SecretType {
+  return typeof value === 'string' ? 'string' : 'pairs';
+}
+
 function parseValue(value: unknown): SecretValue {
   if (value === undefined || value === null) throw badRequest('value_required', MESSAGES.valueRequired, 'value');
   if (typeof value === 'string') {
@@ -81,7 +95,8 @@ function parseValue(value: unknown): SecretValue {
   return checkSize(pairs);
 }
 
-function checkSize<T extends SecretValue>(value: T): T {
+/** Throws `value_too_large` when `value` is over {@link MAX_VALUE_BYTES}; else returns it. */
+export function checkSize<T extends SecretValue>(value: T): T {
   if (Buffer.byteLength(JSON.stringify(value), 'utf8') > MAX_VALUE_BYTES) {
     throw badRequest('value_too_large', `A secret value may be at most ${MAX_VALUE_BYTES} bytes`, 'value');
   }
@@ -121,17 +136,44 @@ export function parseCreateBody(body: unknown): CreateInput {
  */
 export function parsePatchBody(body: unknown, currentName: string): PatchInput {
   const obj = requireObject(body);
-  rejectUnknownFields(obj, ['name', 'value', 'description']);
+  rejectUnknownFields(obj, ['name', 'value', 'fields', 'type', 'description']);
   if ('name' in obj && obj.name !== currentName) {
     throw badRequest('name_read_only', 'The secret key cannot be changed', 'name');
   }
+  if ('value' in obj && 'fields' in obj) throw badRequest('invalid_body', 'Send value (the whole value) or fields (some pairs), not both', 'fields');
+  if ('type' in obj && !('value' in obj)) throw badRequest('invalid_body', 'type confirms a change of type and goes with value', 'type');
   const patch: PatchInput = {};
   if ('value' in obj) patch.value = parseValue(obj.value);
+  if ('fields' in obj) patch.fields = parseFields(obj.fields);
+  if ('type' in obj) {
+    if (obj.type !== 'string' && obj.type !== 'pairs') throw badRequest('invalid_type', "type must be 'string' or 'pairs'", 'type');
+    if (patch.value !== undefined && typeOf(patch.value) !== obj.type) throw badRequest('invalid_type', `value is not of type '${obj.type}'`, 'type');
+    patch.type = obj.type;
+  }
   if ('description' in obj) patch.description = parseDescription(obj.description);
-  if (patch.value === undefined && patch.description === undefined) {
+  if (patch.value === undefined && patch.fields === undefined && patch.description === undefined) {
     throw badRequest('no_changes', MESSAGES.noChanges);
   }
   return patch;
+}
+
+/**
+ * Validates `fields` of an update: pair names like a create's, each set to a
+ * non-blank string or null (remove it). At most twice {@link MAX_FIELDS}
+ * entries: room to replace every pair. The merged result is checked by the store.
+ */
+function parseFields(fields: unknown): Record<string, string | null> {
+  if (!isRecord(fields)) throw badRequest('invalid_type', 'fields must be an object of pair names to new values (or null to remove)', 'fields');
+  const entries = Object.entries(fields);
+  if (entries.length > 2 * MAX_FIELDS) throw badRequest('too_many_fields', `fields may name at most ${2 * MAX_FIELDS} pairs`, 'fields');
+  const parsed: Record<string, string | null> = {};
+  for (const [key, sub] of entries) {
+    checkName(key, 'Pair key', 'fields');
+    if (sub !== null && typeof sub !== 'string') throw badRequest('invalid_type', `fields.${key} must be a string or null`, 'fields');
+    if (sub !== null && sub.trim() === '') throw badRequest('value_required', MESSAGES.valueRequired, 'fields');
+    parsed[key] = sub;
+  }
+  return parsed;
 }
 
 /** Validates a token create body `{ space?, role?, description? }`. */

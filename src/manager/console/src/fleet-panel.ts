@@ -1,28 +1,22 @@
 // The Space tab's fleet: each Node-RED instance that read the space, the version it runs, when it was seen, a page at a time; admins forget decommissioned ones.
-import { api } from './api';
+import { api, messageOf } from './api';
 import type { Instance, InstancePage } from './api';
 import { count } from './counts';
-import { openDialog, settle } from './dialog';
+import { cancelButton, marked, openDialog, settle } from './dialog';
 import { ago, h } from './dom';
-import { t } from './i18n';
+import { t, tParts } from './i18n';
 
-/** Asks before forgetting `instance` of `space` (its row and usage go; it comes back if it reads again). */
+/** Asks before forgetting `instance` of `space` (its row and usage go; it comes back if it reads again); opens on Cancel. */
 function forgetDialog(space: string, instance: Instance, done: () => void): void {
   const error = h('p', { class: 'error', role: 'alert', id: 'dialog-error' });
-  const message = h('p', { id: 'forget-message' });
-  const [before, after] = t('forgetConfirm', { name: '\u0000' }).split('\u0000');
-  message.append(before ?? '', h('mark', { class: 'mono' }, instance.name || instance.id), after ?? '');
+  const message = h('p', { id: 'forget-message' }, ...tParts('forgetConfirm', { name: marked(instance.name || instance.id) }));
   const confirm = h('button', { type: 'button', class: 'danger', id: 'forget-confirm' }, t('forget'));
-  const dialog = h(
-    'dialog',
-    { 'aria-labelledby': 'dialog-title' },
-    h('h2', { id: 'dialog-title' }, t('forgetTitle')),
-    message,
-    error,
-    h('div', { class: 'toolbar' }, confirm, h('button', { type: 'button', onclick: () => dialog.close() }, t('cancel'))),
-  );
-  confirm.addEventListener('click', () => settle(api('DELETE', `/spaces/${encodeURIComponent(space)}/instances/${encodeURIComponent(instance.id)}`), dialog, error, done));
-  openDialog(dialog);
+  const dialog = h('dialog', { 'aria-labelledby': 'dialog-title', 'aria-describedby': 'forget-message' });
+  const cancel = cancelButton(dialog);
+  dialog.append(h('h2', { id: 'dialog-title' }, t('forgetTitle')), message, error, h('div', { class: 'toolbar' }, confirm, cancel));
+  const path = `/spaces/${encodeURIComponent(space)}/instances/${encodeURIComponent(instance.id)}`;
+  confirm.addEventListener('click', () => settle(() => api('DELETE', path), dialog, error, done, confirm));
+  openDialog(dialog, cancel);
 }
 
 /** One row of the fleet table. */
@@ -31,12 +25,12 @@ function instanceRow(space: string, i: Instance, version: number, canManage: boo
   return h(
     'tr',
     { 'data-instance': i.id },
-    h('td', {}, i.name || i.id),
-    h('td', { class: 'mono' }, i.version || '—'),
+    h('td', { class: 'wrap' }, i.name || i.id),
+    h('td', { class: 'mono wrap' }, i.version || '—'),
     h('td', {}, typeof i.syncedVersion === 'number' ? String(count(i.syncedVersion)) : '—'),
     h('td', { class: isCurrent ? 'ok' : 'behind' }, isCurrent ? t('current') : t('behind', { ago: ago(i.lastSeen) })),
     canManage
-      ? h('td', {}, h('button', { type: 'button', 'aria-label': `${t('forget')} ${i.name || i.id}`, title: t('forget'), onclick: () => forgetDialog(space, i, reload) }, t('forget')))
+      ? h('td', { class: 'actions' }, h('button', { type: 'button', 'aria-label': `${t('forget')} ${i.name || i.id}`, title: t('forget'), onclick: () => forgetDialog(space, i, reload) }, t('forget')))
       : null,
   );
 }
@@ -48,7 +42,9 @@ function instanceRow(space: string, i: Instance, version: number, canManage: boo
  */
 export function fleetPanel(space: string, first: InstancePage, canManage: boolean, reload: () => void): HTMLElement {
   const instances = Array.isArray(first.instances) ? first.instances : [];
-  if (instances.length === 0) return h('section', { class: 'panel', id: 'fleet' }, h('h2', {}, t('fleet')), h('p', { class: 'muted' }, t('noInstances')));
+  // The heading takes the focus after a Forget (tabindex -1: not a tab stop).
+  const heading = h('h2', { tabindex: '-1' }, t('fleet'));
+  if (instances.length === 0) return h('section', { class: 'panel', id: 'fleet' }, heading, h('p', { class: 'muted' }, t('noInstances')));
   const total = Math.max(count(first.total), instances.length);
   const version = count(first.version);
   const body = h('tbody', {});
@@ -78,7 +74,7 @@ export function fleetPanel(space: string, first: InstancePage, canManage: boolea
         more.disabled = false;
       },
       (err: unknown) => {
-        error.textContent = err instanceof Error ? err.message : String(err);
+        error.textContent = messageOf(err);
         more.disabled = false;
       },
     );
@@ -88,7 +84,7 @@ export function fleetPanel(space: string, first: InstancePage, canManage: boolea
   return h(
     'section',
     { class: 'panel', id: 'fleet' },
-    h('h2', {}, t('fleet')),
+    heading,
     h('p', { id: 'fleet-summary' }, t('fleetSummary', { current: Math.min(count(first.current), total), total, version })),
     h('p', { class: 'muted' }, t('fleetRetention')),
     h('table', {}, h('thead', {}, h('tr', {}, ...headers.map((label) => h('th', {}, label)))), body),

@@ -1,156 +1,9 @@
-// The console's words in en-US and de; the browser's language picks, English otherwise.
+// The console's language (en-US or German, from the browser's): words with plurals, sentences with elements in them, the manager's errors.
+import { DE } from './words-de';
+import { EN } from './words-en';
+import type { WordKey } from './words-en';
 
-const EN = {
-  title: 'Secret Manager',
-  signIn: 'Sign in',
-  signInHelp: 'Sign in with an admin or viewer token (npm start prints where the admin token is).',
-  token: 'Token',
-  signOut: 'Sign out',
-  org: 'Organization',
-  space: 'Space',
-  tokens: 'Tokens',
-  audit: 'Audit',
-  viewer: 'viewer (read-only)',
-  admin: 'admin',
-  search: 'Search by key',
-  newKey: '+ New key',
-  newSpace: 'New space…',
-  newSpacePrompt: 'Name of the new space (it appears with its first secret)',
-  key: 'Key',
-  description: 'Description',
-  type: 'Type',
-  created: 'Created',
-  updated: 'Updated',
-  usedBy: 'Used by',
-  actions: 'Actions',
-  edit: 'Edit',
-  delete: 'Delete',
-  usage: '{nodes} {nodes:node|nodes} in {instances} {instances:instance|instances}',
-  unused: '—',
-  secretKey: 'Secret key',
-  value: 'Value',
-  newValue: 'New value (optional)',
-  newValueHelp: 'Leave empty to keep the current value.',
-  reveal: 'Show what you type',
-  addItem: 'Add item',
-  keyname: 'Keyname',
-  keyvalue: 'Keyvalue',
-  remove: 'Remove',
-  save: 'Save',
-  cancel: 'Cancel',
-  create: 'Create',
-  deleteTitle: 'Delete secret',
-  deleteConfirm: 'Delete {name} permanently? This cannot be undone.',
-  inUse: '{name} is used by {nodes} {nodes:node|nodes} in {instances} {instances:instance|instances}: {list}. Their flows lose it at the next sync.',
-  inUseBy: '{instance} (space {space}, {nodes} {nodes:node|nodes})',
-  deleteAnyway: 'Delete anyway',
-  noSecrets: 'No secrets here yet.',
-  fleet: 'Node-RED instances',
-  fleetSummary: '{current} of {total} {total:instance runs|instances run} version {version}',
-  noInstances: 'No Node-RED instance has read this space yet.',
-  instance: 'Instance',
-  pluginVersion: 'Plugin',
-  synced: 'Synced version',
-  lastSeen: 'Last seen',
-  current: 'current',
-  behind: 'behind, last seen {ago} ago',
-  fleetRetention: 'An instance not seen for 7 days is forgotten.',
-  showMore: 'Show more',
-  fleetShown: '{shown} of {total} shown',
-  forget: 'Forget',
-  forgetTitle: 'Forget instance',
-  forgetConfirm: 'Forget {name} and the keys its flows use? An instance that is still running appears again, with its keys, when it next reads this space.',
-  newToken: 'Create read token',
-  tokenSpace: 'Space',
-  tokenCreated: 'Copy this token now; it is not shown again:',
-  copy: 'Copy',
-  copied: 'Copied',
-  role: 'Role',
-  lastUsed: 'Last used',
-  revoke: 'Revoke',
-  revoked: 'revoked',
-  when: 'When',
-  who: 'Who',
-  what: 'What',
-  from: 'From',
-  never: 'never',
-};
-
-const DE: typeof EN = {
-  title: 'Secret Manager',
-  signIn: 'Anmelden',
-  signInHelp: 'Mit einem Admin- oder Viewer-Token anmelden (npm start zeigt, wo das Admin-Token liegt).',
-  token: 'Token',
-  signOut: 'Abmelden',
-  org: 'Organisation',
-  space: 'Space',
-  tokens: 'Tokens',
-  audit: 'Protokoll',
-  viewer: 'Viewer (nur lesen)',
-  admin: 'Admin',
-  search: 'Nach Schlüssel suchen',
-  newKey: '+ Neuer Schlüssel',
-  newSpace: 'Neuer Space…',
-  newSpacePrompt: 'Name des neuen Space (er erscheint mit seinem ersten Secret)',
-  key: 'Schlüssel',
-  description: 'Beschreibung',
-  type: 'Typ',
-  created: 'Erstellt',
-  updated: 'Geändert',
-  usedBy: 'Genutzt von',
-  actions: 'Aktionen',
-  edit: 'Bearbeiten',
-  delete: 'Löschen',
-  usage: '{nodes} {nodes:Node|Nodes} in {instances} {instances:Instanz|Instanzen}',
-  unused: '—',
-  secretKey: 'Secret-Schlüssel',
-  value: 'Wert',
-  newValue: 'Neuer Wert (optional)',
-  newValueHelp: 'Leer lassen, um den aktuellen Wert zu behalten.',
-  reveal: 'Eingabe anzeigen',
-  addItem: 'Eintrag hinzufügen',
-  keyname: 'Schlüsselname',
-  keyvalue: 'Schlüsselwert',
-  remove: 'Entfernen',
-  save: 'Speichern',
-  cancel: 'Abbrechen',
-  create: 'Anlegen',
-  deleteTitle: 'Secret löschen',
-  deleteConfirm: '{name} endgültig löschen? Das lässt sich nicht rückgängig machen.',
-  inUse: '{name} wird von {nodes} {nodes:Node|Nodes} in {instances} {instances:Instanz|Instanzen} genutzt: {list}. Ihre Flows verlieren es beim nächsten Sync.',
-  inUseBy: '{instance} (Space {space}, {nodes} {nodes:Node|Nodes})',
-  deleteAnyway: 'Trotzdem löschen',
-  noSecrets: 'Hier gibt es noch keine Secrets.',
-  fleet: 'Node-RED-Instanzen',
-  fleetSummary: '{current} von {total} {total:Instanz nutzt|Instanzen nutzen} Version {version}',
-  noInstances: 'Noch keine Node-RED-Instanz hat diesen Space gelesen.',
-  instance: 'Instanz',
-  pluginVersion: 'Plugin',
-  synced: 'Synchronisierte Version',
-  lastSeen: 'Zuletzt gesehen',
-  current: 'aktuell',
-  behind: 'veraltet, zuletzt vor {ago} gesehen',
-  fleetRetention: 'Eine Instanz, die 7 Tage nicht gesehen wurde, wird vergessen.',
-  showMore: 'Mehr anzeigen',
-  fleetShown: '{shown} von {total} angezeigt',
-  forget: 'Vergessen',
-  forgetTitle: 'Instanz vergessen',
-  forgetConfirm: '{name} und die Schlüssel, die ihre Flows nutzen, vergessen? Eine Instanz, die noch läuft, erscheint wieder, mit ihren Schlüsseln, sobald sie diesen Space erneut liest.',
-  newToken: 'Lese-Token anlegen',
-  tokenSpace: 'Space',
-  tokenCreated: 'Dieses Token jetzt kopieren; es wird nicht wieder gezeigt:',
-  copy: 'Kopieren',
-  copied: 'Kopiert',
-  role: 'Rolle',
-  lastUsed: 'Zuletzt benutzt',
-  revoke: 'Widerrufen',
-  revoked: 'widerrufen',
-  when: 'Wann',
-  who: 'Wer',
-  what: 'Was',
-  from: 'Von',
-  never: 'nie',
-};
+export type { WordKey } from './words-en';
 
 /**
  * The manager's errors in German, by code (the manager answers in English, which
@@ -168,6 +21,7 @@ const DE_ERRORS: Readonly<Record<string, string>> = {
   value_too_large: 'Der Wert ist zu groß (höchstens 64 KiB)',
   too_many_fields: 'Zu viele Paare (höchstens 100)',
   description_too_long: 'Die Beschreibung ist zu lang (höchstens 1000 Zeichen)',
+  type_change: 'Der Typ dieses Secrets würde sich ändern: das geht nur ausdrücklich',
   secret_not_found: 'Dieses Secret gibt es nicht (mehr)',
   token_not_found: 'Dieses Token gibt es nicht (mehr)',
   instance_not_found: 'Diese Instanz gibt es nicht (mehr)',
@@ -177,21 +31,66 @@ const DE_ERRORS: Readonly<Record<string, string>> = {
   disk_full: 'Der Datenträger des Managers ist voll: nichts wurde gespeichert',
 };
 
+/** Why a sign-in was refused, in German (the sign-in form speaks of the token, not of a session). */
+const DE_SIGN_IN_ERRORS: Readonly<Record<string, string>> = {
+  unauthorized: 'Dieses Token ist unbekannt oder widerrufen.',
+  forbidden: 'Lese-Tokens sind für Node-RED-Instanzen: bitte mit einem Admin- oder Viewer-Token anmelden.',
+  token_required: 'Bitte ein Admin- oder Viewer-Token eingeben.',
+  rate_limited: 'Zu viele Anmeldungen: bitte in einer Minute noch einmal versuchen.',
+};
+
 const language = navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en-US';
 const words = language === 'de' ? DE : EN;
 const plural = new Intl.PluralRules(language);
+
+/** `key`'s words with the plural forms picked for the numbers in `params`. */
+function withPlurals(key: WordKey, params: Readonly<Record<string, unknown>>): string {
+  return words[key].replace(/\{(\w+):([^|}]*)\|([^}]*)\}/g, (_m, name: string, one: string, other: string) =>
+    plural.select(Number(params[name])) === 'one' ? one : other,
+  );
+}
 
 /**
  * The word for `key`, with `{name}` placeholders filled; `{name:one|other}`
  * picks the singular or plural form for the number `name` (both languages have just these two).
  */
-export function t(key: keyof typeof EN, params: Record<string, string | number> = {}): string {
-  return words[key]
-    .replace(/\{(\w+):([^|}]*)\|([^}]*)\}/g, (_m, name: string, one: string, other: string) => (plural.select(Number(params[name])) === 'one' ? one : other))
-    .replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
+export function t(key: WordKey, params: Readonly<Record<string, string | number>> = {}): string {
+  return withPlurals(key, params).replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
+}
+
+/**
+ * The words of `key` as parts to append to an element: placeholders whose
+ * parameter is a Node become that node (a highlighted name), the rest text.
+ */
+export function tParts(key: WordKey, params: Readonly<Record<string, string | number | Node>>): (string | Node)[] {
+  const used = new Set<Node>();
+  return withPlurals(key, params)
+    .split(/(\{\w+\})/)
+    .filter((part) => part !== '')
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (name === undefined) return part;
+      const value = params[name];
+      if (value === undefined) return '';
+      if (typeof value !== 'object') return String(value);
+      // A node can be in one place only: a placeholder used twice gets a copy.
+      if (used.has(value)) return value.cloneNode(true);
+      used.add(value);
+      return value;
+    });
+}
+
+/** Whether `key` is a word of the catalogs (for keys built from data, such as audit actions). */
+export function isWord(key: string): key is WordKey {
+  return Object.hasOwn(EN, key);
 }
 
 /** The manager's error `code` in the console's language, or undefined to show the manager's own (English) message. */
 export function errorText(code: string): string | undefined {
   return language === 'de' ? DE_ERRORS[code] : undefined;
+}
+
+/** Why a sign-in was refused (`code`) in the console's language, or undefined for the manager's own words. */
+export function signInErrorText(code: string): string | undefined {
+  return language === 'de' ? DE_SIGN_IN_ERRORS[code] : undefined;
 }

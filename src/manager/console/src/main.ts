@@ -1,9 +1,13 @@
-// The console's entry: sign in with a token (the session lives in an HttpOnly cookie), then the tabs.
-import { ApiError, SESSION_ENDED, api } from './api';
+// The console's entry: sign in with a token (the session lives in an HttpOnly cookie), then the tabs, each loaded on its own (a slow one never shows under another).
+import { ApiError, SESSION_ENDED, api, isAbort, messageOf } from './api';
+import { renderAudit } from './audit-view';
 import { fill, h } from './dom';
 import { t } from './i18n';
-import { renderAudit, renderTokens } from './admin-views';
 import { renderSecrets } from './secrets-view';
+import type { View } from './secrets-view';
+import { spacePicker } from './space-picker';
+import { tabList } from './tabs';
+import { renderTokens } from './tokens-view';
 
 interface Session {
   role: 'admin' | 'viewer';
@@ -17,28 +21,26 @@ function showError(root: HTMLElement, err: unknown): void {
     signInScreen();
     return;
   }
-  fill(root, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+  fill(root, h('p', { class: 'error', role: 'alert' }, messageOf(err)));
 }
 
 function signInScreen(message?: string): void {
   document.title = t('title');
   const token = h('input', { id: 'token', type: 'password', autocomplete: 'off', 'aria-describedby': 'signin-help' });
   const error = h('p', { class: 'error', role: 'alert', id: 'signin-error' }, message ?? '');
-  const form = h(
-    'form',
-    { class: 'signin panel' },
-    h('h1', {}, t('title')),
-    h('p', { id: 'signin-help', class: 'muted' }, t('signInHelp')),
-    h('label', { for: 'token' }, t('token')),
-    token,
-    error,
-    h('p', {}, h('button', { type: 'submit', class: 'primary', id: 'signin' }, t('signIn'))),
-  );
+  const submit = h('button', { type: 'submit', class: 'primary', id: 'signin' }, t('signIn'));
+  const form = h('form', { class: 'signin panel' }, h('h1', {}, t('title')), h('p', { id: 'signin-help', class: 'muted' }, t('signInHelp')), h('label', { for: 'token' }, t('token')), token, error, h('p', {}, submit));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (submit.disabled) return;
+    submit.disabled = true;
     api<Session>('POST', '/session', { token: token.value }).then(
       (session) => void start(session),
-      (err: unknown) => (error.textContent = err instanceof Error ? err.message : String(err)),
+      (err: unknown) => {
+        submit.disabled = false;
+        error.textContent = messageOf(err);
+        token.select();
+      },
     );
   });
   fill(app, form);
@@ -48,42 +50,58 @@ function signInScreen(message?: string): void {
 async function start(session: Session): Promise<void> {
   const { spaces } = await api<{ spaces: string[] }>('GET', '/spaces');
   const admin = session.role === 'admin';
-  const content = h('section', { id: 'content' });
-  const spaceSelect = h('select', { id: 'space-select', 'aria-label': t('space') }, ...spaces.map((s) => h('option', { value: s }, s)));
-  if (admin) spaceSelect.append(h('option', { value: '' }, t('newSpace')));
-  const tabs: Record<string, () => Promise<void>> = {
-    org: () => renderSecrets(content, { kind: 'org' }, admin),
-    space: () => (spaceSelect.value ? renderSecrets(content, { kind: 'space', space: spaceSelect.value }, admin) : Promise.resolve(fill(content))),
-    ...(admin ? { tokens: () => renderTokens(content, spaces) } : {}),
-    audit: () => renderAudit(content),
+  const content = h('section', { id: 'content', role: 'tabpanel' });
+  let controller = new AbortController();
+  const picker = spacePicker(spaces, admin, () => show('space'));
+  const renderers: Record<string, (view: View) => Promise<void>> = {
+    org: (view) => renderSecrets(view, { kind: 'org' }, admin),
+    space: (view) => {
+      const space = picker.space();
+      if (space) return renderSecrets(view, { kind: 'space', space }, admin);
+      fill(view.root, h('p', { class: 'muted' }, t('noSpaces')));
+      return Promise.resolve();
+    },
+    ...(admin ? { tokens: (view: View) => renderTokens(view, spaces) } : {}),
+    audit: (view) => renderAudit(view),
   };
-  const buttons = Object.keys(tabs).map((name) => h('button', { type: 'button', role: 'tab', id: `tab-${name}`, 'aria-selected': 'false' }, t(name as 'org')));
-  const select = (name: string): void => {
-    for (const b of buttons) b.setAttribute('aria-selected', String(b.id === `tab-${name}`));
-    spaceSelect.hidden = name !== 'space';
-    tabs[name]!().catch((err: unknown) => showError(content, err));
+  // Each tab load gets its own signal: leaving the tab aborts it, so a late answer never draws under another tab.
+  const show = (name: string): void => {
+    controller.abort();
+    controller = new AbortController();
+    const { signal } = controller;
+    const view: View = { root: content, signal, fail: (err) => signal.aborted || isAbort(err) || showError(content, err) };
+    picker.element.hidden = name !== 'space';
+    content.setAttribute('aria-labelledby', `tab-${name}`);
+    content.setAttribute('aria-busy', 'true');
+    delete content.dataset.scope;
+    // The previous tab's table goes at once: nothing of it can be acted on while this one loads.
+    fill(content, h('p', { class: 'muted', id: 'loading' }, t('loading')));
+    renderers[name]!(view).then(
+      () => signal.aborted || content.removeAttribute('aria-busy'),
+      (err: unknown) => {
+        if (signal.aborted || isAbort(err)) return;
+        content.removeAttribute('aria-busy');
+        showError(content, err);
+      },
+    );
   };
-  buttons.forEach((b) => b.addEventListener('click', () => select(b.id.slice(4))));
-  spaceSelect.addEventListener('change', () => {
-    if (spaceSelect.value === '') {
-      // A new space exists once its first secret does: ask the name, then open its (empty) table.
-      const name = window.prompt(t('newSpacePrompt'))?.trim();
-      if (!name) return;
-      spaceSelect.insertBefore(h('option', { value: name }, name), spaceSelect.lastChild);
-      spaceSelect.value = name;
-    }
-    select('space');
-  });
+  const tabs = tabList(
+    Object.keys(renderers).map((id) => ({ id, label: t(id as 'org') })),
+    'content',
+    show,
+  );
   const signOut = h('button', { type: 'button', id: 'signout' }, t('signOut'));
   // Signed out either way: an ended session has no cookie worth keeping.
   signOut.addEventListener('click', () => void api('DELETE', '/session').then(() => signInScreen(), () => signInScreen()));
+  const who = `${session.description} · ${admin ? t('admin') : t('viewer')}`;
   fill(
     app,
-    h('header', {}, h('h1', {}, t('title')), h('span', { class: 'muted', id: 'who' }, `${session.description} · ${admin ? t('admin') : t('viewer')}`), signOut),
-    h('nav', { role: 'tablist' }, ...buttons, spaceSelect),
+    h('header', {}, h('h1', {}, t('title')), h('span', { class: 'muted', id: 'who', title: who }, who), signOut),
+    h('nav', { class: 'tabbar' }, tabs.element, picker.element),
     content,
   );
-  select(spaces.length > 0 ? 'space' : 'org');
+  // After sign-in the focus goes to the selected tab: the keyboard starts there.
+  tabs.select(spaces.length > 0 ? 'space' : 'org', true);
 }
 
 window.addEventListener(SESSION_ENDED, () => {

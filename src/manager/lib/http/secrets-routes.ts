@@ -69,6 +69,11 @@ export function etagFor(instanceId: string, version: number): string {
   return `"${instanceId}.${version}"`;
 }
 
+/** "1 node", "3 nodes". */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function param(req: Request, name: string): string {
   return String(req.params[name]);
 }
@@ -173,7 +178,7 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     const include = scope.kind === 'space' ? (space: string) => space === scope.space : (space: string) => !secrets.has({ kind: 'space', space }, name);
     const { nodes, instances, users } = deps.fleet.usersOf(name, include, USERS_NAMED);
     if (instances === 0) return;
-    throw new ManagerError('secret_in_use', 409, `'${name}' is used by ${nodes} node(s) in ${instances} instance(s); delete with ?force=true to go ahead`, undefined, {
+    throw new ManagerError('secret_in_use', 409, `'${name}' is used by ${counted(nodes, 'node')} in ${counted(instances, 'instance')}; delete with ?force=true to go ahead`, undefined, {
       nodes,
       instanceCount: instances,
       instances: users,

@@ -5,7 +5,11 @@ import type { AuditStore } from '../audit-store';
 import type { TokenStore } from '../token-store';
 import { parseTokenBody } from '../validation';
 import { principalOf, requireAdmin, requireViewer } from './auth';
+import { parseAuditQuery } from './audit-query';
 import { requireJson } from './json-body';
+
+/** Audit entries per page (`?before=` pages back). */
+export const AUDIT_PAGE = 200;
 
 /** Builds the router for `/v1/tokens` (admin) and `/v1/audit` (admin, viewer). */
 export function tokensRoutes(tokens: TokenStore, audit: AuditStore): Router {
@@ -28,8 +32,8 @@ export function tokensRoutes(tokens: TokenStore, audit: AuditStore): Router {
   });
   router.get('/audit', (req, res) => {
     requireViewer(principalOf(res));
-    const before = typeof req.query.before === 'string' && /^\d{1,15}$/.test(req.query.before) ? Number(req.query.before) : undefined;
-    res.json({ entries: audit.list(200, before) });
+    const { before, filter } = parseAuditQuery(req.query);
+    res.json({ entries: audit.list(AUDIT_PAGE, before, filter) });
   });
   return router;
 }
