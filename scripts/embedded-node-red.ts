@@ -7,6 +7,8 @@ export interface EmbeddedNodeRed {
   init(server: http.Server, settings: Record<string, unknown>): void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The runtime's version, e.g. `5.0.7` (`-git` appended when run from a git checkout). */
+  version(): string;
   httpAdmin: express.Express;
   httpNode: express.Express;
 }

@@ -2,6 +2,7 @@
 import { PLUGIN_ID } from '../../src/shared/contract';
 import type { SecretSyncPluginApi } from '../../src/shared/contract';
 import type { NodeRedNodesApi } from '../../src/plugin/node-red/red-types';
+import { nodeRed } from './node-red-version';
 
 /** A node as the helper returns it. */
 export interface HelperNode {
@@ -22,7 +23,7 @@ export interface NodeHelper {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const helper = require('node-red-node-test-helper') as NodeHelper;
-helper.init(require.resolve('node-red'));
+helper.init(nodeRed.require.resolve(nodeRed.packageName));
 
 /** Wraps a node module so that `RED.plugins.get('secret-sync')` returns `api` (the helper stubs plugins). */
 export function withPlugin(module: (RED: NodeRedNodesApi) => void, api: SecretSyncPluginApi): (RED: NodeRedNodesApi) => void {

@@ -1,13 +1,14 @@
-// Starts a real Node-RED runtime in this process (port 0, temp userDir, absolute flowFile), with the plugin loaded from the repo.
+// Starts a real Node-RED runtime in this process (port 0, temp userDir, absolute flowFile), with the plugin loaded from the repo, on the line test/helpers/node-red-version.ts selects.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { inspect } from 'node:util';
 import { join, resolve } from 'node:path';
-import express from 'express';
+import type { Express } from 'express';
 import { request } from './http';
 import type { RequestOptions, TestResponse } from './http';
+import { assertSelectedNodeRed, nodeRed } from './node-red-version';
 import type { EmbeddedNodeRed } from '../../scripts/embedded-node-red';
 
 /** One captured Node-RED log line. */
@@ -66,8 +67,9 @@ function logText(msg: Record<string, unknown> & { level: number }): string {
 export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNodeRed> {
   if (started) throw new Error('one Node-RED runtime per process: put this test in its own file under test/integration/runtime');
   started = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const RED = require('node-red') as EmbeddedNodeRed;
+  const RED = nodeRed.require(nodeRed.packageName) as EmbeddedNodeRed;
+  // The selected copy's Express, as its own red.js would use.
+  const express = nodeRed.require('express') as () => Express;
   const userDir = options.userDir ?? mkdtempSync(join(tmpdir(), 'secret-sync-nr-'));
   const flowFile = join(userDir, 'flows.json');
   if (!options.keepFlows) writeFileSync(flowFile, JSON.stringify(options.flows ?? []));
@@ -100,6 +102,7 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await RED.start();
+  assertSelectedNodeRed(RED.version());
   const adminUrl = url + adminRoot.replace(/\/$/, '');
   return {
     url,
@@ -113,6 +116,8 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<TestNo
       await RED.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      // Again at the end: a test may have loaded Node-RED modules of its own (they must be this copy's).
+      assertSelectedNodeRed(RED.version());
     },
   };
 }

@@ -9,20 +9,18 @@ import { canary, startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
 import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
+import { nodeRed } from '../../helpers/node-red-version';
 import { PRINT_TAB, printFlows } from '../../fixtures/print-flows';
 import { CONTEXT_SPELLINGS } from '../../fixtures/context-spellings';
 
-// Node-RED's own modules, to check what the plugin changed in them and undid.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const util = require('@node-red/util') as {
+// Node-RED's own modules (of the copy under test), to check what the plugin changed in them and undid.
+const util = nodeRed.require('@node-red/util') as {
   log: { log: unknown };
   events: { listenerCount(event: string): number };
   hooks: { has(name: string): boolean };
 };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const RED = require('node-red') as { httpAdmin: { _router: { stack: { name: string }[] } } };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtime = require('@node-red/runtime') as { httpAdmin: { _router: { stack: { route?: { path?: unknown } }[] } } };
+const RED = nodeRed.require(nodeRed.packageName) as { httpAdmin: { _router: { stack: { name: string }[] } } };
+const runtime = nodeRed.require('@node-red/runtime') as { httpAdmin: { _router: { stack: { route?: { path?: unknown } }[] } } };
 const M = '••••••••';
 const ROOT = '/red-admin';
 /** A Node-RED console line: `24 Nov 18:43:27 - [warn] …`. */
