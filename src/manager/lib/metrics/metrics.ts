@@ -104,7 +104,7 @@ export class ManagerMetrics {
     });
     new Gauge({
       name: 'secret_manager_secrets',
-      help: 'Secrets per scope: space="@org" for the organization, the 100 largest spaces by name, the rest summed as "@other".',
+      help: 'Secrets per scope: space="@org" for the organization, then the 100 spaces with most secrets, the rest summed as "@other".',
       labelNames: ['space'],
       registers,
       collect() {
