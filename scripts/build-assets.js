@@ -29,16 +29,5 @@ if (fs.existsSync(at('nodes'))) {
   fs.cpSync(at('nodes'), at('dist/nodes'), { recursive: true, filter: (file) => !file.endsWith('.ts') });
 }
 
-// The Secret Manager's web console: bundled into the manager package, served by `secret-manager serve` at /.
-const consoleDir = at('src/manager/dist/console');
-fs.mkdirSync(consoleDir, { recursive: true });
-esbuild.buildSync({
-  entryPoints: [at('src/manager/console/src/main.ts')],
-  bundle: true,
-  format: 'iife',
-  target: 'es2020',
-  outfile: path.join(consoleDir, 'console.js'),
-  legalComments: 'none',
-  logLevel: 'warning',
-});
-for (const file of ['index.html', 'console.css']) fs.copyFileSync(at('src/manager/console', file), path.join(consoleDir, file));
+// The Secret Manager's web console: bundled into the manager package, served by `secret-manager serve` at /; the manager's own build does the same.
+require('../src/manager/scripts/build-console.js').buildConsole();

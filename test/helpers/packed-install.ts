@@ -1,5 +1,5 @@
 // The README's install from a clone, offline: `npm pack` of the repository, its runtime dependencies placed from the repository's own node_modules, `npm install <tarball>`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { REPO_ROOT } from './node-red';
@@ -16,10 +16,27 @@ export interface PackedTarball {
  * install back at the repository. Throws with npm's output when it fails.
  */
 export function npm(cwd: string, args: string[]): string {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_') && name !== 'INIT_CWD'));
-  const result = spawnSync('npm', args, { cwd, env: { ...env, npm_config_update_notifier: 'false' }, encoding: 'utf8' });
+  const result = spawnSync('npm', args, { cwd, env: npmEnv(), encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   return result.stdout;
+}
+
+/** {@link npm} without blocking this process: for an npm that talks to a server this process runs (test/helpers/local-registry.ts). */
+export function npmAsync(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, { cwd, env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`npm ${args.join(' ')} failed (${code}):\n${stdout}\n${stderr}`))));
+  });
+}
+
+function npmEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith('npm_') && name !== 'INIT_CWD'));
+  return { ...env, npm_config_update_notifier: 'false' };
 }
 
 /**
@@ -50,29 +67,38 @@ function resolveIn(packages: Record<string, LockEntry>, from: string, name: stri
 }
 
 /**
- * Copies the palette package's runtime dependencies (its `dependencies` and
- * theirs, as package-lock.json places them) from the repository's
- * node_modules into `userDir/node_modules`, each folder without its nested
- * node_modules (those are copied as their own lock entries). `npm install
- * <tarball> --offline` then finds every dependency it needs already installed
- * and asks neither the registry nor the npm cache: nothing beyond what `npm ci`
- * installed is needed. Returns the copied lock paths.
+ * The lock-file paths of the runtime dependencies of the package at lock path
+ * `from` (`''` the palette package, `'src/manager'` the manager): its
+ * `dependencies` and theirs, as package-lock.json places them.
  */
-export function placeRuntimeDependencies(userDir: string): string[] {
+export function runtimeDependencies(from = ''): string[] {
   const { packages } = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const found = new Set<string>();
-  const walk = (from: string): void => {
-    for (const name of Object.keys(packages[from]?.dependencies ?? {})) {
-      const at = resolveIn(packages, from, name);
-      if (at === undefined || found.has(at)) continue;
-      found.add(at);
-      walk(at);
+  const walk = (at: string): void => {
+    for (const name of Object.keys(packages[at]?.dependencies ?? {})) {
+      const dep = resolveIn(packages, at, name);
+      if (dep === undefined || found.has(dep)) continue;
+      found.add(dep);
+      walk(dep);
     }
   };
-  walk('');
+  walk(from);
+  return [...found];
+}
+
+/**
+ * Copies the palette package's runtime dependencies ({@link runtimeDependencies})
+ * from the repository's node_modules into `userDir/node_modules`, each folder
+ * without its nested node_modules (those are copied as their own lock
+ * entries). `npm install <tarball> --offline` then finds every dependency it
+ * needs already installed and asks neither the registry nor the npm cache:
+ * nothing beyond what `npm ci` installed is needed. Returns the copied lock paths.
+ */
+export function placeRuntimeDependencies(userDir: string): string[] {
+  const found = runtimeDependencies();
   for (const at of found) {
     const source = join(REPO_ROOT, at);
     cpSync(source, join(userDir, at), { recursive: true, filter: (file) => !file.slice(source.length).split(sep).includes('node_modules') });
   }
-  return [...found];
+  return found;
 }

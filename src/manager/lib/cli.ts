@@ -6,7 +6,7 @@ import { callApi } from './cli-client';
 import type { ClientOptions } from './cli-client';
 import { ManagerError } from './errors';
 import { baoScript, kvWrites, readAllScopes } from './export';
-import { createLogger, parseLogLevel } from './logger';
+import { createLogger, parseLogFormat, parseLogLevel } from './logger';
 import { DEFAULT_PORT, startServer } from './server';
 import type { SecretMeta } from './secret-store';
 import type { TokenRecord } from './token-store';
@@ -110,6 +110,7 @@ function serveCommand(): Command {
     .addOption(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS').env('SECRET_MANAGER_TLS_CERT'))
     .addOption(new Option('--tls-key <file>', 'PEM private key for --tls-cert').env('SECRET_MANAGER_TLS_KEY'))
     .addOption(new Option('--log-level <level>', 'debug, info, warn or error').env('SECRET_MANAGER_LOG_LEVEL').default('info'))
+    .addOption(new Option('--log-format <format>', 'text, or json: one object a line').choices(['text', 'json']).env('SECRET_MANAGER_LOG_FORMAT').default('text'))
     .addOption(new Option('--max-connections <n>', 'most connections open at once (keep below `ulimit -n`)').env('SECRET_MANAGER_MAX_CONNECTIONS'))
     .addOption(new Option('--max-waiters <n>', 'most long polls open at once').env('SECRET_MANAGER_MAX_WAITERS'))
     .addOption(new Option('--max-waiters-per-token <n>', 'long polls one token keeps when all are taken').env('SECRET_MANAGER_MAX_WAITERS_PER_TOKEN'))
@@ -135,7 +136,7 @@ function serveCommand(): Command {
           masterKeyFile: opts.masterKeyFile,
           adminToken: process.env.SECRET_MANAGER_ADMIN_TOKEN,
           tls: opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
-          logger: createLogger({ level: parseLogLevel(opts.logLevel) }),
+          logger: createLogger({ level: parseLogLevel(opts.logLevel), format: parseLogFormat(opts.logFormat) }),
           connections: countOptions({ maxConnections: opts.maxConnections }),
           limits: countOptions({ maxWaiters: opts.maxWaiters, maxWaitersPerToken: opts.maxWaitersPerToken, maxWaitersPerSpace: opts.maxWaitersPerSpace }),
         });

@@ -2,7 +2,7 @@
 export { startServer, DEFAULT_PORT } from './server';
 export type { RunningServer, ServerOptions } from './server';
 export { createLogger } from './logger';
-export type { Logger, LogLevel, LogSink } from './logger';
+export type { LogFields, LogFormat, Logger, LogLevel, LogSink } from './logger';
 export { ManagerError } from './errors';
 export { MANAGER_ACTOR } from './audit-store';
 export type { Actor, AuditEntry } from './audit-store';

@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import { AuditStore, MANAGER_ACTOR } from './audit-store';
 import { FleetStore } from './fleet-store';
 import { loadMasterKey } from './master-key';
+import { ManagerMetrics } from './metrics/metrics';
 import { SecretStore } from './secret-store';
 import { TokenStore } from './token-store';
 
@@ -126,10 +127,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     audit = new AuditStore(db, { onWriteError: (error) => logger.warn(`could not write the counts of folded audit entries; trying again in 5 s (${describeWriteError(error)})`) });
     const connections = { ...DEFAULT_CONNECTION_LIMITS, ...options.connections };
     const guard = new AuthGuard(audit, logger, limits.auth);
-    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs, guard });
+    // Metrics (README, "Operate the Secret Manager"): every path counts its answers in plain integers, read when Prometheus scrapes.
+    const metrics = new ManagerMetrics({ db, secrets, fleet, databaseFile: join(options.dataDir, DATABASE_FILE), waiters: () => feed.size, maxWaiters: limits.maxWaiters });
+    const requests = metrics.requests;
+    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs, guard, metrics });
     // The fleet's polls and wrong tokens skip Express; everything else, errors included, is Express's.
-    const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger });
-    const refuse = fastRefuse({ tokens, guard, logger });
+    const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger, requests });
+    const refuse = fastRefuse({ tokens, guard, logger, requests });
     const handler: http.RequestListener = (req, res) => {
       if (!fast(req, res) && !refuse(req, res)) app(req, res);
     };

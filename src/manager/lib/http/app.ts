@@ -8,6 +8,8 @@ import { waiterLimits } from '../change-feed';
 import type { ChangeFeed, WaiterLimits } from '../change-feed';
 import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
+import type { ManagerMetrics } from '../metrics/metrics';
+import { methodLabel, routeOf } from '../metrics/routes';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { DEFAULT_CONNECTION_LIMITS } from '../connection-guard';
@@ -18,6 +20,7 @@ import { jsonBody } from './json-body';
 import type { AuthLimits } from './auth-guard';
 import { Sessions, sessionRoutes, signIn, signOut } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { metricsRoute } from './metrics-route';
 import { secretsRoutes } from './secrets-routes';
 import { tokensRoutes } from './tokens-routes';
 
@@ -73,6 +76,8 @@ export interface AppDeps {
   bodyTimeoutMs?: number;
   /** The guard of authentication, when it is shared with the refusal path in front of Express (server.ts). */
   guard?: AuthGuard;
+  /** The Prometheus metrics: every answer is counted there, and `GET /metrics` serves them (README, "Operate the Secret Manager"). */
+  metrics?: ManagerMetrics;
 }
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
@@ -89,11 +94,16 @@ export function createApp(deps: AppDeps): Express {
       // The path only: query strings and bodies stay out of the log.
       const path = req.originalUrl.split('?')[0] ?? '';
       const line = `${req.method} ${path} ${res.statusCode} ${ms.toFixed(1)}ms`;
+      // The route pattern, never the path, is what metrics count by: a path a client makes up adds no label value.
+      const method = methodLabel(req.method);
+      const route = routeOf(req.originalUrl);
+      deps.metrics?.requests.countRoute(method, route, res.statusCode);
+      const fields = { method, path, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       // Reads and the fleet's usage reports are the plugins' routine traffic, and a 429 is a flood already refused (its limit keeps
       // a folded record: the audit's auth.limit and session.limit, the bodies' warning): at debug, so no flood of them floods the log.
       const routine = req.method === 'GET' || res.statusCode === 429 || (path.startsWith('/v1/') && USAGE_PATH.test(path.slice('/v1'.length)));
-      if (routine) deps.logger.debug(line);
-      else deps.logger.info(line);
+      if (routine) deps.logger.debug(line, fields);
+      else deps.logger.info(line, fields);
     });
     next();
   });
@@ -135,6 +145,8 @@ export function createApp(deps: AppDeps): Express {
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));
   app.use('/v1', v1);
+  // Prometheus sends a bearer token (README, "Operate the Secret Manager"): wrong ones count against the address like any other.
+  if (deps.metrics) app.get('/metrics', authenticate(deps.tokens, sessions, guard), metricsRoute(deps.metrics));
 
   // The web console (README, "The web console"): static files only, same origin as the API, no inline script.
   app.use((_req, res, next) => {

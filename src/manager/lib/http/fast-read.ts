@@ -4,6 +4,7 @@ import type { FleetStore } from '../fleet-store';
 import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
 import { parseInstanceHeader } from './instance-input';
 import type { Logger } from '../logger';
+import type { RequestCounts } from '../metrics/request-counts';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { nameProblem } from '../../../shared/names';
@@ -16,6 +17,8 @@ export interface FastReadDeps {
   fleet: FleetStore;
   instanceId: string;
   logger: Logger;
+  /** Where each answer is counted (plain integers: README, "Operate the Secret Manager"). */
+  requests?: RequestCounts;
 }
 
 const PATH = /^\/v1\/spaces\/([^/?]+)\/secrets$/;
@@ -68,14 +71,23 @@ function answerRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerRespo
     if (matchesIfNoneMatch(header(req, 'if-none-match'), etag)) {
       res.statusCode = 304;
       res.end();
+      if (deps.requests) deps.requests.fastNotModified++;
     } else {
       const body = deps.secrets.readJson(space).json;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.setHeader('Content-Length', Buffer.byteLength(body));
       res.end(body);
+      if (deps.requests) deps.requests.fastOk++;
     }
     // Reads log at debug, as every GET the Express app answers; the path only.
-    deps.logger.debug(`GET /v1/spaces/${space}/secrets ${res.statusCode} ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}ms`);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    deps.logger.debug(`GET /v1/spaces/${space}/secrets ${res.statusCode} ${ms.toFixed(1)}ms`, {
+      method: 'GET',
+      path: `/v1/spaces/${space}/secrets`,
+      route: '/v1/spaces/:space/secrets',
+      status: res.statusCode,
+      ms: Math.round(ms * 10) / 10,
+    });
     return true;
   };
 }

@@ -1,6 +1,8 @@
 // Wrong bearer tokens refused on node:http, in front of Express: a guessing flood costs the manager as little as a poll.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
+import type { RequestCounts } from '../metrics/request-counts';
+import { methodLabel, routeOf } from '../metrics/routes';
 import type { TokenStore } from '../token-store';
 import type { AuthGuard } from './auth-guard';
 import { WRONG_TOKENS } from './auth-guard';
@@ -10,6 +12,8 @@ export interface FastRefuseDeps {
   tokens: TokenStore;
   guard: AuthGuard;
   logger: Logger;
+  /** Where each refusal is counted, by route pattern (README, "Operate the Secret Manager"). */
+  requests?: RequestCounts;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -53,7 +57,11 @@ function refusal(deps: FastRefuseDeps): (req: IncomingMessage, res: ServerRespon
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.setHeader('Content-Length', Buffer.byteLength(body));
     res.end(body);
-    deps.logger.debug(`${req.method ?? ''} ${req.url.split('?')[0] ?? ''} ${res.statusCode}`);
+    const method = methodLabel(req.method);
+    const route = routeOf(req.url);
+    deps.requests?.countRoute(method, route, res.statusCode);
+    const path = req.url.split('?')[0] ?? '';
+    deps.logger.debug(`${req.method ?? ''} ${path} ${res.statusCode}`, { method, path, route, status: res.statusCode });
     return true;
   };
 }
