@@ -8,6 +8,7 @@ import { waiterLimits } from '../change-feed';
 import type { ChangeFeed, WaiterLimits } from '../change-feed';
 import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
+import type { ManagerOperations } from '../manager-operations';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { DEFAULT_CONNECTION_LIMITS } from '../connection-guard';
@@ -20,6 +21,7 @@ import { Sessions, sessionRoutes, signIn, signOut } from './sessions';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { secretsRoutes } from './secrets-routes';
 import { tokensRoutes } from './tokens-routes';
+import { operationsRoutes } from './operations-routes';
 
 /** The path of a plugin's usage report under `/v1`, the only write a read token makes. */
 const USAGE_PATH = /^\/spaces\/[^/]+\/instances\/[^/]+\/usage$/;
@@ -73,6 +75,8 @@ export interface AppDeps {
   bodyTimeoutMs?: number;
   /** The guard of authentication, when it is shared with the refusal path in front of Express (server.ts). */
   guard?: AuthGuard;
+  /** Backups and master-key rotations (`POST /v1/backup`, `POST /v1/master-key/rotate`). */
+  operations?: ManagerOperations;
 }
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
@@ -134,6 +138,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));
+  if (deps.operations) v1.use(operationsRoutes(deps.operations));
   app.use('/v1', v1);
 
   // The web console (README, "The web console"): static files only, same origin as the API, no inline script.
