@@ -10,7 +10,7 @@ import { kekSettingsFromEnv, wrappedVersion } from 'secret-sync-manager/dist/kek
 import { openKeyedDatabase } from 'secret-sync-manager/dist/key-setup';
 import { ManagerOperations } from 'secret-sync-manager/dist/manager-operations';
 import { SecretStore } from 'secret-sync-manager/dist/secret-store';
-import { runCli, startServe } from '../helpers/cli';
+import { runCli, serveFailure, startServe } from '../helpers/cli';
 import { canary, startTestManager, tempDir } from '../helpers/manager';
 import { seedDataDir } from '../helpers/seed-data-dir';
 
@@ -73,8 +73,8 @@ describe('manager/key rotation', function () {
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(rotated.stdout, /the new key is in .*new\.key: give it as SECRET_MANAGER_MASTER_KEY from the next start on/);
     assert.equal(statSync(newKeyFile).mode & 0o777, 0o600);
-    const withOld = await startServe(m.dataDir, env).catch((err: Error) => err.message);
-    assert.match(String(withOld), /the data is under the key in FILE\) \[master_key_mismatch\]/);
+    const withOld = await serveFailure(m.dataDir, env);
+    assert.match(withOld, /the data is under the key in FILE\) \[master_key_mismatch\]/);
     const withNew = await startTestManager({ dataDir: m.dataDir, masterKey: readFileSync(newKeyFile, 'utf8').trim() });
     try {
       assert.deepEqual(((await withNew.api('GET', '/v1/spaces/x/secrets')).body as { secrets: unknown }).secrets, { A: value });

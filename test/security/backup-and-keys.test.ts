@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, runCli, startServe } from '../helpers/cli';
+import { CLI, runCli, serveFailure, startServe } from '../helpers/cli';
 import type { ServeProcess } from '../helpers/cli';
 import { request } from '../helpers/http';
 import { KILL_AT_ROTATION_ENV } from '../helpers/kill-at-rotation';
@@ -294,7 +294,7 @@ describe('security: backups, restores and master-key rotation', function () {
     const restarted = await serve(dataDir, { SECRET_MANAGER_ADMIN_TOKEN: admin });
     assert.deepEqual(await readSpace(restarted.url, admin, 'seed'), { ...expected, ...written }, 'every value, also those written during the rotation, opens with the new key');
     await kill(restarted);
-    const withOld = await startServe(dataDir, { SECRET_MANAGER_MASTER_KEY: oldKey }).catch((err: Error) => err);
-    assert.ok(withOld instanceof Error && /master_key_mismatch/.test(withOld.message), 'the old key no longer opens the data');
+    const withOld = await serveFailure(dataDir, { SECRET_MANAGER_MASTER_KEY: oldKey });
+    assert.match(withOld, /\[master_key_mismatch\]/, 'the old key no longer opens the data');
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Cipher } from 'secret-sync-manager/dist/cipher';
 import { opensKeyCheck } from 'secret-sync-manager/dist/key-check';
 import { loadSqlite } from 'secret-sync-manager/dist/quiet-sqlite';
-import { runCli, startServe } from '../helpers/cli';
+import { runCli, serveFailure, startServe } from '../helpers/cli';
 import type { ServeProcess } from '../helpers/cli';
 import { request } from '../helpers/http';
 import { canary, tempDir } from '../helpers/manager';
@@ -100,8 +100,8 @@ describe('security: the master key kept in OpenBao Transit', function () {
     for (const s of serves) assert.ok(!s.output().includes(token), 'the OpenBao token is not in the log');
 
     // The thief has the files: without OpenBao they do not start, and no 32 bytes in them (raw, base64 or hex) open the key check.
-    const withoutKek = await startServe(dataDir, { SECRET_MANAGER_ADMIN_TOKEN: admin }).catch((err: Error) => err.message);
-    assert.match(String(withoutKek), /\[kek_transit_required\]/);
+    const withoutKek = await serveFailure(dataDir, { SECRET_MANAGER_ADMIN_TOKEN: admin });
+    assert.match(withoutKek, /\[kek_transit_required\]/);
     const { keyCheck } = metaOf(dataDir);
     let tried = 0;
     for (const name of readdirSync(dataDir)) {
@@ -120,24 +120,24 @@ describe('security: the master key kept in OpenBao Transit', function () {
     assert.ok(tried > 1000, `${tried} candidate keys tried`);
     // Nor with OpenBao and a token that may not use the transit key.
     const stranger = await tokenWith('path "secret/*" { capabilities = ["read"] }', 'stranger');
-    const denied = await startServe(dataDir, kekEnv({ SECRET_MANAGER_KEK_TOKEN: stranger })).catch((err: Error) => err.message);
-    assert.match(String(denied), /\[kek_denied\]/);
-    assert.ok(!String(denied).includes(stranger), 'the refused token is not printed');
+    const denied = await serveFailure(dataDir, kekEnv({ SECRET_MANAGER_KEK_TOKEN: stranger }));
+    assert.match(denied, /\[kek_denied\]/);
+    assert.ok(!denied.includes(stranger), 'the refused token is not printed');
   });
 
   it('with OpenBao away, a first start fails with kek_unavailable and writes nothing, and a restart fails the same and changes no file', async () => {
     const away = `http://127.0.0.1:${await freePort()}`;
     const fresh = join(dir(), 'data');
-    const first = await startServe(fresh, kekEnv({ SECRET_MANAGER_KEK_ADDR: away })).catch((err: Error) => err.message);
-    assert.match(String(first), /\[kek_unavailable\]/);
+    const first = await serveFailure(fresh, kekEnv({ SECRET_MANAGER_KEK_ADDR: away }));
+    assert.match(first, /\[kek_unavailable\]/);
     assert.throws(() => statSync(fresh), 'no data directory was made');
 
     const dataDir = dir();
     const m = await serve(dataDir, kekEnv());
     await stop(m);
     const before = snapshot(dataDir);
-    const restart = await startServe(dataDir, kekEnv({ SECRET_MANAGER_KEK_ADDR: away })).catch((err: Error) => err.message);
-    assert.match(String(restart), /\[kek_unavailable\]/);
+    const restart = await serveFailure(dataDir, kekEnv({ SECRET_MANAGER_KEK_ADDR: away }));
+    assert.match(restart, /\[kek_unavailable\]/);
     // Reading the wrapped key opens the database read-only, which lets SQLite make its index beside it (-shm) and an empty -wal.
     const after = snapshot(dataDir);
     assert.equal(after['secrets.db-wal'] ?? EMPTY, EMPTY, 'nothing waits in a WAL');
@@ -222,8 +222,8 @@ describe('security: the master key kept in OpenBao Transit', function () {
     let m = await serve(dataDir, { SECRET_MANAGER_ADMIN_TOKEN: admin });
     assert.equal((await request('POST', `${m.url}/v1/spaces/demo/secrets`, { token: admin, body: { name: 'A', value } })).status, 201);
     await stop(m);
-    const refused = await startServe(dataDir, kekEnv()).catch((err: Error) => err.message);
-    assert.match(String(refused), /\[kek_not_transit\]/);
+    const refused = await serveFailure(dataDir, kekEnv());
+    assert.match(refused, /\[kek_not_transit\]/);
     const moved = await runCli(['--data-dir', dataDir, 'rotate-master-key', '--offline'], { env: kekEnv() });
     assert.equal(moved.code, 0, moved.stderr);
     assert.ok(!readdirSync(dataDir).includes('master.key'), 'the key file is retired');
