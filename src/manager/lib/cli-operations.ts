@@ -1,6 +1,7 @@
 // The CLI's operator commands: `backup`, `restore` and `rotate-master-key`, on the data directory or through a running server.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { appendAudit, MANAGER_ACTOR } from './audit-store';
@@ -39,6 +40,9 @@ function say(globals: Globals, data: unknown, text: string): void {
   process.stdout.write(globals.json ? `${JSON.stringify(data, null, 2)}\n` : text);
 }
 
+/** The niceness of `secret-manager backup` on the data directory. */
+const BACKUP_NICENESS = 10;
+
 const masterKeyFileOption = (): Option => new Option('--master-key-file <file>', 'file holding the 32-byte master key').env('SECRET_MANAGER_MASTER_KEY_FILE');
 
 function whatItHolds(summary: Pick<BackupSummary, 'secrets' | 'tokens' | 'auditEntries' | 'transitKey'>): string {
@@ -72,6 +76,12 @@ async function backupRemote(globals: Globals, dest: string): Promise<BackupSumma
 // On the data directory, beside a running server or not; recorded in its audit trail.
 async function backupLocal(globals: Globals, dest: string): Promise<BackupSummary> {
   const file = join(resolve(globals.dataDir), DATABASE_FILE);
+  // A batch job beside the server: it gives way to the server for the CPU, as `nice` would.
+  try {
+    setPriority(BACKUP_NICENESS);
+  } catch {
+    // Not allowed here (some containers): it runs at the normal priority.
+  }
   const summary = await takeBackup(file, dest);
   const db = openDatabase(file);
   try {
