@@ -280,7 +280,7 @@ async function openWithTransit(options: KeyOptions, settings: TransitSettings, f
   }
 }
 
-/** Rewraps the stored key when the transit key has a newer version, so OpenBao may retire the old ones (README, "Run it"). */
+/** Rewraps the stored key when the transit key has a newer version, so OpenBao may retire the old ones (README, "Keep the master key in OpenBao or Vault"). */
 async function rewrapIfMoved(db: ManagerDatabase, kek: TransitKek, stored: StoredKek, logger: Logger): Promise<void> {
   let ciphertext: string;
   try {

@@ -43,7 +43,7 @@ interface SecretRow {
   updated_at: string;
 }
 
-/** What a sealed value is bound to: its row's scope and name (a ciphertext moved to another row fails to open). */
+/** What a sealed value is bound to: its row's scope and name. */
 export function valueContext(scope: string, name: string): string {
   return `${scope}\u0000${name}`;
 }
@@ -93,11 +93,7 @@ export class SecretStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /**
-   * Seals and opens with `cipher` from now on: called by a master-key rotation
-   * right after its commit, before anything else runs. The values kept in
-   * memory are the same under either key, so reads go on unchanged.
-   */
+  /** Seals and opens with `cipher` from now on: a rotation's commit (the values kept in memory are the same under either key). */
   useCipher(cipher: Cipher): void {
     this.cipher = cipher;
   }

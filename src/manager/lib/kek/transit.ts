@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { ManagerError } from '../errors';
 
-/** Where the master key is wrapped: `SECRET_MANAGER_KEK=transit` and its `SECRET_MANAGER_KEK_*` settings (README, "Run it"). */
+/** Where the master key is wrapped: `SECRET_MANAGER_KEK=transit` and its `SECRET_MANAGER_KEK_*` settings (README, "Keep the master key in OpenBao or Vault"). */
 export interface TransitSettings {
   /** OpenBao / Vault address, e.g. `https://bao.example:8200`. */
   address: string;
