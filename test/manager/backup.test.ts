@@ -61,21 +61,29 @@ describe('manager/backup and restore', function () {
     assert.deepEqual(readdirSync(target), []);
   });
 
-  it('takes one server backup at a time (backup_in_progress) and audits each before it is sent', async () => {
+  it('takes one server backup at a time, pauses after each (backup_in_progress with the seconds to wait), and audits each before it is sent', async () => {
     const dataDir = dir();
     const keyed = await openKeyedDatabase({ dataDir, logger, recover: true });
     try {
       const secrets = new SecretStore(keyed.db, keyed.cipher, new ChangeFeed());
-      const operations = new ManagerOperations({ db: keyed.db, dataDir, secrets, key: keyed, logger });
+      let clock = 1_000_000;
+      const operations = new ManagerOperations({ db: keyed.db, dataDir, secrets, key: keyed, logger, now: () => clock });
       const actor = { id: 't1', name: 'nightly cron', ip: '10.0.0.9' };
+      const busy = (retryAfter: number) => (e: ManagerError) => e.code === 'backup_in_progress' && (e.details as { retryAfter: number }).retryAfter === retryAfter;
       const first = operations.backup(actor);
-      await rejectsWith(operations.backup(actor), 'backup_in_progress');
+      await assert.rejects(operations.backup(actor), busy(10));
       const taken = await first;
       assert.ok(existsSync(taken.file));
-      await rejectsWith(operations.backup(actor), 'backup_in_progress');
-      taken.release();
+      await assert.rejects(operations.backup(actor), busy(10), 'still being sent');
+      clock += 300;
+      await taken.release();
       assert.ok(!existsSync(taken.file), 'the sent copy is removed');
-      (await operations.backup(actor)).release();
+      // It took 300 ms: the next starts 4 × 300 ms later.
+      await assert.rejects(operations.backup(actor), busy(2));
+      clock += 1199;
+      await assert.rejects(operations.backup(actor), busy(1));
+      clock += 1;
+      await (await operations.backup(actor)).release();
       const entries = keyed.db.sql.prepare("SELECT actor, ip, target FROM audit WHERE action = 'backup.create'").all() as { actor: string; ip: string; target: string }[];
       assert.equal(entries.length, 2);
       assert.deepEqual([entries[0]?.actor, entries[0]?.ip], ['nightly cron', '10.0.0.9']);

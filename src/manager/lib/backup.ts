@@ -31,15 +31,13 @@ function invalid(message: string): ManagerError {
 }
 
 /**
- * Checks an open copy of a manager database: SQLite's own check (unless
- * `check` is false), the schema, the key check; returns what it holds.
- * `backup_invalid` otherwise.
+ * Checks an open copy of a manager database: SQLite's own check, the schema,
+ * the key check; returns what it holds. `backup_invalid` otherwise.
  */
-export function describeCopy(sql: DatabaseSync, file: string, options: { check?: boolean } = {}): Omit<BackupSummary, 'bytes' | 'takenAt'> & { takenAt: string | null } {
-  let check: unknown = 'ok';
+export function describeCopy(sql: DatabaseSync, file: string): Omit<BackupSummary, 'bytes' | 'takenAt'> & { takenAt: string | null } {
+  let check: unknown;
   try {
-    if (options.check !== false) check = (sql.prepare('PRAGMA quick_check').get() as { quick_check?: unknown } | undefined)?.quick_check;
-    else sql.prepare('PRAGMA schema_version').get();
+    check = (sql.prepare('PRAGMA quick_check').get() as { quick_check?: unknown } | undefined)?.quick_check;
   } catch {
     throw invalid(`${file} is not a Secret Manager backup (not an SQLite database, or damaged)`);
   }
@@ -61,54 +59,71 @@ export function describeCopy(sql: DatabaseSync, file: string, options: { check?:
 }
 
 /**
- * Copies the database `databaseFile` to `dest` while the server may be
- * serving: SQLite's online backup in one step on a read-only connection of
- * its own, so the copy is the state of one commit, taken on libuv's thread
- * pool while the event loop serves. The copy (mode 0600) is made one file (no
- * WAL), stamped with the time, checked, synced, and only then renamed to
- * `dest`: a failed or killed backup never leaves a partial file under that
- * name. Values stay sealed; the master key is not in the database.
- * For the server's own backups, which are sent and removed, `check` false
- * skips SQLite's full check of the copy (it reads every page on the event
- * loop; the client checks what arrives) and `durable` false skips the syncs
- * (each would stall the event loop).
+ * The online copy of `databaseFile` into the existing (0600) file `into`:
+ * SQLite's backup in one step on a read-only connection of its own, so the
+ * copy is the state of one commit, taken on libuv's thread pool while the
+ * event loop serves; then made one file (no WAL) and stamped with the time.
+ * `inspect` runs on the copy before it is closed.
  */
-export async function takeBackup(databaseFile: string, dest: string, options: { check?: boolean; durable?: boolean } = {}): Promise<BackupSummary> {
+async function copyInto<T>(databaseFile: string, into: string, inspect: (copy: DatabaseSync) => T): Promise<T & { takenAt: string }> {
+  const { DatabaseSync, backup } = loadSqlite();
+  const source = new DatabaseSync(databaseFile, { readOnly: true });
+  try {
+    await backup(source, into, { rate: -1 });
+  } finally {
+    source.close();
+  }
+  const takenAt = new Date().toISOString();
+  const copy = new DatabaseSync(into);
+  try {
+    // Synced once, whole, by the caller that keeps it: no sync for each step of making it one file and stamping it.
+    copy.exec('PRAGMA synchronous = OFF');
+    copy.exec('PRAGMA journal_mode = DELETE');
+    copy.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(BACKUP_TAKEN_AT, takenAt);
+    return { ...inspect(copy), takenAt };
+  } finally {
+    copy.close();
+  }
+}
+
+/** Runs `write` on a new 0600 file beside `dest`, then renames it to `dest`: a failed or killed backup leaves no partial file under that name. */
+async function besideThenRename<T>(databaseFile: string, dest: string, write: (partial: string) => Promise<T>, durable: boolean): Promise<T & { bytes: number }> {
   if (!holdsData(databaseFile)) throw new ManagerError('no_database', 404, `There is no database at ${databaseFile}: check --data-dir`);
   const target = resolve(dest);
   const partial = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.partial`);
   // Owner-only before SQLite writes a byte: it keeps the mode of a file that exists.
   closeSync(openSync(partial, 'wx', 0o600));
   try {
-    const { DatabaseSync, backup } = loadSqlite();
-    const source = new DatabaseSync(databaseFile, { readOnly: true });
-    try {
-      await backup(source, partial, { rate: -1 });
-    } finally {
-      source.close();
-    }
-    const takenAt = new Date().toISOString();
-    const copy = new DatabaseSync(partial);
-    let summary: ReturnType<typeof describeCopy>;
-    try {
-      // Synced once, whole, below: no sync for each step of making it one file and stamping it.
-      copy.exec('PRAGMA synchronous = OFF');
-      copy.exec('PRAGMA journal_mode = DELETE');
-      copy.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(BACKUP_TAKEN_AT, takenAt);
-      summary = describeCopy(copy, partial, options);
-    } finally {
-      copy.close();
-    }
-    if (options.durable === false) {
-      renameSync(partial, target);
-    } else {
+    const result = await write(partial);
+    if (durable) {
       syncFile(partial);
       renameDurable(partial, target);
+    } else {
+      renameSync(partial, target);
     }
-    return { ...summary, takenAt, bytes: statSync(target).size };
+    return { ...result, bytes: statSync(target).size };
   } catch (err) {
     rmSync(partial, { force: true });
     rmSync(`${partial}-journal`, { force: true });
     throw err;
   }
+}
+
+/**
+ * Copies the database `databaseFile` to `dest` while the server may be
+ * serving (see copyInto), checks the copy whole (SQLite's check, the schema,
+ * the key check) and counts what it holds, syncs it and only then names it
+ * `dest`. Values stay sealed; the master key is not in the database.
+ */
+export async function takeBackup(databaseFile: string, dest: string): Promise<BackupSummary> {
+  return besideThenRename(databaseFile, dest, (partial) => copyInto(databaseFile, partial, (copy) => describeCopy(copy, partial)), true);
+}
+
+/**
+ * The server's own copy, sent and then removed: no check, no count and no
+ * sync, each of which would hold the event loop (every page read, or a disk
+ * flush); the client checks what arrives (`secret-manager backup --remote`).
+ */
+export async function takeServerBackup(databaseFile: string, dest: string): Promise<{ bytes: number; takenAt: string }> {
+  return besideThenRename(databaseFile, dest, (partial) => copyInto(databaseFile, partial, () => ({})), false);
 }

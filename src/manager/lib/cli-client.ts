@@ -78,13 +78,13 @@ export async function downloadApi(options: ClientOptions, path: string, dest: st
   }
   if (!response.ok || response.body === null) {
     const text = await response.text().catch(() => '');
-    let err: { error?: string; message?: string } | undefined;
+    let err: { error?: string; message?: string; details?: unknown } | undefined;
     try {
       err = JSON.parse(text) as typeof err;
     } catch {
       err = undefined;
     }
-    throw new ManagerError(err?.error ?? 'http_error', response.status, err?.message ?? `HTTP ${response.status}`);
+    throw new ManagerError(err?.error ?? 'http_error', response.status, err?.message ?? `HTTP ${response.status}`, undefined, err?.details);
   }
   const expected = Number(response.headers.get('content-length') ?? NaN);
   let bytes = 0;

@@ -53,11 +53,26 @@ function whatItHolds(summary: Pick<BackupSummary, 'secrets' | 'tokens' | 'auditE
   return `${summary.secrets} secrets (values sealed), ${summary.tokens} tokens (hashes only), ${summary.auditEntries} audit entries; ${key}\n`;
 }
 
+/** Tries a server busy with another backup (429) again this many times, after the wait it asks for (at most a minute). */
+const BUSY_RETRIES = 5;
+
+async function downloadRetrying(globals: Globals, partial: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await downloadApi(clientOf(globals), '/v1/backup', partial);
+    } catch (err) {
+      const retryAfter = (err instanceof ManagerError && err.code === 'backup_in_progress' ? (err.details as { retryAfter?: unknown } | undefined)?.retryAfter : undefined) ?? NaN;
+      if (attempt >= BUSY_RETRIES || typeof retryAfter !== 'number' || !(retryAfter >= 0)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfter, 60) * 1000));
+    }
+  }
+}
+
 // Through the server: the backup arrives as a file, checked before it is named.
 async function backupRemote(globals: Globals, dest: string): Promise<BackupSummary> {
   const partial = join(dirname(dest), `.${basename(dest)}.${randomBytes(4).toString('hex')}.partial`);
   try {
-    const bytes = await downloadApi(clientOf(globals), '/v1/backup', partial);
+    const bytes = await downloadRetrying(globals, partial);
     const sql = new (loadSqlite().DatabaseSync)(partial, { readOnly: true });
     let summary;
     try {

@@ -1,11 +1,11 @@
 // The running server's backups and master-key rotations: one at a time each, audited, with the key the server holds in memory.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendAudit } from './audit-store';
 import type { Actor } from './audit-store';
-import { takeBackup } from './backup';
-import type { BackupSummary } from './backup';
+import { takeServerBackup } from './backup';
 import type { Cipher } from './cipher';
 import { DATABASE_FILE } from './database';
 import type { ManagerDatabase } from './database';
@@ -21,17 +21,26 @@ export interface ServerBackup {
   file: string;
   /** The name to offer the client, e.g. `secret-manager-20250101T020000Z.db`. */
   name: string;
-  summary: BackupSummary;
+  bytes: number;
   /** Removes the file and lets the next backup start; call once the answer is over. */
-  release(): void;
+  release(): Promise<void>;
 }
 
-const TEMP_BACKUP = /^\.backup-[0-9a-f]{16}\.db(\..*)?$/;
+/** After a backup that took d, the next starts this many d later (at least a second): backups take at most a fifth of the time. */
+export const BACKUP_PAUSE_FACTOR = 4;
+/** Seconds a client is asked to wait while a backup is being taken or sent. */
+const BACKUP_RETRY_SECONDS = 10;
+
+/** What a killed server or restore leaves in the data directory: a backup being sent (and its partial copy), a restore's staging copy. */
+const LEFT_BEHIND = /^(\.\.?backup-[0-9a-f]{16}|\.restore-[0-9a-f]{8})\.db([.-].*)?$/;
 
 /** Backups and rotations of the running server (README, "HTTP API": `POST /v1/backup`, `POST /v1/master-key/rotate`). */
 export class ManagerOperations {
   #backingUp = false;
+  /** When the next backup may start: a pause after each, so backups asked back to back cannot take the fleet's CPU. */
+  #nextBackupAt = 0;
   #rotating = false;
+  readonly #now: () => number;
 
   constructor(
     private readonly deps: {
@@ -41,31 +50,44 @@ export class ManagerOperations {
       /** The key the server seals with, and where it lives: a rotation replaces the cipher. */
       key: { cipher: Cipher; keeper: KeyKeeper };
       logger: Logger;
+      now?: () => number;
     },
   ) {
-    // Backups a killed server was sending: nobody will read them.
-    for (const name of readdirSync(deps.dataDir)) if (TEMP_BACKUP.test(name)) rmSync(join(deps.dataDir, name), { force: true });
+    this.#now = deps.now ?? Date.now;
+    // Copies a killed server or restore left: nobody will read them.
+    for (const name of readdirSync(deps.dataDir)) if (LEFT_BEHIND.test(name)) rmSync(join(deps.dataDir, name), { force: true });
   }
 
-  /** Takes a backup into the data directory, audited as `actor`'s (`backup.create`); 429 `backup_in_progress` while another is taken or sent. */
+  /**
+   * Takes a backup into the data directory, audited as `actor`'s
+   * (`backup.create`). One at a time, and after one that took d, the next
+   * starts {@link BACKUP_PAUSE_FACTOR}·d later (at least a second): else 429
+   * `backup_in_progress`, with the seconds to wait in `details.retryAfter`.
+   */
   async backup(actor: Actor): Promise<ServerBackup> {
-    if (this.#backingUp) throw new ManagerError('backup_in_progress', 429, 'A backup is being taken or sent: try again when it is done');
+    const wait = this.#backingUp ? BACKUP_RETRY_SECONDS * 1000 : this.#nextBackupAt - this.#now();
+    if (wait > 0) {
+      throw new ManagerError('backup_in_progress', 429, 'A backup was just taken or is being sent: try again in a moment', undefined, { retryAfter: Math.ceil(wait / 1000) });
+    }
     this.#backingUp = true;
+    const started = this.#now();
     const file = join(this.deps.dataDir, `.backup-${randomBytes(8).toString('hex')}.db`);
-    const release = (): void => {
-      rmSync(file, { force: true });
-      this.#backingUp = false;
-    };
+    // Off the event loop: the file may be large.
+    const release = (): Promise<void> =>
+      rm(file, { force: true }).finally(() => {
+        this.#backingUp = false;
+        const now = this.#now();
+        this.#nextBackupAt = now + Math.max(1000, BACKUP_PAUSE_FACTOR * (now - started));
+      });
     try {
-      // Neither a full check nor syncs on the event loop for a copy that is sent and removed: `backup --remote` checks what arrives.
-      const summary = await takeBackup(join(this.deps.dataDir, DATABASE_FILE), file, { check: false, durable: false });
-      const name = `secret-manager-${summary.takenAt.replace(/[-:]|\.\d+/g, '')}.db`;
+      const { bytes, takenAt } = await takeServerBackup(join(this.deps.dataDir, DATABASE_FILE), file);
+      const name = `secret-manager-${takenAt.replace(/[-:]|\.\d+/g, '')}.db`;
       // Recorded before a byte leaves: who took the data (sealed) away, and when.
       this.deps.db.transaction(() => appendAudit(this.deps.db, actor, { action: 'backup.create', target: name }, new Date()));
-      this.deps.logger.info(`took a backup (${summary.secrets} secrets, ${summary.bytes} bytes) for ${actor.name}`);
-      return { file, name, summary, release };
+      this.deps.logger.info(`took a backup (${bytes} bytes) for ${actor.name}`);
+      return { file, name, bytes, release };
     } catch (err) {
-      release();
+      await release();
       throw err;
     }
   }
