@@ -84,7 +84,8 @@ export class ManagerOperations {
       const name = `secret-manager-${takenAt.replace(/[-:]|\.\d+/g, '')}.db`;
       // Recorded before a byte leaves: who took the data (sealed) away, and when.
       this.deps.db.transaction(() => appendAudit(this.deps.db, actor, { action: 'backup.create', target: name }, new Date()));
-      this.deps.logger.info(`took a backup (${bytes} bytes) for ${actor.name}`);
+      // The token's id, not its description: a description is anyone's text, and the log is one line per event.
+      this.deps.logger.info(`took a backup (${bytes} bytes) for token ${actor.id ?? '-'}`);
       return { file, name, bytes, release };
     } catch (err) {
       await release();
