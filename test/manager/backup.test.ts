@@ -84,6 +84,8 @@ describe('manager/backup and restore', function () {
       await assert.rejects(operations.backup(actor), busy(1));
       clock += 1;
       await (await operations.backup(actor)).release();
+      // The time of the last backup, for the metrics' backup age.
+      assert.match(keyed.db.getMeta('backup_last_at') ?? '', /^\d{4}-\d\d-\d\dT/);
       const entries = keyed.db.sql.prepare("SELECT actor, ip, target FROM audit WHERE action = 'backup.create'").all() as { actor: string; ip: string; target: string }[];
       assert.equal(entries.length, 2);
       assert.deepEqual([entries[0]?.actor, entries[0]?.ip], ['nightly cron', '10.0.0.9']);
@@ -132,6 +134,10 @@ describe('manager/backup and restore', function () {
     copyFileSync(join(m.dataDir, 'master.key'), join(restoredDir, 'master.key'));
     const summary = await restoreBackup({ file, dataDir: restoredDir, logger });
     assert.equal(summary.secrets, 1);
+    const restoredMeta = new (loadSqlite().DatabaseSync)(join(restoredDir, 'secrets.db'), { readOnly: true });
+    const lastAt = (restoredMeta.prepare("SELECT value FROM meta WHERE key = 'backup_last_at'").get() as { value: string }).value;
+    restoredMeta.close();
+    assert.equal(lastAt, summary.takenAt, 'its last backup is the one it came from');
     const restored = await startTestManager({ dataDir: restoredDir, adminToken: m.adminToken });
     dirs.push(restoredDir);
     try {

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { appendAudit } from './audit-store';
+import type { Actor } from './audit-store';
+import type { ManagerDatabase } from './database';
 import { renameDurable, syncFile } from './durable-file';
 import { ManagerError } from './errors';
 import { KEK_META, parseStoredKek } from './key-setup';
@@ -25,6 +28,21 @@ export interface BackupSummary {
 
 /** The meta row a backup carries: when it was taken. */
 export const BACKUP_TAKEN_AT = 'backup_taken_at';
+
+/**
+ * The meta row of the database backed up: when its last backup was taken (ISO
+ * 8601), written with the `backup.create` audit entry; the metrics' backup
+ * age reads it (README, "Operate the Secret Manager").
+ */
+export const BACKUP_LAST_AT = 'backup_last_at';
+
+/** Records a backup of `db` taken at `takenAt`: its audit entry and the time of the last backup, in one transaction. */
+export function recordBackup(db: ManagerDatabase, actor: Actor, name: string, takenAt: string): void {
+  db.transaction(() => {
+    appendAudit(db, actor, { action: 'backup.create', target: name }, new Date());
+    db.setMeta(BACKUP_LAST_AT, takenAt);
+  });
+}
 
 function invalid(message: string): ManagerError {
   return new ManagerError('backup_invalid', 422, message);

@@ -4,8 +4,8 @@ import { rmSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { appendAudit, MANAGER_ACTOR } from './audit-store';
-import { describeCopy, takeBackup } from './backup';
+import { MANAGER_ACTOR } from './audit-store';
+import { describeCopy, recordBackup, takeBackup } from './backup';
 import type { BackupSummary } from './backup';
 import { callApi, downloadApi } from './cli-client';
 import type { ClientOptions } from './cli-client';
@@ -100,7 +100,7 @@ async function backupLocal(globals: Globals, dest: string): Promise<BackupSummar
   const summary = await takeBackup(file, dest);
   const db = openDatabase(file);
   try {
-    db.transaction(() => appendAudit(db, MANAGER_ACTOR, { action: 'backup.create', target: basename(dest) }, new Date()));
+    recordBackup(db, MANAGER_ACTOR, basename(dest), summary.takenAt);
   } finally {
     db.close();
   }

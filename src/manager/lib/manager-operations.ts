@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appendAudit } from './audit-store';
 import type { Actor } from './audit-store';
-import { takeServerBackup } from './backup';
+import { recordBackup, takeServerBackup } from './backup';
 import type { Cipher } from './cipher';
 import { DATABASE_FILE } from './database';
 import type { ManagerDatabase } from './database';
@@ -83,7 +82,7 @@ export class ManagerOperations {
       const { bytes, takenAt } = await takeServerBackup(join(this.deps.dataDir, DATABASE_FILE), file);
       const name = `secret-manager-${takenAt.replace(/[-:]|\.\d+/g, '')}.db`;
       // Recorded before a byte leaves: who took the data (sealed) away, and when.
-      this.deps.db.transaction(() => appendAudit(this.deps.db, actor, { action: 'backup.create', target: name }, new Date()));
+      recordBackup(this.deps.db, actor, name, takenAt);
       // The token's id, not its description: a description is anyone's text, and the log is one line per event.
       this.deps.logger.info(`took a backup (${bytes} bytes) for token ${actor.id ?? '-'}`);
       return { file, name, bytes, release };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, constants, copyFileSync, existsSync, linkSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { appendAudit, MANAGER_ACTOR } from './audit-store';
-import { BACKUP_TAKEN_AT, describeCopy } from './backup';
+import { BACKUP_LAST_AT, BACKUP_TAKEN_AT, describeCopy } from './backup';
 import type { BackupSummary } from './backup';
 import { Cipher } from './cipher';
 import { DATABASE_FILE, MIGRATIONS, openDatabase } from './database';
@@ -78,6 +78,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       db.transaction(() => {
         db.setMeta('instance_id', randomBytes(6).toString('hex'));
         db.sql.prepare('DELETE FROM meta WHERE key = ?').run(BACKUP_TAKEN_AT);
+        // The restored database's last backup is the one it came from.
+        if (summary.takenAt !== null) db.setMeta(BACKUP_LAST_AT, summary.takenAt);
         appendAudit(db, MANAGER_ACTOR, { action: 'backup.restore', target: basename(options.file) }, new Date());
       });
       // One file again: nothing of the restore waits in a WAL beside the staging name.
