@@ -290,7 +290,11 @@ describe('security: backups, restores and master-key rotation', function () {
     assert.deepEqual(audit.entries.map((e) => [e.actor, e.target]), [['from SECRET_MANAGER_ADMIN_TOKEN', 'file']]);
     await kill(m);
 
-    assert.notEqual(readFileSync(join(dataDir, 'master.key'), 'utf8').trim(), oldKey);
+    const newKey = readFileSync(join(dataDir, 'master.key'), 'utf8').trim();
+    assert.notEqual(newKey, oldKey);
+    for (const key of [oldKey, newKey, Buffer.from(newKey, 'base64').toString('hex')]) {
+      assert.ok(!(rotated.stdout + rotated.stderr + m.output()).includes(key), 'no key in the CLI output or the server log');
+    }
     const restarted = await serve(dataDir, { SECRET_MANAGER_ADMIN_TOKEN: admin });
     assert.deepEqual(await readSpace(restarted.url, admin, 'seed'), { ...expected, ...written }, 'every value, also those written during the rotation, opens with the new key');
     await kill(restarted);
