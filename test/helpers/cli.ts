@@ -70,3 +70,16 @@ export function startServe(dataDir: string, env: Record<string, string> = {}, fi
     });
   });
 }
+
+/** Starts `secret-manager serve` expecting it to fail before listening; resolves to what it printed (rejects if it started). */
+export async function serveFailure(dataDir: string, env: Record<string, string> = {}): Promise<string> {
+  let serve: ServeProcess;
+  try {
+    serve = await startServe(dataDir, env);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  serve.child.kill('SIGKILL');
+  await serve.exited;
+  throw new Error('secret-manager serve started where it should have failed');
+}

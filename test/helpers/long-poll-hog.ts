@@ -8,8 +8,9 @@ import { request } from './http';
  */
 export async function holdLongPoll(url: string, token: string, space: string, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
-    // A version that never comes: the manager holds the request for the whole wait.
-    const answer = await request('GET', `${url}/v1/spaces/${space}/secrets?wait=60&version=999999`, { token, signal }).catch(() => undefined);
+    // The space's current version: the manager holds the request until it changes (a version it never reached is answered at once).
+    const version = await currentVersion(url, token, space).catch(() => 0);
+    const answer = await request('GET', `${url}/v1/spaces/${space}/secrets?wait=60&version=${version}`, { token, signal }).catch(() => undefined);
     if (answer?.status === 503) await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -17,8 +18,15 @@ export async function holdLongPoll(url: string, token: string, space: string, si
 /** Resolves once the manager at `url` refuses a long poll of `token` with 503 (every slot taken); rejects after `ms`. */
 export async function untilSlotsTaken(url: string, token: string, space: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while ((await request('GET', `${url}/v1/spaces/${space}/secrets?wait=1&version=999999`, { token })).status !== 503) {
+  const version = await currentVersion(url, token, space);
+  while ((await request('GET', `${url}/v1/spaces/${space}/secrets?wait=1&version=${version}`, { token })).status !== 503) {
     if (Date.now() > deadline) throw new Error('the long-poll slots were never all taken');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The version of `space` as `token` reads it now. */
+async function currentVersion(url: string, token: string, space: string): Promise<number> {
+  const res = await request('GET', `${url}/v1/spaces/${space}/secrets`, { token });
+  return (res.body as { version?: number } | undefined)?.version ?? 0;
 }

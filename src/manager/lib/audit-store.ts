@@ -14,6 +14,10 @@ export const AUDIT_ACTIONS = [
   'session.fail',
   'session.limit',
   'auth.limit',
+  'backup.create',
+  'backup.restore',
+  'master_key.rotate',
+  'master_key.rewrap',
 ] as const;
 
 /** What an audit entry records. */

@@ -1,6 +1,12 @@
 // The CLI's HTTP client for the manager's API: bearer auth, JSON in and out, errors as ManagerError.
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
 import { ManagerError } from './errors';
+
+/** How long a download (a backup) may take in all. */
+const DOWNLOAD_TIMEOUT_MS = 30 * 60_000;
 
 /** Where the CLI finds the server and its admin token. */
 export interface ClientOptions {
@@ -51,4 +57,46 @@ export async function callApi(options: ClientOptions, method: string, path: stri
     throw new ManagerError(err?.error ?? 'http_error', response.status, err?.message ?? `HTTP ${response.status}`, err?.field);
   }
   return parsed;
+}
+
+/**
+ * POSTs to `path` and writes the answer's body to `dest` (mode 0600) as it
+ * arrives; resolves to the byte count. An error answer is a ManagerError; an
+ * answer shorter than its Content-Length is `incomplete_download`.
+ */
+export async function downloadApi(options: ClientOptions, path: string, dest: string): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, options.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${resolveToken(options)}` },
+      redirect: 'error',
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
+  } catch {
+    throw new ManagerError('unreachable', 503, `Cannot reach the Secret Manager at ${options.url}: is 'secret-manager serve' running?`);
+  }
+  if (!response.ok || response.body === null) {
+    const text = await response.text().catch(() => '');
+    let err: { error?: string; message?: string; details?: unknown } | undefined;
+    try {
+      err = JSON.parse(text) as typeof err;
+    } catch {
+      err = undefined;
+    }
+    throw new ManagerError(err?.error ?? 'http_error', response.status, err?.message ?? `HTTP ${response.status}`, undefined, err?.details);
+  }
+  const expected = Number(response.headers.get('content-length') ?? NaN);
+  let bytes = 0;
+  const counted = Readable.fromWeb(response.body as ReadableStream<Uint8Array>).on('data', (chunk: Buffer) => (bytes += chunk.length));
+  try {
+    await pipeline(counted, createWriteStream(dest, { mode: 0o600, flags: 'wx' }));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw err;
+    throw new ManagerError('incomplete_download', 502, `The answer from ${options.url} broke off after ${bytes} bytes`);
+  }
+  if (Number.isFinite(expected) && bytes !== expected) {
+    throw new ManagerError('incomplete_download', 502, `The answer from ${options.url} broke off after ${bytes} of ${expected} bytes`);
+  }
+  return bytes;
 }

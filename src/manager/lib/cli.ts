@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { callApi } from './cli-client';
+import { backupCommand, restoreCommand, rotateCommand } from './cli-operations';
 import type { ClientOptions } from './cli-client';
 import { ManagerError } from './errors';
 import { baoScript, kvWrites, readAllScopes } from './export';
+import { kekSettingsFromEnv } from './kek/transit';
 import { createLogger, parseLogFormat, parseLogLevel } from './logger';
 import { DEFAULT_PORT, startServer } from './server';
 import type { SecretMeta } from './secret-store';
@@ -134,6 +136,7 @@ function serveCommand(): Command {
           port,
           masterKey: process.env.SECRET_MANAGER_MASTER_KEY,
           masterKeyFile: opts.masterKeyFile,
+          kek: kekSettingsFromEnv(),
           adminToken: process.env.SECRET_MANAGER_ADMIN_TOKEN,
           tls: opts.tlsCert !== undefined && opts.tlsKey !== undefined ? { certFile: opts.tlsCert, keyFile: opts.tlsKey } : undefined,
           logger: createLogger({ level: parseLogLevel(opts.logLevel), format: parseLogFormat(opts.logFormat) }),
@@ -202,12 +205,13 @@ function exportCommand(): Command {
     .option('--org-path <path>', 'folder of the organization keys (secretSync.vault.orgPath)', '_org')
     .addOption(new Option('--layout <layout>', 'secretSync.vault.layout').choices(['folder', 'entry']).default('folder'))
     .addOption(new Option('--master-key-file <file>', 'file holding the 32-byte master key').env('SECRET_MANAGER_MASTER_KEY_FILE'))
-    .action((opts: { format: string; mount: string; pathPrefix: string; orgPath: string; layout: 'folder' | 'entry'; masterKeyFile?: string }, cmd: Command) => {
+    .action(async (opts: { format: string; mount: string; pathPrefix: string; orgPath: string; layout: 'folder' | 'entry'; masterKeyFile?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const scopes = readAllScopes({
+      const scopes = await readAllScopes({
         dataDir: resolve(globals.dataDir),
         masterKey: process.env.SECRET_MANAGER_MASTER_KEY,
         masterKeyFile: opts.masterKeyFile,
+        kek: kekSettingsFromEnv(),
         logger: createLogger({ level: 'error' }),
       });
       const writes = kvWrites(scopes, { mount: opts.mount, pathPrefix: opts.pathPrefix, orgPath: opts.orgPath, layout: opts.layout });
@@ -263,6 +267,9 @@ export function buildProgram(): Command {
     .addCommand(secretCommand())
     .addCommand(tokenCommand())
     .addCommand(exportCommand())
+    .addCommand(backupCommand())
+    .addCommand(restoreCommand())
+    .addCommand(rotateCommand())
     .showHelpAfterError()
     .exitOverride();
 }

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
+import { ManagerError } from './errors';
 import { loadSqlite } from './quiet-sqlite';
 
 const SCHEMA_V1 = `
@@ -90,6 +91,18 @@ export const MIGRATIONS: readonly string[] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, S
 /** The database's file name in the data directory. */
 export const DATABASE_FILE = 'secrets.db';
 
+/** Options of {@link openDatabase}. */
+export interface OpenOptions {
+  /** Hold SQLite's exclusive lock until closed, refusing (`database_in_use`) while another process has the database open. */
+  exclusive?: boolean;
+}
+
+/** SQLITE_BUSY: another connection holds the lock. */
+function isBusy(error: unknown): boolean {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && (errcode & 0xff) === 5;
+}
+
 /** The open database with the few helpers the stores share. */
 export interface ManagerDatabase {
   readonly sql: DatabaseSync;
@@ -107,7 +120,7 @@ export interface ManagerDatabase {
  * so a commit acknowledged to a client survives a crash or power loss;
  * `secure_delete` zeroes the pages of deleted secrets.
  */
-export function openDatabase(file: string): ManagerDatabase {
+export function openDatabase(file: string, options: OpenOptions = {}): ManagerDatabase {
   const { DatabaseSync } = loadSqlite();
   if (file !== ':memory:') {
     // Create the file owner-only first: SQLite gives its -wal and -shm files the same mode.
@@ -115,11 +128,22 @@ export function openDatabase(file: string): ManagerDatabase {
     chmodSync(file, 0o600);
   }
   const sql = new DatabaseSync(file);
-  sql.exec('PRAGMA journal_mode = WAL');
-  sql.exec('PRAGMA synchronous = FULL');
-  sql.exec('PRAGMA busy_timeout = 5000');
-  sql.exec('PRAGMA foreign_keys = ON');
-  sql.exec('PRAGMA secure_delete = ON');
+  try {
+    sql.exec('PRAGMA busy_timeout = 5000');
+    if (options.exclusive) sql.exec('PRAGMA locking_mode = EXCLUSIVE');
+    sql.exec('PRAGMA journal_mode = WAL');
+    sql.exec('PRAGMA synchronous = FULL');
+    sql.exec('PRAGMA foreign_keys = ON');
+    sql.exec('PRAGMA secure_delete = ON');
+    // In exclusive locking mode the lock taken by a write is kept until close: no server can open the database meanwhile.
+    if (options.exclusive) sql.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (err) {
+    sql.close();
+    if (isBusy(err)) {
+      throw new ManagerError('database_in_use', 409, `${file} is open in another process (a running 'secret-manager serve'?)${options.exclusive ? ': stop it first' : ''}`);
+    }
+    throw err;
+  }
 
   let depth = 0;
   const transaction = <T>(fn: () => T): T => {

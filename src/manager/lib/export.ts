@@ -1,10 +1,8 @@
 // `secret-manager export`: the manager's secrets as OpenBao / Vault KV v2 writes, for a team moving to a cluster.
-import { join } from 'node:path';
 import { ChangeFeed } from './change-feed';
-import { Cipher } from './cipher';
-import { DATABASE_FILE, openDatabase } from './database';
+import type { TransitSettings } from './kek/transit';
+import { openKeyedDatabase } from './key-setup';
 import type { Logger } from './logger';
-import { loadMasterKey } from './master-key';
 import { SecretStore } from './secret-store';
 import type { SecretValue } from './validation';
 
@@ -24,14 +22,14 @@ export interface KvWrite {
 }
 
 /** Reads every scope straight from the data directory (the server may be running: the database allows a reader beside it). */
-export function readAllScopes(options: { dataDir: string; masterKey?: string; masterKeyFile?: string; logger: Logger }): {
+export async function readAllScopes(options: { dataDir: string; masterKey?: string; masterKeyFile?: string; kek?: TransitSettings; logger: Logger }): Promise<{
   org: Record<string, SecretValue>;
   spaces: Record<string, Record<string, SecretValue>>;
-} {
-  const { key } = loadMasterKey({ envValue: options.masterKey, keyFile: options.masterKeyFile, dataDir: options.dataDir, logger: options.logger });
-  const db = openDatabase(join(options.dataDir, DATABASE_FILE));
+}> {
+  // recover stays off: beside a running server, a master.key.next may belong to its rotation under way.
+  const { db, cipher } = await openKeyedDatabase({ ...options, recover: false });
   try {
-    const store = new SecretStore(db, new Cipher(key), new ChangeFeed());
+    const store = new SecretStore(db, cipher, new ChangeFeed());
     const spaces = Object.fromEntries(store.spaces().map((space) => [space, store.values({ kind: 'space', space })]));
     return { org: store.values({ kind: 'org' }), spaces };
   } finally {
@@ -43,7 +41,7 @@ const fieldsOf = (value: SecretValue): Record<string, string> => (typeof value =
 const join2 = (...parts: string[]): string => parts.flatMap((p) => p.split('/')).filter((p) => p !== '').join('/');
 
 /** The KV writes that give the plugin, reading `target`, the same secrets in each space. */
-export function kvWrites(scopes: ReturnType<typeof readAllScopes>, target: VaultTarget): KvWrite[] {
+export function kvWrites(scopes: Awaited<ReturnType<typeof readAllScopes>>, target: VaultTarget): KvWrite[] {
   const writes: KvWrite[] = [];
   if (target.layout === 'folder') {
     for (const [name, value] of Object.entries(scopes.org)) writes.push({ path: join2(target.pathPrefix, target.orgPath, name), data: fieldsOf(value) });

@@ -19,6 +19,8 @@ export interface MasterKeyOptions {
   /** Data directory holding the database and, when neither of the above is given, `master.key`. */
   dataDir: string;
   logger: Logger;
+  /** Whether a missing `<dataDir>/master.key` may be generated (default true); a restore needs the key it was taken with. */
+  generate?: boolean;
 }
 
 /** Decodes a key written as base64 or hex; throws `invalid_master_key` naming where it came from. */
@@ -36,7 +38,7 @@ export function decodeMasterKey(text: string, origin: string): Buffer {
 }
 
 /** Whether the database file (or its WAL, before a checkpoint) holds anything. */
-function holdsData(databaseFile: string): boolean {
+export function holdsData(databaseFile: string): boolean {
   return [databaseFile, `${databaseFile}-wal`].some((file) => {
     try {
       return statSync(file).size > 0;
@@ -66,6 +68,13 @@ export function loadMasterKey(options: MasterKeyOptions): { key: Buffer; source:
     }
     // A new key cannot open data sealed with the lost one: say so, and write nothing that could be mistaken for the key.
     const databaseFile = join(options.dataDir, DATABASE_FILE);
+    if (options.generate === false) {
+      throw new ManagerError(
+        'master_key_missing',
+        500,
+        `The master key file ${file} is missing: put the key the backup was taken with there (mode 0600), or give it with SECRET_MANAGER_MASTER_KEY or --master-key-file`,
+      );
+    }
     if (holdsData(databaseFile)) {
       throw new ManagerError(
         'master_key_missing',

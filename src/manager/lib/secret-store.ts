@@ -43,6 +43,11 @@ interface SecretRow {
   updated_at: string;
 }
 
+/** What a sealed value is bound to: its row's scope and name. */
+export function valueContext(scope: string, name: string): string {
+  return `${scope}\u0000${name}`;
+}
+
 function scopeKey(scope: Scope): string {
   return scope.kind === 'org' ? ORG_SCOPE : scope.space;
 }
@@ -83,10 +88,15 @@ export class SecretStore {
 
   constructor(
     private readonly db: ManagerDatabase,
-    private readonly cipher: Cipher,
+    private cipher: Cipher,
     private readonly feed: ChangeFeed,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Seals and opens with `cipher` from now on: a rotation's commit (the values kept in memory are the same under either key). */
+  useCipher(cipher: Cipher): void {
+    this.cipher = cipher;
+  }
 
   /** The secrets of one scope, without values, sorted by name. */
   list(scope: Scope): SecretMeta[] {
@@ -292,10 +302,10 @@ export class SecretStore {
   }
 
   #seal(key: string, name: string, value: SecretValue): Buffer {
-    return this.cipher.seal(JSON.stringify(value), `${key}\u0000${name}`);
+    return this.cipher.seal(JSON.stringify(value), valueContext(key, name));
   }
 
   #open(row: SecretRow): SecretValue {
-    return JSON.parse(this.cipher.open(row.sealed, `${row.scope}\u0000${row.name}`)) as SecretValue;
+    return JSON.parse(this.cipher.open(row.sealed, valueContext(row.scope, row.name))) as SecretValue;
   }
 }

@@ -1,14 +1,13 @@
 // Starts and stops the Secret Manager: data directory, master key, database, admin bootstrap and the HTTP listener.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DATABASE_FILE } from './database';
 import { ChangeFeed } from './change-feed';
 import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, serverTimeouts } from './connection-guard';
 import type { ConnectionLimits } from './connection-guard';
-import { Cipher } from './cipher';
-import { DATABASE_FILE, openDatabase } from './database';
 import { ManagerError, isDiskFull } from './errors';
 import { createApp, resolveLimits } from './http/app';
 import { fastRead } from './http/fast-read';
@@ -20,12 +19,12 @@ import { createLogger } from './logger';
 import type { Logger } from './logger';
 import { AuditStore, MANAGER_ACTOR } from './audit-store';
 import { FleetStore } from './fleet-store';
-import { loadMasterKey } from './master-key';
 import { ManagerMetrics } from './metrics/metrics';
+import type { TransitSettings } from './kek/transit';
+import { openKeyedDatabase } from './key-setup';
+import { ManagerOperations } from './manager-operations';
 import { SecretStore } from './secret-store';
 import { TokenStore } from './token-store';
-
-const KEY_CHECK_PLAINTEXT = 'secret-manager key check';
 
 /** Options for {@link startServer}. */
 export interface ServerOptions {
@@ -36,6 +35,8 @@ export interface ServerOptions {
   /** SECRET_MANAGER_MASTER_KEY (base64 or hex); else `masterKeyFile`; else `<dataDir>/master.key`. */
   masterKey?: string | undefined;
   masterKeyFile?: string | undefined;
+  /** SECRET_MANAGER_KEK=transit: the master key is kept wrapped by OpenBao / Vault Transit (README, "Run it"). */
+  kek?: TransitSettings | undefined;
   /** SECRET_MANAGER_ADMIN_TOKEN: registered as an admin token if new. */
   adminToken?: string | undefined;
   /** PEM files to serve HTTPS instead of HTTP. */
@@ -63,19 +64,6 @@ export interface RunningServer {
 /** Default port of `secret-manager serve`. */
 export const DEFAULT_PORT = 8390;
 
-function checkMasterKey(db: ReturnType<typeof openDatabase>, cipher: Cipher): void {
-  const stored = db.getMeta('key_check');
-  if (stored === undefined) {
-    db.transaction(() => db.setMeta('key_check', cipher.seal(KEY_CHECK_PLAINTEXT, 'key_check').toString('base64')));
-    return;
-  }
-  try {
-    cipher.open(Buffer.from(stored, 'base64'), 'key_check');
-  } catch {
-    throw new ManagerError('master_key_mismatch', 500, 'The master key is not the one this database was created with');
-  }
-}
-
 /** A failed background write for a log line: a full disk is named as such. */
 function describeWriteError(error: unknown): string {
   if (isDiskFull(error)) return 'the disk holding the data directory is full';
@@ -98,24 +86,23 @@ function bootstrapAdmin(tokens: TokenStore, options: ServerOptions, logger: Logg
 /** Opens the data directory and starts listening; rejects with a ManagerError on bad configuration. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  // Before the database is opened (which creates it): a key is generated only for a data directory without data.
-  const { key, source } = loadMasterKey({
-    envValue: options.masterKey,
-    keyFile: options.masterKeyFile,
+  // The key first (a file, the environment, or unwrapped by OpenBao), then the database; an interrupted rotation is finished here.
+  const keyed = await openKeyedDatabase({
     dataDir: options.dataDir,
+    masterKey: options.masterKey,
+    masterKeyFile: options.masterKeyFile,
+    kek: options.kek,
     logger,
+    recover: true,
   });
-  const cipher = new Cipher(key);
-  const db = openDatabase(join(options.dataDir, DATABASE_FILE));
+  const { db, source } = keyed;
   let listener: http.Server | undefined;
   let fleet: FleetStore | undefined;
   let audit: AuditStore | undefined;
   const limits = resolveLimits(options.limits);
   const feed = new ChangeFeed(limits);
   try {
-    checkMasterKey(db, cipher);
-    const secrets = new SecretStore(db, cipher, feed);
+    const secrets = new SecretStore(db, keyed.cipher, feed);
     const tokens = new TokenStore(db);
     const adminTokenFile = bootstrapAdmin(tokens, options, logger);
     // The fleet's bookkeeping is best effort: a failed write is logged and tried again, the reads are served.
@@ -130,7 +117,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Metrics (README, "Operate the Secret Manager"): every path counts its answers in plain integers, read when Prometheus scrapes.
     const metrics = new ManagerMetrics({ db, secrets, fleet, databaseFile: join(options.dataDir, DATABASE_FILE), waiters: () => feed.size, maxWaiters: limits.maxWaiters });
     const requests = metrics.requests;
-    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs, guard, metrics });
+    const operations = new ManagerOperations({ db, dataDir: options.dataDir, secrets, key: keyed, logger });
+    const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs, guard, metrics, operations });
     // The fleet's polls and wrong tokens skip Express; everything else, errors included, is Express's.
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger, requests });
     const refuse = fastRefuse({ tokens, guard, logger, requests });

@@ -82,7 +82,11 @@ export async function runWithRetry<T>(
 ): Promise<T> {
   const { default: pRetry, AbortError } = await pRetryModule;
   const total = new AbortController();
+  const started = Date.now();
   const totalTimer = setTimeout(() => total.abort(), policy.totalTimeoutMs);
+  // p-retry's own maxRetryTime can end the retries a moment before our timer fires (timers run late on a busy
+  // loop): either way the sync ran out of time, and says so.
+  const outOfTime = (): boolean => total.signal.aborted || Date.now() - started >= policy.totalTimeoutMs;
   // The error of the last attempt that ended on its own (not cut by the total limit): what the final error names.
   let last: SyncError | undefined;
   const once = async (): Promise<T> => {
@@ -124,7 +128,7 @@ export async function runWithRetry<T>(
       },
     });
   } catch (err) {
-    if (total.signal.aborted) throw gaveUpInTime(policy, last);
+    if (outOfTime()) throw gaveUpInTime(policy, last);
     const error = toSyncError(err);
     throw error.retryable ? gaveUpRetrying(error, policy) : error;
   } finally {

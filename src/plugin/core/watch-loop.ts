@@ -90,9 +90,12 @@ export class WatchLoop {
         if (version === null) {
           await this.deps.sync();
         } else {
-          const answer = await this.#poll(version, this.#status.state === 'degraded' ? probe : seconds, signal);
+          const degraded = this.#status.state === 'degraded';
+          const answer = await this.#poll(version, degraded ? probe : seconds, signal);
           if (signal.aborted) return;
-          this.#live();
+          // A change is answered at once, before the poll ever needs a slot: only a poll that waited (no change)
+          // proves the manager takes long polls again. After a change the next probe follows at once.
+          if (!degraded || answer === undefined) this.#live();
           // The long poll's answer is the sync: one request per change.
           if (answer) await this.deps.sync(answer);
         }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openDatabase } from 'secret-sync-manager/dist/database';
-import { BACKUP_LAST_AT_META } from 'secret-sync-manager/dist/metrics/store-figures';
+import { BACKUP_LAST_AT } from 'secret-sync-manager/dist/backup';
 import { request } from '../../helpers/http';
 import { startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
@@ -114,7 +114,7 @@ describe('manager/http: GET /metrics', function () {
     const at = Math.floor(Date.now() / 1000) - 3600;
     await m.stop(true);
     const db = openDatabase(join(m.dataDir, 'secrets.db'));
-    db.transaction(() => db.setMeta(BACKUP_LAST_AT_META, new Date(at * 1000).toISOString()));
+    db.transaction(() => db.setMeta(BACKUP_LAST_AT, new Date(at * 1000).toISOString()));
     db.close();
     m = await startTestManager({ dataDir: m.dataDir });
     const families = await scrape(m.url, m.adminToken);

@@ -10,7 +10,8 @@ import type { ManagerDatabase } from 'secret-sync-manager/dist/database';
 import { FleetStore } from 'secret-sync-manager/dist/fleet-store';
 import { SecretStore } from 'secret-sync-manager/dist/secret-store';
 import { MANAGER_ACTOR as ACTOR } from 'secret-sync-manager/dist/audit-store';
-import { BACKUP_LAST_AT_META, OTHER_SPACES, TOP_SPACES, parseBackupTime, readStoreFigures, topSpaces } from 'secret-sync-manager/dist/metrics/store-figures';
+import { OTHER_SPACES, TOP_SPACES, parseBackupTime, readStoreFigures, topSpaces } from 'secret-sync-manager/dist/metrics/store-figures';
+import { BACKUP_LAST_AT } from 'secret-sync-manager/dist/backup';
 import { FIGURES_TTL_MS, ManagerMetrics } from 'secret-sync-manager/dist/metrics/metrics';
 import { tempDir } from '../../helpers/manager';
 
@@ -57,7 +58,7 @@ describe('manager/metrics/store-figures', () => {
     fleet.seen('alpha', { id: 'old', name: 'old', version: '1' }, before, 'tok');
     secrets.create({ kind: 'space', space: 'alpha' }, { name: 'C', value: 'v', description: '' }, ACTOR);
     fleet.seen('alpha', { id: 'new', name: 'new', version: '1' }, secrets.version('alpha'), 'tok');
-    db.transaction(() => db.setMeta(BACKUP_LAST_AT_META, '2026-01-02T03:04:05.000Z'));
+    db.transaction(() => db.setMeta(BACKUP_LAST_AT, '2026-01-02T03:04:05.000Z'));
     const figures = readStoreFigures({ db, secrets, fleet, databaseFile: file });
     assert.deepEqual(figures.secrets, [{ space: '@org', count: 1 }, { space: 'alpha', count: 3 }]);
     assert.equal(figures.spaces, 1);

@@ -144,3 +144,24 @@ describe('plugin/retry', () => {
     });
   });
 });
+
+// Real timers: what is tested is the order in which a blocked event loop runs overdue timers, which fake clocks do not reproduce.
+describe('plugin/retry on a busy event loop', () => {
+  it('ends as sync_timeout when the limit passes while the loop is blocked, even though the wait before a retry runs first', async () => {
+    let attempts = 0;
+    const limited = (): Promise<string> => {
+      attempts++;
+      // After the third attempt the loop is blocked for 300 ms: the wait before the next retry (due first) and the
+      // total limit both become overdue, and Node runs the wait, and every promise it resolves, before the limit's timer.
+      if (attempts === 3) setImmediate(() => {
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+      });
+      return Promise.reject(new SyncError('rate_limited', 'the Secret Manager at http://m is rate limiting (429)', { retryable: true, httpStatus: 429, retryAfterMs: 3_600_000 }));
+    };
+    const result = await runWithRetry(limited, { ...policy, retries: 20, minDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 40, totalTimeoutMs: 150 }).catch((e: unknown) => e as SyncError);
+    assert.equal(attempts, 3);
+    assert.equal((result as SyncError).code, 'sync_timeout');
+    assert.equal((result as SyncError).toJSON().cause, 'rate_limited');
+  });
+});

@@ -147,6 +147,45 @@ describe('plugin/watch-loop', () => {
       await stop(loop);
     });
 
+    it('stays degraded when a probe is answered at once with a change (no slot was needed), applies it, and probes again at once', async () => {
+      const change: FetchResult = { status: 'changed', version: 2, etag: '"x.2"', secrets: { A: 'a-2' } };
+      // Refused, then a change that was already there (answered before any slot), then a probe that waits: a slot.
+      const script: (SyncError | FetchResult | undefined)[] = [refused(), change, undefined];
+      const polls: { at: number; seconds: number }[] = [];
+      const synced: (FetchResult | undefined)[] = [];
+      const states: string[] = [];
+      const loop: WatchLoop = new WatchLoop({
+        waitForChange: async (_v, seconds, signal) => {
+          polls.push({ at: Date.now(), seconds });
+          const next = script.shift();
+          if (next instanceof SyncError) throw next;
+          if (next) return next;
+          await delay(seconds * 1000, signal);
+          return undefined;
+        },
+        currentVersion: () => (synced.some((a) => a === change) ? 2 : 1),
+        sync: (prefetched) => Promise.resolve(void synced.push(prefetched)),
+        logger: memoryLogger(),
+        onStatus: () => states.push(loop.status.state),
+        minDelayMs: 1_000,
+        maxDelayMs: 8_000,
+      });
+      loop.start();
+      await clock.tickAsync(0);
+      assert.equal(loop.status.state, 'degraded');
+      await clock.tickAsync(2_000);
+      assert.ok(synced.includes(change), 'the change is applied');
+      assert.equal(loop.status.state, 'degraded', 'a change answered at once proves no slot');
+      assert.equal(polls.length, 3, 'the next probe follows at once');
+      await clock.tickAsync(1_000);
+      assert.equal(loop.status.state, 'live', 'a probe that waited its second held a slot');
+      assert.deepEqual(polls.map((p) => p.seconds).slice(0, 3), [55, 1, 1]);
+      assert.deepEqual(states, ['degraded', 'live']);
+      const stopping = loop.stop();
+      await clock.tickAsync(1);
+      await stopping;
+    });
+
     it("waits as long as the server's Retry-After asks, up to the bound", async () => {
       const { loop, polls } = refusing([refused(20_000), refused(3_600_000), refused(3_600_000)], { maxRetryAfterMs: 30_000 });
       loop.start();

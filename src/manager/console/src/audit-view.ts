@@ -28,6 +28,7 @@ const ACTION_GROUPS: readonly [string, WordKey][] = [
   ['token', 'actionToken'],
   ['instance', 'actionInstance'],
   ['session', 'actionSession'],
+  ['operations', 'actionOperations'],
 ];
 
 /** What an entry records, in words: "Changed secret X in space demo (3 times)"; the names as code. */

@@ -112,6 +112,7 @@ export const DE: typeof EN = {
   actionToken: 'Tokens',
   actionInstance: 'Instanzen',
   actionSession: 'Anmeldungen',
+  actionOperations: 'Sicherungen und Schlüssel',
   showOlder: 'Ältere anzeigen',
   noEntries: 'Keine Einträge passen.',
   times: '({count}-mal)',
@@ -130,6 +131,10 @@ export const DE: typeof EN = {
   'session.fail': 'Fehlgeschlagene Anmeldung',
   'session.limit': 'Anmeldungen abgewiesen: zu viele',
   'auth.limit': 'Falsche Tokens abgewiesen: zu viele',
+  'backup.create': 'Sicherung erstellt ({target})',
+  'backup.restore': 'Sicherung wiederhergestellt ({target})',
+  'master_key.rotate': 'Hauptschlüssel erneuert',
+  'master_key.rewrap': 'Hauptschlüssel mit neuerer Transit-Schlüsselversion verpackt ({target})',
   networkError: 'Die Konsole hat den Secret Manager nicht erreicht. Prüfen, ob er läuft, dann noch einmal versuchen.',
   badAnswer: 'Der Secret Manager hat eine Antwort gegeben, die die Konsole nicht lesen kann (HTTP {status}).',
 };

@@ -114,6 +114,7 @@ export const EN = {
   actionToken: 'Tokens',
   actionInstance: 'Instances',
   actionSession: 'Sign-ins',
+  actionOperations: 'Backups and keys',
   showOlder: 'Show older',
   noEntries: 'No entries match.',
   times: '({count} {count:time|times})',
@@ -132,6 +133,10 @@ export const EN = {
   'session.fail': 'Failed sign-in',
   'session.limit': 'Sign-ins refused: too many',
   'auth.limit': 'Wrong tokens refused: too many',
+  'backup.create': 'Took a backup ({target})',
+  'backup.restore': 'Restored a backup ({target})',
+  'master_key.rotate': 'Rotated the master key',
+  'master_key.rewrap': 'Wrapped the master key with a newer transit key version ({target})',
   networkError: 'The console could not reach the Secret Manager. Check that it is running, then try again.',
   badAnswer: 'The Secret Manager gave an answer the console cannot read (HTTP {status}).',
 };

@@ -10,6 +10,7 @@ import type { FleetStore } from '../fleet-store';
 import type { Logger } from '../logger';
 import type { ManagerMetrics } from '../metrics/metrics';
 import { methodLabel, routeOf } from '../metrics/routes';
+import type { ManagerOperations } from '../manager-operations';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { DEFAULT_CONNECTION_LIMITS } from '../connection-guard';
@@ -23,6 +24,7 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { metricsRoute } from './metrics-route';
 import { secretsRoutes } from './secrets-routes';
 import { tokensRoutes } from './tokens-routes';
+import { operationsRoutes } from './operations-routes';
 
 /** The path of a plugin's usage report under `/v1`, the only write a read token makes. */
 const USAGE_PATH = /^\/spaces\/[^/]+\/instances\/[^/]+\/usage$/;
@@ -78,6 +80,8 @@ export interface AppDeps {
   guard?: AuthGuard;
   /** The Prometheus metrics: every answer is counted there, and `GET /metrics` serves them (README, "Operate the Secret Manager"). */
   metrics?: ManagerMetrics;
+  /** Backups and master-key rotations (`POST /v1/backup`, `POST /v1/master-key/rotate`). */
+  operations?: ManagerOperations;
 }
 
 /** Builds the Express application serving `/healthz` and the `/v1` API. */
@@ -144,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   v1.use(tokensRoutes(deps.tokens, deps.audit));
+  if (deps.operations) v1.use(operationsRoutes(deps.operations));
   app.use('/v1', v1);
   // Prometheus sends a bearer token (README, "Operate the Secret Manager"): wrong ones count against the address like any other.
   if (deps.metrics) app.get('/metrics', authenticate(deps.tokens, sessions, guard), metricsRoute(deps.metrics));

@@ -13,6 +13,8 @@ const ACTION_GROUPS: Readonly<Record<string, readonly AuditAction[]>> = {
   instance: ['instance.forget'],
   // Sign-ins, sign-outs and the refusals of too many attempts.
   session: ['session.create', 'session.delete', 'session.fail', 'session.limit', 'auth.limit'],
+  // Backups taken and restored, master-key rotations and rewraps.
+  operations: ['backup.create', 'backup.restore', 'master_key.rotate', 'master_key.rewrap'],
 };
 
 /** One text parameter: absent, or a string of 1 to {@link MAX_FILTER_LENGTH} characters (given once); else 400 `invalid_query`. */

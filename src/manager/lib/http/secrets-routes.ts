@@ -125,13 +125,16 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     // The console shows no value, so a session never reads one (an admin session can still issue tokens: README, "The web console").
     if (viaSession(res)) throw new ManagerError('forbidden', 403, 'Values are read with a token, never with a console session');
     const { wait, version } = parseWaitQuery(req.query, deps.maxWaitSeconds);
-    if (wait > 0 && !(await waitForChange(res, space, version, wait))) return;
+    // A version this database never reached was read from another one (before a restore): the client's copy is not this
+    // database's, so it gets the answer at once rather than waiting for a version that may never come.
+    const elsewhere = wait > 0 && version > secrets.version(space);
+    if (wait > 0 && !elsewhere && !(await waitForChange(res, space, version, wait))) return;
     const current = secrets.version(space);
     // The fleet view: who read this space, and the version the answer leaves it with (a 304 means it has it).
     const who = parseInstanceHeader(req.get(INSTANCE_HEADER));
     if (who && deps.fleet.seen(space, who, current, principalOf(res).id)) res.set(USAGE_WANTED_HEADER, '1');
     res.set('ETag', etagOf(current));
-    if ((wait > 0 && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
+    if ((wait > 0 && !elsewhere && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
       res.status(304).end();
       return;
     }

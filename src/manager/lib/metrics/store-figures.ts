@@ -5,13 +5,8 @@ import { ORG_SCOPE } from '../change-feed';
 import type { ManagerDatabase } from '../database';
 import type { FleetStore } from '../fleet-store';
 import type { SecretStore } from '../secret-store';
+import { BACKUP_LAST_AT } from '../backup';
 
-/**
- * The `meta` key holding the time of the last completed backup, written by the
- * backup in the transaction that ends it: an ISO 8601 time, or a number of
- * seconds (or of milliseconds, above 10^11) since 1970.
- */
-export const BACKUP_LAST_AT_META = 'backup_last_at';
 
 /** How many spaces get a label value of their own; the rest are summed under {@link OTHER_SPACES}. */
 export const TOP_SPACES = 100;
@@ -63,7 +58,7 @@ export function topSpaces(counts: Iterable<[string, number]>, limit = TOP_SPACES
   return top;
 }
 
-/** The time stored under {@link BACKUP_LAST_AT_META}, in seconds since 1970; undefined when absent or unreadable. */
+/** The time stored under {@link BACKUP_LAST_AT}, in seconds since 1970; undefined when absent or unreadable. */
 export function parseBackupTime(stored: string | undefined): number | undefined {
   if (stored === undefined) return undefined;
   const trimmed = stored.trim();
@@ -121,7 +116,7 @@ export function readStoreFigures(deps: StoreFigureDeps): StoreFigures {
         : { space, ...(fleet.get(space) as { current: number; behind: number }) },
     ),
     auditEntries: audit?.n ?? 0,
-    backupLastAt: parseBackupTime(deps.db.getMeta(BACKUP_LAST_AT_META)),
+    backupLastAt: parseBackupTime(deps.db.getMeta(BACKUP_LAST_AT)),
     databaseBytes: [deps.databaseFile, `${deps.databaseFile}-wal`].map((file) => ({ file: basename(file), bytes: fileBytes(file) })),
   };
 }
