@@ -1,4 +1,5 @@
 // Pure formatting for the sidebar: relative times, state presentation and the paths users copy.
+import { SECRETS_KEY } from '../../src/shared/contract';
 
 /** How a state looks: an icon class and a colour role. */
 export interface StateLook {
@@ -46,17 +47,17 @@ function member(name: string, quote: "'" | '"'): string {
 
 /** What a function node writes to read `key` (and `field` of a multi-pair secret). */
 export function functionPath(key: string, field?: string): string {
-  return `global.get('SECRETS')${member(key, "'")}${field === undefined ? '' : member(field, "'")}`;
+  return `global.get('${SECRETS_KEY}')${member(key, "'")}${field === undefined ? '' : member(field, "'")}`;
 }
 
 /** What any node property or credential takes: Node-RED substitutes it when the node starts. */
 export function referencePath(key: string, field?: string): string {
-  return `\${SECRETS.${key}${field === undefined ? '' : `.${field}`}}`;
+  return `\${${SECRETS_KEY}.${key}${field === undefined ? '' : `.${field}`}}`;
 }
 
 /** The global context path change, inject and http request nodes take. */
 export function contextPath(key: string, field?: string): string {
-  return `SECRETS${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;
+  return `${SECRETS_KEY}${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;
 }
 
 /** Watch refusal codes the catalog explains in plain words (`watch.reason.<code>`); any other shows the runtime's message. */

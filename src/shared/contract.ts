@@ -10,6 +10,9 @@
  */
 export const PACKAGE_NAME = '@secret-sync/node-red-secret-sync';
 
+/** The global context key flows read the secrets from (`global.get('SECRETS')`, `${SECRETS.KEY}`): its one spelling in code. */
+export const SECRETS_KEY = 'SECRETS';
+
 /** The id the plugin registers under (runtime and editor); nodes look it up with `RED.plugins.get(PLUGIN_ID)`. */
 export const PLUGIN_ID = 'secret-sync';
 

@@ -1,5 +1,5 @@
 // Undoes a flow's global.set('SECRETS', …): such a value shadows the synced one in every context store.
-import { GLOBAL_KEY } from './global-secrets';
+import { SECRETS_KEY } from '../../shared/contract';
 import type { PluginLogger } from './logger';
 
 /** The global context as nodes see it (`node.context().global`). */
@@ -27,9 +27,9 @@ export function removeOverrides(global: GlobalContextLike, stores: (string | und
   const cleaned: string[] = [];
   for (const store of stores) {
     try {
-      const value = global.get(GLOBAL_KEY, store);
+      const value = global.get(SECRETS_KEY, store);
       if (value === published || value === undefined) continue;
-      global.set(GLOBAL_KEY, undefined, store);
+      global.set(SECRETS_KEY, undefined, store);
       cleaned.push(store ?? 'default');
     } catch {
       // A store that cannot answer synchronously cannot be checked here; it is checked again next sync.

@@ -1,10 +1,8 @@
 // Puts the snapshot where flows read it: global context `SECRETS`, served from settings.js functionGlobalContext.
+import { SECRETS_KEY } from '../../shared/contract';
 import { SyncError } from '../../shared/sync-error';
 import type { SecretsObject } from './snapshot';
 import type { SecretsTarget } from './sync-engine';
-
-/** The global context key flows read. */
-export const GLOBAL_KEY = 'SECRETS';
 
 /**
  * Node-RED answers `global.get(key)` from its context store first and from the
@@ -36,6 +34,6 @@ export class GlobalSecrets implements SecretsTarget {
   publish(secrets: SecretsObject): void {
     const problem = this.problem();
     if (problem) throw problem;
-    (this.holder as Record<string, unknown>)[GLOBAL_KEY] = secrets;
+    (this.holder as Record<string, unknown>)[SECRETS_KEY] = secrets;
   }
 }

@@ -1,5 +1,6 @@
 // Secret references in node properties (`${SECRETS.KEY}` and the other forms of reference-forms.ts): resolving, indexing the flows, and who a change affects.
 import type { MissingReference, ReferringNode } from '../../shared/contract';
+import type { FlowNodeConfig } from './flow-nodes';
 import { nodeReferences, referenceText } from './reference-forms';
 import type { Reference } from './reference-forms';
 import type { Snapshot } from './snapshot';
@@ -22,7 +23,7 @@ export function resolveReference(snapshot: Snapshot, ref: Reference): string | u
 export type ReferenceIndex = Map<string, { node: ReferringNode; ref: Reference; live: boolean }[]>;
 
 /** Indexes the references of `nodes`; `credentialsOf` gives a node's stored credentials (references only, never values). */
-export function indexReferences(nodes: readonly (ReferringNode & Record<string, unknown>)[], credentialsOf: (id: string) => unknown): ReferenceIndex {
+export function indexReferences(nodes: readonly FlowNodeConfig[], credentialsOf: (id: string) => unknown): ReferenceIndex {
   const index: ReferenceIndex = new Map();
   for (const node of nodes) {
     const { id, type, name, z } = node;

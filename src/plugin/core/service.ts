@@ -17,6 +17,7 @@ import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
 import type { KeyEntry, LegacyNode, ReferencesStatus, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
 import { STATUS_LIST_MAX } from '../../shared/contract';
+import type { KeyUsage } from '../../shared/fleet-wire';
 import { prepareMasker, unmaskedKeys } from './masker';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
@@ -211,7 +212,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
   }
 
   /** Reports the keys the deployed flows use to the provider (when it keeps a fleet view); false when it could not. */
-  async reportUsage(usage: readonly { key: string; nodes: number }[]): Promise<boolean> {
+  async reportUsage(usage: readonly KeyUsage[]): Promise<boolean> {
     if (this.#mode.kind !== 'running' || !this.#mode.provider.reportUsage || this.#stopped) return true;
     try {
       await this.#mode.provider.reportUsage(usage, AbortSignal.timeout(10_000));

@@ -1,7 +1,7 @@
 // Turns a provider's payload into the frozen, null-prototype object flows read as global.SECRETS, and diffs two of them.
 import type { SecretsDiff } from '../../shared/contract';
 import { isPlainObject } from '../../shared/guards';
-import { nameProblem } from '../../shared/names';
+import { NAME_MAX_LENGTH, nameProblem } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 import { runNow } from './time-slice';
 import type { SliceableWork } from './time-slice';
@@ -87,7 +87,7 @@ export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
   Object.setPrototypeOf(raw, null);
   // Providers answer in key order: checking that costs one comparison a key, sorting again more.
   if (!inOrder(keys)) keys.sort();
-  const skipped = [...unsafe.map((key) => ({ key: key.slice(0, 128), reason: nameProblem(key)! })), ...notText];
+  const skipped = [...unsafe.map((key) => ({ key: key.slice(0, NAME_MAX_LENGTH), reason: nameProblem(key)! })), ...notText];
   return Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.freeze(keys), skipped: Object.freeze(skipped) });
 }
 

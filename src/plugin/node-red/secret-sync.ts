@@ -20,7 +20,7 @@ import { SecretReferences } from './secret-references';
 import type { FlowsStartedEvent, NodeRedApi } from './red-types';
 import { instanceSplay } from '../core/scheduler';
 import { keyUsage } from '../core/usage';
-import type { KeyUsage } from '../core/usage';
+import type { KeyUsage } from '../../shared/fleet-wire';
 import { instanceIdentity } from './instance';
 import { contextModule } from './runtime-internals';
 import { SecretSyncService } from '../core/service';
