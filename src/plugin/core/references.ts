@@ -1,7 +1,7 @@
 // Secret references in node properties (`${SECRETS.KEY}` and the other forms of reference-forms.ts): resolving, indexing the flows, and who a change affects.
 import type { MissingReference, ReferringNode } from '../../shared/contract';
 import type { FlowNodeConfig } from './flow-nodes';
-import { nodeReferences, referenceText } from './reference-forms';
+import { nodeReferences, parseVariable, referenceText } from './reference-forms';
 import type { Reference } from './reference-forms';
 import type { Snapshot } from './snapshot';
 
@@ -17,6 +17,18 @@ export function resolveReference(snapshot: Snapshot, ref: Reference): string | u
   if (typeof entry === 'string') return ref.field === undefined ? entry : undefined;
   if (entry === undefined || ref.field === undefined) return undefined;
   return entry[ref.field];
+}
+
+/**
+ * What Node-RED's last lookup of a `${name}` (after node, group, flow and
+ * global env) answers: only `SECRETS.*` names are claimed, so a normal
+ * environment variable is never shadowed; a key the space lacks answers the
+ * empty text, never the reference's own.
+ */
+export function claimVariable(snapshot: Snapshot, name: unknown): { claimed: boolean; value?: string } {
+  const ref = typeof name === 'string' ? parseVariable(name) : undefined;
+  if (!ref) return { claimed: false };
+  return { claimed: true, value: resolveReference(snapshot, ref) ?? '' };
 }
 
 /** The nodes that reference each secret key (in properties or credentials); `live` ones read the value at each use. */

@@ -137,18 +137,24 @@ function sameEntry(a: SecretEntry | undefined, b: SecretEntry | undefined): bool
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
-/** Compares two snapshots by key and value. */
+/** No change: what a sync that found the secrets unchanged publishes. */
+export const EMPTY_DIFF: SecretsDiff = Object.freeze({ added: Object.freeze([]), changed: Object.freeze([]), removed: Object.freeze([]) });
+
+/** Compares two snapshots by key and value; the lists are frozen (a publication hands them to every listener). */
 export function diffSnapshots(before: Snapshot, after: Snapshot): SecretsDiff {
-  // The first sync adds everything: one copy of the key list instead of growing an array key by key.
-  if (before.keys.length === 0) return { added: [...after.keys], changed: [], removed: [] };
+  // The first sync adds everything: the new snapshot's own frozen key list, no copy.
+  if (before.keys.length === 0) return Object.freeze({ added: after.keys, changed: EMPTY_DIFF.changed, removed: EMPTY_DIFF.removed });
   const added: string[] = [];
   const changed: string[] = [];
-  for (const key of after.keys) {
+  const { keys } = after;
+  // An indexed loop: once per sync over every key, before the code is optimised, an iterator would allocate per key.
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (!(key in before.secrets)) added.push(key);
     else if (!sameEntry(before.secrets[key], after.secrets[key])) changed.push(key);
   }
   const removed = before.keys.filter((key) => !(key in after.secrets));
-  return { added, changed, removed };
+  return Object.freeze({ added: Object.freeze(added), changed: Object.freeze(changed), removed: Object.freeze(removed) });
 }
 
 /** Whether a diff has anything in it. */

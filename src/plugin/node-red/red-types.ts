@@ -39,6 +39,8 @@ export interface RedSettings {
   readonly contextStorage?: unknown;
   /** `false` hides settings.js globals from the context API's listings. */
   readonly exportGlobalContextKeys?: boolean;
+  /** The editor's settings; `projects.enabled` turns the projects feature on. */
+  readonly editorTheme?: unknown;
 }
 
 /** `RED.events`: the runtime event bus. */
