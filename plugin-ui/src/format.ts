@@ -1,5 +1,6 @@
 // Pure formatting for the sidebar: relative times, state presentation and the paths users copy.
-import { SECRETS_KEY } from '../../src/shared/contract';
+import { HOOK_NAMES, SECRETS_KEY } from '../../src/shared/contract';
+import type { HookName, HooksStatus } from '../../src/shared/contract';
 
 /** How a state looks: an icon class and a colour role. */
 export interface StateLook {
@@ -66,4 +67,9 @@ const WATCH_REASONS: readonly string[] = ['too_many_waiters', 'too_many_waiters_
 /** The catalog key that explains why a degraded watch's long polls are refused. */
 export function watchReasonKey(code: string | null): string {
   return code !== null && WATCH_REASONS.includes(code) ? `watch.reason.${code}` : 'watch.reason.other';
+}
+
+/** The hooks into Node-RED that did not take, in the contract's order (the sidebar names them; a runtime older than the `hooks` field has none). */
+export function unavailableHooks(hooks: Partial<HooksStatus> | undefined): HookName[] {
+  return HOOK_NAMES.filter((name) => hooks?.[name] === 'unavailable');
 }
