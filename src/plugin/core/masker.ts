@@ -5,6 +5,8 @@ import type { Snapshot } from './snapshot';
 import { MIN_MASKED_LENGTH, layerPatterns } from './mask-forms';
 import { compileInWorker } from './matcher-thread';
 import { SecretMatcher, compileMatcher, replaceRanges } from './secret-matcher';
+import { runNow, runSliced } from './time-slice';
+import type { SliceableWork } from './time-slice';
 
 const MAX_DEPTH = 32;
 
@@ -36,6 +38,8 @@ const WORKER_MIN_VALUES = 2_000;
 const MAX_DELTA_SHARE = 0.1;
 /** A delta layer of at most this many values is always fine, however small the full one. */
 const MIN_DELTA_LIMIT = 64;
+/** Keys scanned between two points where a sliced scan may pause. */
+const KEYS_PER_STEP = 512;
 
 /**
  * Masks every secret value of one snapshot, in every form of
@@ -62,7 +66,7 @@ export class Masker {
       this.#delta = prepared.delta;
       this.unmaskedKeys = Object.freeze(prepared.unmasked);
     } else {
-      const scan = scanSnapshot(snapshot);
+      const scan = runNow(scanWork(snapshot));
       this.#full = compileLayerNow(scan);
       this.unmaskedKeys = Object.freeze(scan.unmasked);
     }
@@ -184,7 +188,7 @@ function maskError(error: Error, seen: WeakMap<object, unknown>, walk: (v: unkno
 
 /** `KEY` or `KEY.field` of every value too short to mask (fewer than {@link MIN_MASKED_LENGTH} characters); names only. */
 export function unmaskedKeys(snapshot: Snapshot): string[] {
-  return scanSnapshot(snapshot).unmasked;
+  return runNow(scanWork(snapshot)).unmasked;
 }
 
 /**
@@ -195,8 +199,9 @@ export function unmaskedKeys(snapshot: Snapshot): string[] {
  * until the delta outgrows {@link MAX_DELTA_SHARE} of it.
  */
 export async function prepareMasker(next: Snapshot, previous?: Masker): Promise<Masker> {
-  const scan = scanSnapshot(next);
-  const base = previous?.fullLayer;
+  const scan = await runSliced(scanWork(next));
+  // An empty full layer (the masker before the first sync) is no base: the first secrets compile as a full layer.
+  const base = previous !== undefined && previous.fullLayer.values.size > 0 ? previous.fullLayer : undefined;
   const delta = base === undefined ? undefined : missingFrom(base, scan);
   if (base !== undefined && delta !== undefined && delta.values.size + delta.pairs.size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
     return new Masker(next, { full: base, delta: delta.values.size + delta.pairs.size === 0 ? undefined : await compileLayer(delta), unmasked: scan.unmasked });
@@ -206,16 +211,18 @@ export async function prepareMasker(next: Snapshot, previous?: Masker): Promise<
 
 /**
  * One pass over the snapshot: its values and pair lists, and the names of the
- * values too short to mask. Indexed loops: a pass over 10,000 keys runs once
- * per sync, before the code is optimised, and an iterator would allocate a
- * result object per key (README, "Performance").
+ * values too short to mask; sliceable, so a sync of 10,000 keys does not hold
+ * the event loop for it. Indexed loops: a pass over 10,000 keys runs once per
+ * sync, before the code is optimised, and an iterator would allocate a result
+ * object per key (README, "Performance").
  */
-function scanSnapshot(snapshot: Snapshot): Scan {
+function* scanWork(snapshot: Snapshot): SliceableWork<Scan> {
   const values = new Set<string>();
   const pairs = new Map<string, readonly string[]>();
   const unmasked: string[] = [];
   const { keys, secrets } = snapshot;
   for (let i = 0; i < keys.length; i++) {
+    if (i % KEYS_PER_STEP === KEYS_PER_STEP - 1) yield;
     const key = keys[i]!;
     const entry = secrets[key];
     if (typeof entry === 'string') {
@@ -240,7 +247,7 @@ function scanSnapshot(snapshot: Snapshot): Scan {
 function missingFrom(layer: Layer, sources: Sources): Sources {
   const values = new Set<string>();
   const pairs = new Map<string, readonly string[]>();
-  // forEach, not for…of: no iterator result per value (see scanSnapshot).
+  // forEach, not for…of: no iterator result per value (see scanWork).
   sources.values.forEach((value) => {
     if (!layer.values.has(value)) values.add(value);
   });

@@ -86,6 +86,12 @@ describe('plugin/core/masker', () => {
       assert.ok(Object.isFrozen(prepared.unmaskedKeys), 'the names travel in a publication: frozen');
     });
 
+    it('compiles the first secrets as a full layer, not as a delta over the empty masker of before the first sync', async () => {
+      const first = await prepareMasker(buildSnapshot(many(3, 'a')), new Masker(buildSnapshot({})));
+      assert.equal(first.layered, false);
+      assert.equal(first.text('a-value-2-abcdef'), M);
+    });
+
     it('compiles a small change as a delta over the previous full layer, masking new and replaced values', async () => {
       const first = await prepareMasker(buildSnapshot(many(100, 'a')));
       const second = buildSnapshot({ ...many(100, 'a'), K1: 'rotated-value-1', NEW: { user: 'admin', pass: 'pair-pass-1' } });

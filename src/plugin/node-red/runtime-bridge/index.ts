@@ -37,6 +37,9 @@ export interface BridgeParts {
   onStop: () => void;
 }
 
+/** An available hook with nothing to undo: global.SECRETS is data (the last value stays for flows), a restart is a call. */
+const NOTHING_TO_UNDO = (): void => undefined;
+
 /** Why each hook cannot work, as the log says it once at start (README, "How the plugin reaches into Node-RED"). */
 const CONSEQUENCE: Partial<Record<HookName, string>> = {
   variables: VARIABLES_UNAVAILABLE,
@@ -134,9 +137,9 @@ export class RuntimeBridge {
     const RED = this.#RED;
     const masker = (): Publication['masker'] => this.#current.masker;
     const adminApi = RED.settings.httpAdminRoot !== false;
-    this.#set('globalSecrets', this.publishProblem ? undefined : () => undefined);
+    this.#set('globalSecrets', this.publishProblem ? undefined : NOTHING_TO_UNDO);
     this.#set('variables', this.#flowsUtil && claimVariables(this.#flowsUtil, (name) => claimVariable(this.#current.snapshot, name)));
-    this.#set('restart', this.#flows && (() => undefined));
+    this.#set('restart', this.#flows && NOTHING_TO_UNDO);
     if (this.#options.maskPrints) {
       this.#set('logMask', this.#log && maskLogs(this.#log, masker));
       this.#set('printMask', maskPrints(RED.events, masker));
