@@ -17,6 +17,18 @@ export const BOUNDARY = {
 };
 
 /**
+ * Node-RED's and Express's internals (README, "How the plugin reaches into Node-RED"): the loaded-module
+ * cache, Express's router stack, settings.js functionGlobalContext, the runtime's `${…}` lookup and partial
+ * restart, an Express app's parent. Only the runtime bridge (src/plugin/node-red/runtime-bridge) touches them.
+ */
+export const ONE_BRIDGE = [
+  { selector: "MemberExpression[object.name='require'][property.name='cache']", message: "Loaded modules are Node-RED's internals: reach them through the runtime bridge (src/plugin/node-red/runtime-bridge)." },
+  { selector: "MemberExpression[property.name=/^(_router|router|parent)$/]", message: "Express's router stack and an app's parent are internals: use the runtime bridge's express-layers.ts." },
+  { selector: "MemberExpression[property.name='functionGlobalContext']", message: 'global.SECRETS is written by the runtime bridge (global-secrets.ts) only.' },
+  { selector: "MemberExpression[property.name=/^(getEnvVar|stopFlows|startFlows)$/]", message: "The runtime's `${…}` lookup and partial restart are internals: use the runtime bridge." },
+];
+
+/**
  * Where browser code turns a string into HTML (README, "Security and reliability"): innerHTML and
  * outerHTML, insertAdjacentHTML, document.write (the plugin's defaults), and jQuery's `.html(x)`,
  * `$(x)` and `RED.notify(x)` (which sets a string as innerHTML) with anything but literal markup or
@@ -56,6 +68,12 @@ export default tseslint.config(
     // The core/adapter split: the engine and its parts, the providers and the contract never import Node-RED or Express.
     files: ['src/plugin/core/**/*.ts', 'src/providers/**/*.ts', 'src/shared/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', BOUNDARY] },
+  },
+  {
+    // One bridge: every touch of an internal of Node-RED or Express goes through src/plugin/node-red/runtime-bridge.
+    files: ['src/plugin/**/*.ts', 'src/providers/**/*.ts', 'src/shared/**/*.ts', 'nodes/**/*.ts'],
+    ignores: ['src/plugin/node-red/runtime-bridge/**'],
+    rules: { 'no-restricted-syntax': ['error', ...ONE_BRIDGE] },
   },
   {
     files: ['test/**/*.ts'],

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import autocannon from 'autocannon';
 import { SyncEngine } from '../src/plugin/core/sync-engine';
-import { prepareMasker } from '../src/plugin/core/masker';
 import { EMPTY_SNAPSHOT, buildSnapshot, diffSnapshots } from '../src/plugin/core/snapshot';
 import { DEFAULT_RETRY_POLICY } from '../src/plugin/core/retry';
 import { WatchLoop } from '../src/plugin/core/watch-loop';
@@ -16,6 +15,7 @@ import { request } from '../test/helpers/http';
 import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import { memoryLogger } from '../test/helpers/logger';
+import { keepMasker } from './keep-masker';
 import { naiveGet } from './naive-client';
 import { serve } from './serve';
 
@@ -126,7 +126,7 @@ async function watchFigures(url: string, space: string, token: string, api: Api)
     fetch: (r: Parameters<typeof provider.fetch>[0]) => (requests++, provider.fetch(r)),
     waitForChange: (v: number, s: number, sig: AbortSignal) => (requests++, provider.waitForChange(v, s, sig)),
   };
-  const engine = new SyncEngine({ provider: counted, target: { publish: () => (published = performance.now()) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space, prepare: prepareMasker });
+  const engine = new SyncEngine({ provider: counted, onPublish: () => (published = performance.now()), policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space });
   await engine.sync('startup');
   const loop = new WatchLoop({ waitForChange: counted.waitForChange, currentVersion: () => engine.state.version, sync: (p) => engine.sync('watch', p), logger: memoryLogger(), pollSeconds: 30 });
   loop.start();
@@ -157,7 +157,7 @@ async function clientFigures(url: string, tokens: Record<string, string>, api: A
   for (let round = 0; round < ROUNDS; round++) {
     stalls.push(
       await longestStall(async () => {
-        const engine = new SyncEngine({ provider: s10k, target: { publish: () => undefined }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's10k', prepare: prepareMasker });
+        const engine = new SyncEngine({ provider: s10k, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's10k' });
         await engine.sync('manual');
       }),
     );
@@ -190,7 +190,7 @@ async function clientFigures(url: string, tokens: Record<string, string>, api: A
     naiveTarget.SECRETS = await naiveGet(url, 's1k', tokens.s1k!);
     naiveTimes.push(performance.now() - t);
     t = performance.now();
-    await new SyncEngine({ provider: s1k, target: { publish: (x) => (naiveTarget.SECRETS = x) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's1k' }).sync('manual');
+    await new SyncEngine({ provider: s1k, onPublish: (p) => (naiveTarget.SECRETS = p.snapshot.secrets), policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space: 's1k', compileMasker: keepMasker }).sync('manual');
     ourTimes.push(performance.now() - t);
   }
   // Where the 1k difference goes, without the network: parsing alone, and parsing plus the engine's validation, snapshot and diff.

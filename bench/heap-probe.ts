@@ -3,6 +3,7 @@ import { SyncEngine } from '../src/plugin/core/sync-engine';
 import { DEFAULT_RETRY_POLICY } from '../src/plugin/core/retry';
 import { SecretManagerProvider } from '../src/providers/secret-manager-provider';
 import { memoryLogger } from '../test/helpers/logger';
+import { keepMasker } from './keep-masker';
 import { naiveGet } from './naive-client';
 
 /**
@@ -26,9 +27,10 @@ async function main(): Promise<void> {
   const held: unknown[] = [];
   // One round each first, so both measured rounds run warm code.
   await naiveGet(url, space, token);
-  await new SyncEngine({ provider, target: { publish: () => undefined }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space }).sync('manual');
+  await new SyncEngine({ provider, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space, compileMasker: keepMasker }).sync('manual');
+  // The masker compile left out, as before: masking.ts measures it, and a naive client masks nothing.
   const ours = await allocated(async () => {
-    const engine = new SyncEngine({ provider, target: { publish: (x) => held.push(x) }, policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space });
+    const engine = new SyncEngine({ provider, onPublish: (p) => held.push(p), policy: DEFAULT_RETRY_POLICY, logger: memoryLogger(), space, compileMasker: keepMasker });
     await engine.sync('manual');
   });
   const naive = await allocated(async () => held.push(await naiveGet(url, space, token)));

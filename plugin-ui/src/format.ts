@@ -1,4 +1,6 @@
 // Pure formatting for the sidebar: relative times, state presentation and the paths users copy.
+import { HOOK_NAMES, SECRETS_KEY } from '../../src/shared/contract';
+import type { HookName, HooksStatus } from '../../src/shared/contract';
 
 /** How a state looks: an icon class and a colour role. */
 export interface StateLook {
@@ -46,17 +48,17 @@ function member(name: string, quote: "'" | '"'): string {
 
 /** What a function node writes to read `key` (and `field` of a multi-pair secret). */
 export function functionPath(key: string, field?: string): string {
-  return `global.get('SECRETS')${member(key, "'")}${field === undefined ? '' : member(field, "'")}`;
+  return `global.get('${SECRETS_KEY}')${member(key, "'")}${field === undefined ? '' : member(field, "'")}`;
 }
 
 /** What any node property or credential takes: Node-RED substitutes it when the node starts. */
 export function referencePath(key: string, field?: string): string {
-  return `\${SECRETS.${key}${field === undefined ? '' : `.${field}`}}`;
+  return `\${${SECRETS_KEY}.${key}${field === undefined ? '' : `.${field}`}}`;
 }
 
 /** The global context path change, inject and http request nodes take. */
 export function contextPath(key: string, field?: string): string {
-  return `SECRETS${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;
+  return `${SECRETS_KEY}${member(key, '"')}${field === undefined ? '' : member(field, '"')}`;
 }
 
 /** Watch refusal codes the catalog explains in plain words (`watch.reason.<code>`); any other shows the runtime's message. */
@@ -65,4 +67,9 @@ const WATCH_REASONS: readonly string[] = ['too_many_waiters', 'too_many_waiters_
 /** The catalog key that explains why a degraded watch's long polls are refused. */
 export function watchReasonKey(code: string | null): string {
   return code !== null && WATCH_REASONS.includes(code) ? `watch.reason.${code}` : 'watch.reason.other';
+}
+
+/** The hooks into Node-RED that did not take, in the contract's order (the sidebar names them; a runtime older than the `hooks` field has none). */
+export function unavailableHooks(hooks: Partial<HooksStatus> | undefined): HookName[] {
+  return HOOK_NAMES.filter((name) => hooks?.[name] === 'unavailable');
 }

@@ -1,5 +1,5 @@
 // The status section: state, space, times, counts, last error, and the sync controls.
-import { relativeTime, stateLook, watchReasonKey } from './format';
+import { relativeTime, stateLook, unavailableHooks, watchReasonKey } from './format';
 import { t } from './i18n';
 import { INTERVALS } from '../../src/shared/contract';
 import type { SyncStatus, WatchStatus } from '../../src/shared/contract';
@@ -122,6 +122,12 @@ export class StatusView {
       row(t('status.provider'), status.provider, 'provider'),
       row(t('status.address'), status.address ?? '—', 'address'),
     );
+    // A hook that did not take means something is missing in this Node-RED (the log says what): one line names them.
+    const missing = unavailableHooks(status.hooks);
+    if (missing.length > 0) {
+      const list = missing.map((name) => t(`hooks.${name}`)).join(', ');
+      this.#details.append($('<tr>').append($('<td colspan="2" class="secret-sync-hint" id="secret-sync-hooks">').text(t('status.hooks', { list }))));
+    }
     if (status.error) {
       this.#error
         .empty()

@@ -1,4 +1,5 @@
 // The one small interface every secret source implements; the sync engine knows nothing else about them.
+import type { KeyUsage } from '../shared/fleet-wire';
 
 /** What a provider is asked for. */
 export interface FetchRequest {
@@ -45,7 +46,7 @@ export interface SecretProvider {
   /** Releases timers and connections; called once when the plugin stops. */
   close?(): void;
   /** Tells the source which keys the deployed flows use (names and node counts only), for its fleet view. */
-  reportUsage?(usage: readonly { key: string; nodes: number }[], signal: AbortSignal): Promise<void>;
+  reportUsage?(usage: readonly KeyUsage[], signal: AbortSignal): Promise<void>;
   /** Whether the source asked for a usage report since the last call (it has none of this instance); clears the request. */
   takeUsageRequest?(): boolean;
 }

@@ -3,20 +3,21 @@ import type { SecretProvider } from './provider';
 import { SecretManagerProvider } from './secret-manager-provider';
 import type { SecretManagerOptions } from './secret-manager-provider';
 import { VaultProvider } from './vault/vault-provider';
-import type { VaultOptions } from './vault/vault-options';
+import { VAULT_DEFAULTS } from './vault/vault-settings';
+import type { VaultSettings } from './vault/vault-settings';
 
-/** The part of `secretSync.vault` the Vault provider reads. */
-export type VaultChoice = Pick<VaultOptions, 'mount' | 'pathPrefix' | 'orgPath' | 'layout' | 'namespace' | 'roleId' | 'secretId' | 'secretIdFile'>;
+/** Every provider the plugin can talk to (`secretSync.provider`): the one list. */
+export const PROVIDERS = ['secret-manager', 'vault'] as const;
+/** A provider name. */
+export type ProviderName = (typeof PROVIDERS)[number];
 
 /** What the registry needs to build any provider: the name, and the options each provider reads. */
 export interface ProviderChoice extends SecretManagerOptions {
-  provider: 'secret-manager' | 'vault';
+  provider: ProviderName;
   /** Every address (`vault`: the nodes of a cluster). */
   addresses: string[];
-  vault?: VaultChoice | undefined;
+  vault?: VaultSettings | undefined;
 }
-
-const VAULT_DEFAULTS: VaultChoice = { mount: 'secret', pathPrefix: 'spaces', orgPath: '_org', layout: 'folder' };
 
 /** Creates the provider `choice.provider` names. */
 export function createProvider(choice: ProviderChoice): SecretProvider {

@@ -1,5 +1,6 @@
 // Provider for the reference Secret Manager: one GET with ETag, long poll for `watch`, strict answer checks.
 import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../shared/fleet-wire';
+import type { InstanceIdentity, KeyUsage } from '../shared/fleet-wire';
 import { isRecord } from '../shared/guards';
 import { mediaType } from '../shared/remote-text';
 import type { AxiosInstance, AxiosResponse } from 'axios';
@@ -31,7 +32,7 @@ export interface SecretManagerOptions {
   token: string;
   caFile?: string | undefined;
   /** Who reads: sent as `X-Secret-Sync-Instance` on every read, for the manager's fleet view. */
-  instance?: { id: string; name: string; version: string } | undefined;
+  instance?: InstanceIdentity | undefined;
   now?: () => number;
 }
 
@@ -74,7 +75,7 @@ export class SecretManagerProvider implements SecretProvider {
     return this.#parse(response);
   }
 
-  async reportUsage(usage: readonly { key: string; nodes: number }[], signal: AbortSignal): Promise<void> {
+  async reportUsage(usage: readonly KeyUsage[], signal: AbortSignal): Promise<void> {
     if (!this.#instance) return;
     let response: AxiosResponse<string>;
     try {

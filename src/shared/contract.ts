@@ -10,6 +10,9 @@
  */
 export const PACKAGE_NAME = '@secret-sync/node-red-secret-sync';
 
+/** The global context key flows read the secrets from (`global.get('SECRETS')`, `${SECRETS.KEY}`): its one spelling in code. */
+export const SECRETS_KEY = 'SECRETS';
+
 /** The id the plugin registers under (runtime and editor); nodes look it up with `RED.plugins.get(PLUGIN_ID)`. */
 export const PLUGIN_ID = 'secret-sync';
 
@@ -93,6 +96,23 @@ export interface ReferencesStatus {
   unavailable: string | null;
 }
 
+/**
+ * Where the plugin reaches into Node-RED (README, "How the plugin reaches into
+ * Node-RED"): `globalSecrets` (global.SECRETS in settings.js
+ * functionGlobalContext), `variables` (`${SECRETS.KEY}` in node properties),
+ * `restart` (restarting the nodes that use a changed key), `logMask`,
+ * `printMask` (comms frames, node status) and `debugMask` (messages into debug
+ * nodes), `contextGuard` (the context API), `adminRoutes` (this plugin's admin
+ * API, removable on stop).
+ */
+export const HOOK_NAMES = ['globalSecrets', 'variables', 'restart', 'logMask', 'printMask', 'debugMask', 'contextGuard', 'adminRoutes'] as const;
+/** One of {@link HOOK_NAMES}. */
+export type HookName = (typeof HOOK_NAMES)[number];
+/** `installed`: in place; `unavailable`: this Node-RED or its Express lacks what the hook needs, so what it does is missing (the sidebar says what); `off`: not wanted (`maskDebug` off, no admin API) or removed by a stop. */
+export type HookState = 'installed' | 'unavailable' | 'off';
+/** Which hooks took, by name. */
+export type HooksStatus = Record<HookName, HookState>;
+
 /** What went wrong with the last sync: a snake_case code and a message in plain words, never a value. */
 export interface SyncErrorInfo {
   code: string;
@@ -150,6 +170,8 @@ export interface SyncStatus extends SyncState {
   /** How many values are too short to be masked in all. */
   unmaskedKeyCount: number;
   references: ReferencesStatus;
+  /** Which hooks into Node-RED took (README, "How the plugin reaches into Node-RED"). */
+  hooks: HooksStatus;
   /** The long polls of the `watch` interval; null when the interval is another or the provider cannot long-poll. */
   watch: WatchStatus | null;
 }
@@ -171,11 +193,11 @@ export interface KeyEntry {
   fields?: string[];
 }
 
-/** Names of keys added, changed and removed by a sync (names only, never values). */
+/** Names of keys added, changed and removed by a sync (names only, never values); shared by every listener, so read-only. */
 export interface SecretsDiff {
-  added: string[];
-  changed: string[];
-  removed: string[];
+  readonly added: readonly string[];
+  readonly changed: readonly string[];
+  readonly removed: readonly string[];
 }
 
 /** Sent on {@link TOPICS.changed} and to "secrets changed" nodes after a sync that changed the secrets. */

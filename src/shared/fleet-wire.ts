@@ -1,7 +1,20 @@
-// The fleet's wire names and bounds, shared by the plugin's provider, the Secret Manager and its console: the identity header, its id rule, the usage report.
+// The fleet's wire names, shapes and bounds, shared by the plugin, its provider, the Secret Manager and its console: the identity header, its id rule, the usage report.
 
 /** The header a plugin instance names itself with on every read: `<id>; name=<display name>; version=<plugin version>`. */
 export const INSTANCE_HEADER = 'x-secret-sync-instance';
+
+/** Who a plugin instance is, as its identity header says (`<id>; name=<display name>; version=<plugin version>`). */
+export interface InstanceIdentity {
+  id: string;
+  name: string;
+  version: string;
+}
+
+/** One entry of a usage report (`PUT /v1/spaces/{space}/instances/{id}/usage` `{ keys: [{ key, nodes }] }`): a key and how many nodes of the deployed flows use it. */
+export interface KeyUsage {
+  key: string;
+  nodes: number;
+}
 
 /** What an instance id may be. */
 export const INSTANCE_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -1,6 +1,7 @@
 // Tests for plugin-ui/src/format.ts: relative times, state looks and the paths the copy buttons put on the clipboard.
 import assert from 'node:assert/strict';
-import { contextPath, functionPath, referencePath, relativeTime, stateLook, watchReasonKey } from '../../plugin-ui/src/format';
+import { contextPath, functionPath, referencePath, relativeTime, stateLook, unavailableHooks, watchReasonKey } from '../../plugin-ui/src/format';
+import { HOOK_NAMES } from '../../src/shared/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -51,5 +52,16 @@ describe('plugin-ui/format', () => {
     assert.equal(contextPath('db-url'), 'SECRETS["db-url"]');
     assert.equal(referencePath('db-url'), '${SECRETS.db-url}');
     assert.equal(referencePath('MQTT', 'password'), '${SECRETS.MQTT.password}');
+  });
+
+  it('names the hooks that did not take, in order, each with words in every catalog', () => {
+    assert.deepEqual(unavailableHooks(undefined), []);
+    assert.deepEqual(unavailableHooks({ variables: 'installed', logMask: 'off' }), []);
+    assert.deepEqual(unavailableHooks({ contextGuard: 'unavailable', variables: 'unavailable', restart: 'installed' }), ['variables', 'contextGuard']);
+    for (const lang of ['en-US', 'de']) {
+      const words = (catalog(lang) as unknown as { hooks: Record<string, string>; status: { hooks: string } });
+      for (const name of HOOK_NAMES) assert.ok(words.hooks[name], `${lang} hooks.${name}`);
+      assert.match(words.status.hooks, /__list__/);
+    }
   });
 });

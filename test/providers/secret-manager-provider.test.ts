@@ -140,7 +140,7 @@ describe('providers/secret-manager-provider', () => {
     const server = await serve(json(200, { space: 'demo', version: 2, secrets: { GOOD: 'good-value', PORT: 1883, FLAG: false, BROKER: { host: 'h', port: 1883 } } }));
     try {
       const provider = new SecretManagerProvider({ url: server.url, space: 'demo', token: 'tok-canary-4' });
-      const engine = new SyncEngine({ provider, target: { publish: () => undefined }, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(), space: 'demo' });
+      const engine = new SyncEngine({ provider, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(), space: 'demo' });
       await engine.sync('manual');
       assert.equal(engine.state.state, 'ok', JSON.stringify(engine.state.error));
       assert.deepEqual({ ...engine.snapshot.secrets }, { GOOD: 'good-value' });

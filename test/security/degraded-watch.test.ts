@@ -1,7 +1,7 @@
 // Attacks on the plugin's watch and retries with the real manager: long-poll slots held by another token, a 429 that asks for an hour, a manager that never answers.
 import assert from 'node:assert/strict';
 import { resolveConfig } from '../../src/plugin/core/config';
-import { GlobalSecrets } from '../../src/plugin/core/global-secrets';
+import { GlobalSecrets } from '../../src/plugin/node-red/runtime-bridge/global-secrets';
 import type { RetryPolicy } from '../../src/plugin/core/retry';
 import { SecretSyncService } from '../../src/plugin/core/service';
 import { createProvider } from '../../src/providers/registry';
@@ -30,7 +30,7 @@ function plugin(url: string, token: string, interval: string, policy: Partial<Re
   const service = new SecretSyncService({
     config: resolveConfig({ url, space: 'demo', token, interval, syncOnDeploy: false }, {}, () => ''),
     createProvider: (choice) => createProvider(choice),
-    target: new GlobalSecrets(holder),
+    onPublish: (publication) => new GlobalSecrets(holder).publish(publication.snapshot.secrets),
     preferences: { load: () => undefined, save: () => Promise.resolve() },
     logger: memoryLogger(logs),
     splay: 0,

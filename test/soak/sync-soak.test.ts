@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { SecretManagerProvider } from '../../src/providers/secret-manager-provider';
-import { GlobalSecrets } from '../../src/plugin/core/global-secrets';
+import { GlobalSecrets } from '../../src/plugin/node-red/runtime-bridge/global-secrets';
 import { DEFAULT_RETRY_POLICY } from '../../src/plugin/core/retry';
 import { SyncEngine } from '../../src/plugin/core/sync-engine';
 import { memoryLogger } from '../helpers/logger';
@@ -73,7 +73,7 @@ describe('soak: 10,000 syncs with faults', function () {
     const holder: Record<string, unknown> = {};
     const engine = new SyncEngine({
       provider: new SecretManagerProvider({ url, space: 'soak', token: 'soak-token' }),
-      target: new GlobalSecrets(holder),
+      onPublish: (publication) => new GlobalSecrets(holder).publish(publication.snapshot.secrets),
       policy: { ...DEFAULT_RETRY_POLICY, retries: 1, minDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 2 },
       logger: memoryLogger([]),
       space: 'soak',

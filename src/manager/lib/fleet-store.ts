@@ -11,16 +11,10 @@ import { loadSeen, pickBatch, writeBatch } from './fleet-rows';
 import type { Seen } from './fleet-rows';
 import { byKey, sameUsage } from './usage-report';
 import type { KeyUsage } from './usage-report';
+import type { InstanceIdentity } from '../../shared/fleet-wire';
 
 export type { KeyTotals } from './usage-index';
-export type { KeyUsage } from './usage-report';
-
-/** Who is reading: parsed from `X-Secret-Sync-Instance: <id>; name=<display name>; version=<plugin version>`. */
-export interface InstanceIdentity {
-  id: string;
-  name: string;
-  version: string;
-}
+export type { InstanceIdentity, KeyUsage } from '../../shared/fleet-wire';
 
 /** One instance of a space, as the console shows it. */
 export interface InstanceRecord extends InstanceIdentity {

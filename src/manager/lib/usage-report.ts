@@ -1,12 +1,9 @@
 // A usage report as the fleet store keeps it: the entry type, reading a stored report back, and comparing two.
 import { MAX_NODES_PER_KEY } from '../../shared/fleet-wire';
+import type { KeyUsage } from '../../shared/fleet-wire';
 import { nameProblem } from '../../shared/names';
 
-/** How many nodes of an instance's deployed flows use one key. */
-export interface KeyUsage {
-  key: string;
-  nodes: number;
-}
+export type { KeyUsage } from '../../shared/fleet-wire';
 
 /** Orders entries by key (code units, as the database and the index compare). */
 export function byKey(a: KeyUsage, b: KeyUsage): number {

@@ -1,21 +1,18 @@
 // Reads the plugin's configuration from settings.js `secretSync` and SECRET_SYNC_* variables (environment wins).
+import { envValue } from '../../shared/env';
 import { isRecord } from '../../shared/guards';
 import { NAME_PATTERN } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 import { DEFAULT_INTERVAL, INTERVALS, isInterval } from '../../shared/contract';
 import type { Interval } from '../../shared/contract';
-import { envValue } from './env';
+import { PROVIDERS } from '../../providers/registry';
+import type { ProviderName } from '../../providers/registry';
+import { resolveVaultSettings, usesAppRole } from '../../providers/vault/vault-settings';
+import type { VaultSettings } from '../../providers/vault/vault-settings';
 import type { RetryPolicy } from './retry';
-import { resolveVaultSettings, usesAppRole } from './vault-config';
-import type { VaultSettings } from './vault-config';
 
 /** Where the token came from: the setting itself, or the file `tokenFile` names. */
 export type TokenSource = { field: 'token' } | { field: 'tokenFile'; path: string };
-
-/** The providers the plugin can talk to. */
-export const PROVIDERS = ['secret-manager', 'vault'] as const;
-/** A provider name. */
-export type ProviderName = (typeof PROVIDERS)[number];
 
 /** A complete, valid configuration. */
 export interface SyncConfig {
@@ -29,8 +26,6 @@ export interface SyncConfig {
   token: string;
   /** Where the token came from, so a rejected token's advice names that setting; absent for Vault AppRole logins. */
   tokenSource?: TokenSource;
-  interval: Interval;
-  syncOnDeploy: boolean;
   caFile?: string;
   vault?: VaultSettings;
   /** Mask secret values in debug messages, node warnings and errors, logs (`maskDebug`, default true). */
@@ -43,7 +38,7 @@ export interface SyncConfig {
 
 const RETRY_FIELDS = ['retries', 'minDelayMs', 'maxDelayMs', 'factor', 'maxRetryAfterMs', 'attemptTimeoutMs', 'totalTimeoutMs'] as const;
 
-/** What the status shows of the configuration, usable or not. */
+/** What the status shows of the configuration, usable or not; `interval` and `syncOnDeploy` are where the service reads them (preferences start from them). */
 export interface ConfigSummary {
   provider: string;
   space: string | null;
@@ -107,7 +102,7 @@ function invalid(field: string, message: string): Fail {
  * `unconfigured`, an invalid one state `error`, each with a message naming the
  * field in settings.js and its environment variable.
  */
-export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFile: (path: string) => string): ConfigResult {
+export function resolveConfig(settings: unknown, env: Readonly<Record<string, string | undefined>>, readFile: (path: string) => string): ConfigResult {
   const section: Record<string, unknown> = isRecord(settings) ? settings : {};
   const pick = (field: keyof typeof FIELDS): unknown => envValue(env, FIELDS[field]) ?? section[field];
   const summary: ConfigSummary = { provider: 'secret-manager', space: null, interval: DEFAULT_INTERVAL, syncOnDeploy: true };
@@ -177,8 +172,6 @@ export function resolveConfig(settings: unknown, env: NodeJS.ProcessEnv, readFil
       addresses,
       space,
       token,
-      interval,
-      syncOnDeploy,
       maskDebug: flag('maskDebug'),
       restartOnChange: flag('restartOnChange'),
     };

@@ -1,11 +1,8 @@
 // Decides what Node-RED's context API may answer: SECRETS as masks, every other value with secrets masked.
 import { isRecord } from '../../shared/guards';
-import { MASK } from '../../shared/contract';
+import { MASK, SECRETS_KEY as SECRETS } from '../../shared/contract';
 import type { SecretEntry, Snapshot } from './snapshot';
 import type { Masker } from './masker';
-
-/** The global context key flows read the secrets from. */
-const SECRETS = 'SECRETS';
 
 /** What Node-RED's router decided for one context API request: its route pattern and parameters. */
 export interface ContextRequest {

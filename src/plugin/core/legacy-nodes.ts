@@ -2,15 +2,7 @@
 import { NODE_TYPES } from '../../shared/contract';
 import type { LegacyNode } from '../../shared/contract';
 import { counted } from './counted';
-
-/** One node of a flow configuration, as far as this file reads it. */
-export interface FlowNodeConfig {
-  id: string;
-  type: string;
-  name?: string;
-  z?: string;
-  label?: string;
-}
+import type { FlowNodeConfig } from './flow-nodes';
 
 const LEGACY_TYPE = NODE_TYPES.legacy;
 

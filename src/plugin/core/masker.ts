@@ -5,6 +5,8 @@ import type { Snapshot } from './snapshot';
 import { MIN_MASKED_LENGTH, layerPatterns } from './mask-forms';
 import { compileInWorker } from './matcher-thread';
 import { SecretMatcher, compileMatcher, replaceRanges } from './secret-matcher';
+import { runNow, runSliced } from './time-slice';
+import type { SliceableWork } from './time-slice';
 
 const MAX_DEPTH = 32;
 
@@ -25,18 +27,25 @@ interface Sources {
   pairs: Map<string, readonly string[]>;
 }
 
+/** What one pass over a snapshot finds: the values to mask, and the names of the values too short for it. */
+interface Scan extends Sources {
+  unmasked: string[];
+}
+
 /** From this many values on, a full layer compiles in a worker thread. */
 const WORKER_MIN_VALUES = 2_000;
 /** A delta layer may cover this share of the full layer's values before a full compile replaces both. */
 const MAX_DELTA_SHARE = 0.1;
 /** A delta layer of at most this many values is always fine, however small the full one. */
 const MIN_DELTA_LIMIT = 64;
+/** Keys scanned between two points where a sliced scan may pause. */
+const KEYS_PER_STEP = 512;
 
 /**
  * Masks every secret value of one snapshot, in every form of
- * `maskForms`, wherever it occurs. Built once per snapshot
- * ({@link maskerFor}, or {@link prepareMasker} before a sync publishes);
- * each call then costs O(text length).
+ * `maskForms`, wherever it occurs. Built once per snapshot, by
+ * {@link prepareMasker} before a sync publishes it (the masker travels in
+ * the sync's publication); each call then costs O(text length).
  *
  * A masker may be two layers: the full compile of an earlier snapshot, and a
  * small delta with the values that changed since. A one-key change then
@@ -51,10 +60,16 @@ export class Masker {
   readonly unmaskedKeys: readonly string[];
 
   /** Compiles every value of `snapshot` at once; {@link prepareMasker} does it in slices. */
-  constructor(snapshot: Snapshot, layers?: { full: Layer; delta?: Layer | undefined }) {
-    this.#full = layers?.full ?? compileLayerNow(sourcesOf(snapshot));
-    this.#delta = layers?.delta;
-    this.unmaskedKeys = unmaskedKeys(snapshot);
+  constructor(snapshot: Snapshot, prepared?: { full: Layer; delta?: Layer | undefined; unmasked: readonly string[] }) {
+    if (prepared) {
+      this.#full = prepared.full;
+      this.#delta = prepared.delta;
+      this.unmaskedKeys = Object.freeze(prepared.unmasked);
+    } else {
+      const scan = runNow(scanWork(snapshot));
+      this.#full = compileLayerNow(scan);
+      this.unmaskedKeys = Object.freeze(scan.unmasked);
+    }
   }
 
   /** How many distinct strings are masked (values and their forms). */
@@ -173,74 +188,72 @@ function maskError(error: Error, seen: WeakMap<object, unknown>, walk: (v: unkno
 
 /** `KEY` or `KEY.field` of every value too short to mask (fewer than {@link MIN_MASKED_LENGTH} characters); names only. */
 export function unmaskedKeys(snapshot: Snapshot): string[] {
-  const short: string[] = [];
-  for (const key of snapshot.keys) {
-    const entry = snapshot.secrets[key];
-    if (typeof entry === 'string') {
-      if (entry.length < MIN_MASKED_LENGTH) short.push(key);
-    } else if (entry !== undefined) {
-      for (const [field, value] of Object.entries(entry)) if (value.length < MIN_MASKED_LENGTH) short.push(`${key}.${field}`);
-    }
-  }
-  return short;
-}
-
-const cache = new WeakMap<Snapshot, Masker>();
-
-/** The masker of `snapshot`: the one {@link prepareMasker} made, or compiled now on first use; kept as long as the snapshot is. */
-export function maskerFor(snapshot: Snapshot): Masker {
-  let masker = cache.get(snapshot);
-  if (!masker) {
-    masker = new Masker(snapshot);
-    cache.set(snapshot, masker);
-  }
-  return masker;
+  return runNow(scanWork(snapshot)).unmasked;
 }
 
 /**
  * Compiles the masker of `next` in slices, before the sync publishes it, so
  * no flow ever prints a new value unmasked and no flow waits behind the
- * compile. With the masker of `previous` it compiles only the changed values
- * as a delta over the previous full layer, until the delta outgrows
- * {@link MAX_DELTA_SHARE} of it.
+ * compile. With `previous` (the masker of the snapshot it replaces) it
+ * compiles only the changed values as a delta over the previous full layer,
+ * until the delta outgrows {@link MAX_DELTA_SHARE} of it.
  */
-export async function prepareMasker(next: Snapshot, previous?: Snapshot): Promise<Masker> {
-  const known = cache.get(next);
-  if (known) return known;
-  const sources = sourcesOf(next);
-  const base = previous === undefined ? undefined : cache.get(previous)?.fullLayer;
-  let masker: Masker;
-  const delta = base === undefined ? undefined : missingFrom(base, sources);
+export async function prepareMasker(next: Snapshot, previous?: Masker): Promise<Masker> {
+  const scan = await runSliced(scanWork(next));
+  // An empty full layer (the masker before the first sync) is no base: the first secrets compile as a full layer.
+  const base = previous !== undefined && previous.fullLayer.values.size > 0 ? previous.fullLayer : undefined;
+  const delta = base === undefined ? undefined : missingFrom(base, scan);
   if (base !== undefined && delta !== undefined && delta.values.size + delta.pairs.size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
-    masker = new Masker(next, { full: base, delta: delta.values.size + delta.pairs.size === 0 ? undefined : await compileLayer(delta) });
-  } else {
-    masker = new Masker(next, { full: await compileLayer(sources) });
+    return new Masker(next, { full: base, delta: delta.values.size + delta.pairs.size === 0 ? undefined : await compileLayer(delta), unmasked: scan.unmasked });
   }
-  cache.set(next, masker);
-  return masker;
+  return new Masker(next, { full: await compileLayer(scan), unmasked: scan.unmasked });
 }
 
-function sourcesOf(snapshot: Snapshot): Sources {
+/**
+ * One pass over the snapshot: its values and pair lists, and the names of the
+ * values too short to mask; sliceable, so a sync of 10,000 keys does not hold
+ * the event loop for it. Indexed loops: a pass over 10,000 keys runs once per
+ * sync, before the code is optimised, and an iterator would allocate a result
+ * object per key (README, "Performance").
+ */
+function* scanWork(snapshot: Snapshot): SliceableWork<Scan> {
   const values = new Set<string>();
   const pairs = new Map<string, readonly string[]>();
-  for (const key of snapshot.keys) {
-    const entry = snapshot.secrets[key];
-    if (typeof entry === 'string') values.add(entry);
-    else if (entry !== undefined) {
-      const fields = Object.values(entry);
-      for (const value of fields) values.add(value);
-      pairs.set(JSON.stringify(fields), fields);
+  const unmasked: string[] = [];
+  const { keys, secrets } = snapshot;
+  for (let i = 0; i < keys.length; i++) {
+    if (i % KEYS_PER_STEP === KEYS_PER_STEP - 1) yield;
+    const key = keys[i]!;
+    const entry = secrets[key];
+    if (typeof entry === 'string') {
+      values.add(entry);
+      if (entry.length < MIN_MASKED_LENGTH) unmasked.push(key);
+    } else if (entry !== undefined) {
+      const fields = Object.keys(entry);
+      const list: string[] = new Array<string>(fields.length);
+      for (let f = 0; f < fields.length; f++) {
+        const value = entry[fields[f]!]!;
+        list[f] = value;
+        values.add(value);
+        if (value.length < MIN_MASKED_LENGTH) unmasked.push(`${key}.${fields[f]!}`);
+      }
+      pairs.set(JSON.stringify(list), list);
     }
   }
-  return { values, pairs };
+  return { values, pairs, unmasked };
 }
 
 /** What of `sources` the layer does not cover. */
 function missingFrom(layer: Layer, sources: Sources): Sources {
   const values = new Set<string>();
   const pairs = new Map<string, readonly string[]>();
-  for (const value of sources.values) if (!layer.values.has(value)) values.add(value);
-  for (const [id, fields] of sources.pairs) if (!layer.pairs.has(id)) pairs.set(id, fields);
+  // forEach, not for…of: no iterator result per value (see scanWork).
+  sources.values.forEach((value) => {
+    if (!layer.values.has(value)) values.add(value);
+  });
+  sources.pairs.forEach((fields, id) => {
+    if (!layer.pairs.has(id)) pairs.set(id, fields);
+  });
   return { values, pairs };
 }
 

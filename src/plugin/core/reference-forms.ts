@@ -1,12 +1,13 @@
 // Every way a node property names a secret as a variable (`${SECRETS.KEY}`, an `env` typed input, `$env(…)`, `env.get(…)`), and when Node-RED reads it.
+import { SECRETS_KEY } from '../../shared/contract';
+import { NAME_SOURCE as NAME } from '../../shared/names';
 
 /** The prefix of a reference's variable name: `${SECRETS.KEY}` asks Node-RED for the variable `SECRETS.KEY`. */
-export const REFERENCE_PREFIX = 'SECRETS.';
-const NAME = '[A-Za-z0-9_-]{1,128}';
-const REFERENCE = new RegExp(`\\$\\{SECRETS\\.(${NAME})(?:\\.(${NAME}))?\\}`, 'g');
-const VARIABLE = new RegExp(`^SECRETS\\.(${NAME})(?:\\.(${NAME}))?$`);
+export const REFERENCE_PREFIX = `${SECRETS_KEY}.`;
+const REFERENCE = new RegExp(`\\$\\{${SECRETS_KEY}\\.(${NAME})(?:\\.(${NAME}))?\\}`, 'g');
+const VARIABLE = new RegExp(`^${SECRETS_KEY}\\.(${NAME})(?:\\.(${NAME}))?$`);
 /** `$env('SECRETS.KEY')` (JSONata) and `env.get('SECRETS.KEY')` (function node), either quote. */
-const LOOKUP = new RegExp(`(\\$env|env\\.get)\\(\\s*(['"])SECRETS\\.(${NAME})(?:\\.(${NAME}))?\\2\\s*\\)`, 'g');
+const LOOKUP = new RegExp(`(\\$env|env\\.get)\\(\\s*(['"])${SECRETS_KEY}\\.(${NAME})(?:\\.(${NAME}))?\\2\\s*\\)`, 'g');
 
 /** One reference: a key, or a pair of a multi-pair secret. */
 export interface Reference {
@@ -37,7 +38,7 @@ export function parseVariable(name: string): Reference | undefined {
 /** Every `${SECRETS.…}` written in `value` (strings at any depth), in order. */
 export function referencesIn(value: unknown, depth = 0): Reference[] {
   if (typeof value === 'string') {
-    if (!value.includes('${SECRETS.')) return [];
+    if (!value.includes(`\${${REFERENCE_PREFIX}`)) return [];
     return [...value.matchAll(REFERENCE)].map((m) => toReference(m[1]!, m[2]));
   }
   if (typeof value !== 'object' || value === null || depth > 16) return [];
@@ -61,7 +62,7 @@ export function envInputsIn(value: unknown, depth = 0): Reference[] {
 /** `$env('SECRETS.…')` and `env.get('SECRETS.…')` in `value` (strings at any depth): `live` as the caller says. */
 function lookupsIn(value: unknown, depth = 0): Reference[] {
   if (typeof value === 'string') {
-    if (!value.includes('SECRETS.')) return [];
+    if (!value.includes(REFERENCE_PREFIX)) return [];
     return [...value.matchAll(LOOKUP)].map((m) => toReference(m[3]!, m[4]));
   }
   if (typeof value !== 'object' || value === null || depth > 16) return [];

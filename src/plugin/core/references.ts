@@ -1,6 +1,7 @@
 // Secret references in node properties (`${SECRETS.KEY}` and the other forms of reference-forms.ts): resolving, indexing the flows, and who a change affects.
 import type { MissingReference, ReferringNode } from '../../shared/contract';
-import { nodeReferences, referenceText } from './reference-forms';
+import type { FlowNodeConfig } from './flow-nodes';
+import { nodeReferences, parseVariable, referenceText } from './reference-forms';
 import type { Reference } from './reference-forms';
 import type { Snapshot } from './snapshot';
 
@@ -18,11 +19,23 @@ export function resolveReference(snapshot: Snapshot, ref: Reference): string | u
   return entry[ref.field];
 }
 
+/**
+ * What Node-RED's last lookup of a `${name}` (after node, group, flow and
+ * global env) answers: only `SECRETS.*` names are claimed, so a normal
+ * environment variable is never shadowed; a key the space lacks answers the
+ * empty text, never the reference's own.
+ */
+export function claimVariable(snapshot: Snapshot, name: unknown): { claimed: boolean; value?: string } {
+  const ref = typeof name === 'string' ? parseVariable(name) : undefined;
+  if (!ref) return { claimed: false };
+  return { claimed: true, value: resolveReference(snapshot, ref) ?? '' };
+}
+
 /** The nodes that reference each secret key (in properties or credentials); `live` ones read the value at each use. */
 export type ReferenceIndex = Map<string, { node: ReferringNode; ref: Reference; live: boolean }[]>;
 
 /** Indexes the references of `nodes`; `credentialsOf` gives a node's stored credentials (references only, never values). */
-export function indexReferences(nodes: readonly (ReferringNode & Record<string, unknown>)[], credentialsOf: (id: string) => unknown): ReferenceIndex {
+export function indexReferences(nodes: readonly FlowNodeConfig[], credentialsOf: (id: string) => unknown): ReferenceIndex {
   const index: ReferenceIndex = new Map();
   for (const node of nodes) {
     const { id, type, name, z } = node;

@@ -1,26 +1,30 @@
-// The Secret Sync service: a state machine (blocked | running) over the engine, schedule, watch and preferences. Never touches RED.
+// The Secret Sync service: a state machine (blocked | running) over the engine, schedule, watch, preferences and usage reports. Never touches RED.
 import { EventEmitter } from 'node:events';
 import type { SecretProvider } from '../../providers/provider';
 import { delay } from '../../shared/delay';
 import type { SyncError } from '../../shared/sync-error';
 import { toSyncError } from '../../shared/sync-error';
 import type { ConfigResult, SyncConfig } from './config';
-import type { GlobalSecrets } from './global-secrets';
+import type { FlowNodeConfig } from './flow-nodes';
+import { describeLegacyNodes, findLegacyNodes } from './legacy-nodes';
 import type { PluginLogger } from './logger';
 import { effectivePreferences, parsePreferencesBody, toSavedPreferences } from './preferences';
 import type { Preferences, SavedPreferences } from './preferences';
 import { DEFAULT_RETRY_POLICY } from './retry';
 import type { RetryPolicy } from './retry';
 import { SyncScheduler } from './scheduler';
-import { EMPTY_SNAPSHOT } from './snapshot';
+import { EMPTY_PUBLICATION } from './publication';
+import type { Publication } from './publication';
 import type { Snapshot } from './snapshot';
 import { listKeys } from './status';
-import type { KeyEntry, LegacyNode, ReferencesStatus, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
-import { STATUS_LIST_MAX } from '../../shared/contract';
-import { prepareMasker, unmaskedKeys } from './masker';
+import type { HooksStatus, KeyEntry, LegacyNode, ReferencesStatus, SecretsChangedEvent, SyncStatus } from '../../shared/contract';
+import { HOOK_NAMES, STATUS_LIST_MAX } from '../../shared/contract';
+import type { KeyUsage } from '../../shared/fleet-wire';
 import { SyncEngine, initialSyncState } from './sync-engine';
 import type { Trigger } from './sync-engine';
 import { withTokenAdvice } from './token-advice';
+import { keyUsage } from './usage';
+import { UsageReports } from './usage-reports';
 import { WatchLoop } from './watch-loop';
 
 /** Where preferences persist (the runtime settings store). */
@@ -33,7 +37,14 @@ export interface PreferenceStore {
 export interface ServiceDeps {
   config: ConfigResult;
   createProvider: (config: SyncConfig) => SecretProvider;
-  target: GlobalSecrets;
+  /**
+   * Takes each publication (global.SECRETS, the masks): the one hand-off of a
+   * successful sync, and of the empty secrets before the first. Throws
+   * SyncError when it cannot take it: the sync then fails.
+   */
+  onPublish: (publication: Publication) => void;
+  /** Why no publication can be taken at all (settings.js has no usable functionGlobalContext): the service then never syncs. */
+  publishProblem?: SyncError | undefined;
   preferences: PreferenceStore;
   logger: PluginLogger;
   /** This instance's schedule offset, 0 ≤ splay < 1. */
@@ -42,10 +53,6 @@ export interface ServiceDeps {
   policy?: Partial<RetryPolicy>;
   /** Longest wait for the first sync before flows start, ms. */
   startupWaitMs?: number;
-  /** Runs after every successful sync (the entry uses it to undo flows' overrides of global.SECRETS). */
-  afterSync?: () => void;
-  /** The state of the flows' secret references, for the status. */
-  references?: () => ReferencesStatus;
 }
 
 /** Events of the service. */
@@ -54,8 +61,11 @@ export interface ServiceEvents {
   changed: [SecretsChangedEvent];
 }
 
-/** The references part of the status when nothing tracks them. */
+/** The references part of the status until something reports them. */
 const NO_REFERENCES: ReferencesStatus = { missing: [], restarted: null, pending: [], unavailable: null };
+
+/** The hooks part of the status until the runtime bridge reports them: none installed. */
+const NO_HOOKS: HooksStatus = Object.fromEntries(HOOK_NAMES.map((name) => [name, 'off'])) as HooksStatus;
 
 /** Default bound on how long flows wait for the first sync at startup. */
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;
@@ -75,8 +85,11 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
   readonly #mode: Mode;
   readonly #scheduler: SyncScheduler;
   readonly #configured: Preferences;
+  readonly #usage: UsageReports;
   #prefs: Preferences;
   #legacy: LegacyNode[] = [];
+  #references: ReferencesStatus = NO_REFERENCES;
+  #hooks: HooksStatus = NO_HOOKS;
   #flowsStartedOnce = false;
   #stopped = false;
 
@@ -89,26 +102,26 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     this.#configured = { interval: summary.interval, syncOnDeploy: summary.syncOnDeploy };
     this.#prefs = effectivePreferences(this.#configured, deps.preferences.load());
     this.#scheduler = new SyncScheduler(() => this.sync('schedule'), deps.logger, deps.splay);
+    this.#usage = new UsageReports({ send: (usage) => this.#sendUsage(usage), takeRequest: () => this.#takeUsageRequest() });
     this.#mode = this.#createMode();
     // Until the first good sync, flows read an empty frozen object: `global.get('SECRETS').KEY` answers
     // undefined instead of throwing, also while the manager is down or Secret Sync is not configured
     // (README, "Using secrets in flows"). It also drops what a previous load of the plugin left there.
-    if (!deps.target.problem()) deps.target.publish(EMPTY_SNAPSHOT.secrets);
+    if (!deps.publishProblem) deps.onPublish(EMPTY_PUBLICATION);
     if (this.#mode.kind === 'blocked') deps.logger.warn(`${this.#mode.state}: ${this.#mode.error.message}`);
   }
 
   #createMode(): Mode {
-    const { config, target, logger } = this.#deps;
+    const { config, logger, publishProblem } = this.#deps;
     if (!config.ok) return { kind: 'blocked', state: config.state, error: config.error };
-    const problem = target.problem();
-    if (problem) return { kind: 'blocked', state: 'error', error: problem };
+    if (publishProblem) return { kind: 'blocked', state: 'error', error: publishProblem };
     let provider: SecretProvider;
     let engine: SyncEngine;
     const policy = { ...DEFAULT_RETRY_POLICY, ...config.config.retry, ...this.#deps.policy };
     try {
       provider = this.#deps.createProvider(config.config);
       const { tokenSource } = config.config;
-      engine = new SyncEngine({ provider, target, policy, logger, space: config.config.space, prepare: prepareMasker, explain: (error) => withTokenAdvice(error, tokenSource) });
+      engine = new SyncEngine({ provider, onPublish: this.#deps.onPublish, policy, logger, space: config.config.space, explain: (error) => withTokenAdvice(error, tokenSource) });
     } catch (err) {
       return { kind: 'blocked', state: 'error', error: toSyncError(err) };
     }
@@ -123,20 +136,20 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
         })
       : undefined;
     engine.on('state', () => {
-      // A successful sync (changed or not) is the moment to make global.SECRETS whole again.
-      if (engine.state.state === 'ok') this.#afterSync();
+      // After a good sync, a usage report that did not arrive (or that the provider asked for) goes.
+      if (engine.state.state === 'ok') this.#usage.synced();
       this.#emitStatus();
     });
     engine.on('changed', (event) => this.emit('changed', event));
     return { kind: 'running', engine, provider, watch };
   }
 
-  /** The full status (no secret values). */
+  /** The full status (no secret values): the engine's state, the settings in force, and what the publication and the other parts reported. */
   status(): SyncStatus {
     const mode = this.#mode;
     const sync = mode.kind === 'running' ? mode.engine.state : initialSyncState(mode.state, mode.error.toJSON());
     const { summary } = this.#deps.config;
-    const unmasked = unmaskedKeys(this.snapshot());
+    const unmasked = this.publication().unmaskedKeys;
     return {
       ...sync,
       space: summary.space,
@@ -148,14 +161,20 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       nextSyncAt: this.#scheduler.nextRunAt()?.toISOString() ?? null,
       unmaskedKeys: unmasked.slice(0, STATUS_LIST_MAX),
       unmaskedKeyCount: unmasked.length,
-      references: this.#deps.references?.() ?? NO_REFERENCES,
+      references: this.#references,
+      hooks: { ...this.#hooks },
       watch: mode.kind === 'running' && mode.watch?.running ? mode.watch.status : null,
     };
   }
 
+  /** The last publication (empty before the first sync). */
+  publication(): Publication {
+    return this.#mode.kind === 'running' ? this.#mode.engine.publication : EMPTY_PUBLICATION;
+  }
+
   /** The snapshot flows read now (empty before the first sync). */
   snapshot(): Snapshot {
-    return this.#mode.kind === 'running' ? this.#mode.engine.snapshot : EMPTY_SNAPSHOT;
+    return this.publication().snapshot;
   }
 
   /** Keys flows can read now, masked, filtered by `query`. */
@@ -188,13 +207,19 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     return this.status();
   }
 
-  /** To be called on every `flows:started`; the first one is the startup start, the rest are deploys. */
-  flowsStarted(): void {
-    if (!this.#flowsStartedOnce) {
-      this.#flowsStartedOnce = true;
-      return;
-    }
-    if (this.#prefs.syncOnDeploy) void this.sync('deploy');
+  /**
+   * To be called on every start of the flows but the plugin's own restart of a
+   * few nodes (which is no deploy): flags legacy nodes, reports which keys the
+   * flows use, and syncs on deploy. The first start is the startup's, not a deploy.
+   */
+  flowsStarted(flows: readonly FlowNodeConfig[], credentialsOf: (id: string) => unknown): void {
+    const legacy = findLegacyNodes(flows);
+    if (legacy.length > 0) this.#deps.logger.warn(describeLegacyNodes(legacy, flows));
+    this.#legacy = legacy;
+    this.#emitStatus();
+    if (!this.#flowsStartedOnce) this.#flowsStartedOnce = true;
+    else if (this.#prefs.syncOnDeploy) void this.sync('deploy');
+    this.#usage.deployed(keyUsage(flows, credentialsOf));
   }
 
   /** Validates and applies a preferences change, persists it, reschedules. Throws `invalid_preferences`. */
@@ -211,7 +236,7 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
   }
 
   /** Reports the keys the deployed flows use to the provider (when it keeps a fleet view); false when it could not. */
-  async reportUsage(usage: readonly { key: string; nodes: number }[]): Promise<boolean> {
+  async #sendUsage(usage: readonly KeyUsage[]): Promise<boolean> {
     if (this.#mode.kind !== 'running' || !this.#mode.provider.reportUsage || this.#stopped) return true;
     try {
       await this.#mode.provider.reportUsage(usage, AbortSignal.timeout(10_000));
@@ -223,19 +248,20 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
   }
 
   /** Whether the provider asked for a usage report since the last call (it lost or never had this instance's). */
-  takeUsageRequest(): boolean {
+  #takeUsageRequest(): boolean {
     if (this.#mode.kind !== 'running' || this.#stopped) return false;
     return this.#mode.provider.takeUsageRequest?.() ?? false;
   }
 
-  /** Sends the status again (something it shows changed outside the service). */
-  refreshStatus(): void {
+  /** Takes what the secret references report (missing, restarted, pending) and sends the status. */
+  setReferences(references: ReferencesStatus): void {
+    this.#references = references;
     this.#emitStatus();
   }
 
-  /** Records the legacy nodes found in the flows. */
-  setLegacyNodes(nodes: LegacyNode[]): void {
-    this.#legacy = nodes;
+  /** Takes which hooks into Node-RED took (the runtime bridge's report) and sends the status. */
+  setHooks(hooks: HooksStatus): void {
+    this.#hooks = { ...hooks };
     this.#emitStatus();
   }
 
@@ -259,15 +285,6 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
       this.#deps.logger.warn(`the ${this.#deps.config.summary.provider} provider cannot watch; use a scheduled interval`);
     }
     this.#emitStatus();
-  }
-
-  // A hook of the entry must never turn a good sync into a failed one.
-  #afterSync(): void {
-    try {
-      this.#deps.afterSync?.();
-    } catch (err) {
-      this.#deps.logger.debug(`after-sync check skipped (${err instanceof Error ? err.name : 'error'})`);
-    }
   }
 
   #emitStatus(): void {

@@ -1,7 +1,7 @@
 // Turns a provider's payload into the frozen, null-prototype object flows read as global.SECRETS, and diffs two of them.
 import type { SecretsDiff } from '../../shared/contract';
 import { isPlainObject } from '../../shared/guards';
-import { nameProblem } from '../../shared/names';
+import { NAME_MAX_LENGTH, nameProblem } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 import { runNow } from './time-slice';
 import type { SliceableWork } from './time-slice';
@@ -87,7 +87,7 @@ export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
   Object.setPrototypeOf(raw, null);
   // Providers answer in key order: checking that costs one comparison a key, sorting again more.
   if (!inOrder(keys)) keys.sort();
-  const skipped = [...unsafe.map((key) => ({ key: key.slice(0, 128), reason: nameProblem(key)! })), ...notText];
+  const skipped = [...unsafe.map((key) => ({ key: key.slice(0, NAME_MAX_LENGTH), reason: nameProblem(key)! })), ...notText];
   return Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.freeze(keys), skipped: Object.freeze(skipped) });
 }
 
@@ -137,18 +137,24 @@ function sameEntry(a: SecretEntry | undefined, b: SecretEntry | undefined): bool
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
-/** Compares two snapshots by key and value. */
+/** No change: what a sync that found the secrets unchanged publishes. */
+export const EMPTY_DIFF: SecretsDiff = Object.freeze({ added: Object.freeze([]), changed: Object.freeze([]), removed: Object.freeze([]) });
+
+/** Compares two snapshots by key and value; the lists are frozen (a publication hands them to every listener). */
 export function diffSnapshots(before: Snapshot, after: Snapshot): SecretsDiff {
-  // The first sync adds everything: one copy of the key list instead of growing an array key by key.
-  if (before.keys.length === 0) return { added: [...after.keys], changed: [], removed: [] };
+  // The first sync adds everything: the new snapshot's own frozen key list, no copy.
+  if (before.keys.length === 0) return Object.freeze({ added: after.keys, changed: EMPTY_DIFF.changed, removed: EMPTY_DIFF.removed });
   const added: string[] = [];
   const changed: string[] = [];
-  for (const key of after.keys) {
+  const { keys } = after;
+  // An indexed loop: once per sync over every key, before the code is optimised, an iterator would allocate per key.
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (!(key in before.secrets)) added.push(key);
     else if (!sameEntry(before.secrets[key], after.secrets[key])) changed.push(key);
   }
   const removed = before.keys.filter((key) => !(key in after.secrets));
-  return { added, changed, removed };
+  return Object.freeze({ added: Object.freeze(added), changed: Object.freeze(changed), removed: Object.freeze(removed) });
 }
 
 /** Whether a diff has anything in it. */

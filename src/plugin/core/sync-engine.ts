@@ -1,4 +1,4 @@
-// The sync engine: one provider fetch with retries, validation, atomic publish, last-known-good on failure. Never touches RED.
+// The sync engine: one provider fetch with retries, validation, one publication per successful sync, last-known-good on failure. Never touches RED.
 import { EventEmitter } from 'node:events';
 import type { FetchResult, SecretProvider } from '../../providers/provider';
 import { quoteRemote } from '../../shared/remote-text';
@@ -8,9 +8,11 @@ import type { PluginLogger } from './logger';
 import { counted } from './counted';
 import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
-import { EMPTY_SNAPSHOT, diffSnapshots, isEmptyDiff, snapshotWork } from './snapshot';
+import { EMPTY_PUBLICATION, nextPublication, republication } from './publication';
+import type { MaskerCompiler, Publication } from './publication';
+import { isEmptyDiff, snapshotWork } from './snapshot';
 import { runSliced, yieldTurn } from './time-slice';
-import type { SecretsObject, Snapshot } from './snapshot';
+import type { Snapshot } from './snapshot';
 import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
 import { STATUS_LIST_MAX } from '../../shared/contract';
 
@@ -22,11 +24,6 @@ const SKIPPED_NAMED = 10;
 
 /** What started a sync. */
 export type Trigger = 'startup' | 'schedule' | 'deploy' | 'manual' | 'watch' | 'legacy-node';
-
-/** Where a validated snapshot goes (global.SECRETS). Throws SyncError when it cannot take it. */
-export interface SecretsTarget {
-  publish(secrets: SecretsObject): void;
-}
 
 /**
  * The sync state before any sync has finished, or of a service that cannot
@@ -52,16 +49,18 @@ export interface EngineEvents {
 /** What the engine is built from. */
 export interface EngineDeps {
   provider: SecretProvider;
-  target: SecretsTarget;
+  /**
+   * Takes each publication, the one hand-off of a successful sync (global.SECRETS
+   * and the masks). Throws SyncError when it cannot: the sync then fails and
+   * the previous publication stays.
+   */
+  onPublish?: (publication: Publication) => void;
   policy: RetryPolicy;
   logger: PluginLogger;
   space: string;
   now?: () => Date;
-  /**
-   * Readies what must exist before `next` is published (the masker), given
-   * the snapshot it replaces. A rejection fails the sync like a bad payload.
-   */
-  prepare?: (next: Snapshot, previous: Snapshot) => Promise<unknown>;
+  /** Compiles the masker of a new snapshot; a rejection fails the sync like a bad payload (default: prepareMasker). */
+  compileMasker?: MaskerCompiler;
   /** Adds what the configuration knows to a failure (which setting holds a rejected token). */
   explain?: (error: SyncError) => SyncError;
 }
@@ -71,7 +70,7 @@ export interface EngineDeps {
  * any kind leaves the published snapshot exactly as it was.
  */
 export class SyncEngine extends EventEmitter<EngineEvents> {
-  #snapshot: Snapshot = EMPTY_SNAPSHOT;
+  #published: Publication = EMPTY_PUBLICATION;
   #etag: string | undefined;
   #inFlight: Promise<SyncOutcome> | undefined;
   #state: SyncState = initialSyncState('syncing');
@@ -89,9 +88,14 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
     return { ...this.#state, skippedKeys: [...this.#state.skippedKeys] };
   }
 
-  /** The snapshot flows see now. */
+  /** The last publication (empty before the first successful sync). */
+  get publication(): Publication {
+    return this.#published;
+  }
+
+  /** The snapshot flows see now: the last publication's. */
   get snapshot(): Snapshot {
-    return this.#snapshot;
+    return this.#published.snapshot;
   }
 
   /** Whether a sync is running. */
@@ -124,6 +128,8 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         ));
       const at = this.#now().toISOString();
       if (result.status === 'unchanged') {
+        // Published again (same secrets, no change): taking it makes global.SECRETS whole again if a flow overwrote it.
+        this.#publish(republication(this.#published));
         this.#update({ state: 'ok', lastSyncAt: at, consecutiveFailures: 0, error: null });
         logger.debug(`secrets unchanged (trigger: ${trigger})`);
         return { ok: true, changed: false };
@@ -132,10 +138,9 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       // (building, compiling the masker), so no flow waits behind both (README, "Performance").
       if ((result.bytes ?? 0) > LARGE_ANSWER_BYTES) await yieldTurn();
       const next = await runSliced(snapshotWork(result.secrets));
-      await this.#deps.prepare?.(next, this.#snapshot);
-      this.#deps.target.publish(next.secrets);
-      const diff = diffSnapshots(this.#snapshot, next);
-      this.#snapshot = next;
+      const publication = await nextPublication(this.#published, next, result.version, this.#deps.compileMasker);
+      this.#publish(publication);
+      const { diff } = publication;
       this.#etag = result.etag ?? undefined;
       // What the provider left out (a Vault sub-folder) is named first, then what the snapshot dropped.
       const skipped = result.skipped === undefined || result.skipped.length === 0 ? next.skipped : [...result.skipped, ...next.skipped];
@@ -170,9 +175,15 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
         consecutiveFailures: this.#state.consecutiveFailures + 1,
         error: error.toJSON(),
       });
-      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${counted(this.#snapshot.keys.length, 'key', 'keys')} (trigger: ${trigger})`);
+      logger.warn(`sync failed (${error.code}): ${error.message}; global.SECRETS keeps its last ${counted(this.#published.snapshot.keys.length, 'key', 'keys')} (trigger: ${trigger})`);
       return { ok: false, changed: false, error };
     }
+  }
+
+  /** Hands `publication` on; it becomes the current one only when it was taken (a throw fails the sync). */
+  #publish(publication: Publication): void {
+    this.#deps.onPublish?.(publication);
+    this.#published = publication;
   }
 
   #update(patch: Partial<SyncState>): void {

@@ -3,9 +3,9 @@ import type { Request, Response } from 'express';
 import { PERMISSIONS, ROUTES } from '../../shared/contract';
 import { SyncError, toSyncError } from '../../shared/sync-error';
 import type { PluginLogger } from '../core/logger';
+import type { SecretReferences } from '../core/secret-references';
 import type { SecretSyncService } from '../core/service';
 import type { NodeRedApi } from './red-types';
-import type { SecretReferences } from './secret-references';
 
 /** Codes that mean the request itself was wrong. */
 const BAD_REQUEST = new Set(['invalid_preferences', 'invalid_query']);

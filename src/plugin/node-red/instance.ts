@@ -4,13 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { INSTANCE_ID_PATTERN } from '../../shared/fleet-wire';
-
-/** The identity sent as `X-Secret-Sync-Instance`. */
-export interface InstanceIdentity {
-  id: string;
-  name: string;
-  version: string;
-}
+import type { InstanceIdentity } from '../../shared/fleet-wire';
 
 /** The package's version, read from its package.json (empty when it cannot be read). */
 function pluginVersion(): string {
@@ -27,7 +21,7 @@ function pluginVersion(): string {
 export const INSTANCE_FILE = '.secret-sync-instance';
 
 /**
- * This instance: the id is kept in the user directory, so a restart or a new
+ * This instance (sent as `X-Secret-Sync-Instance`): the id is kept in the user directory, so a restart or a new
  * container on the same volume is the same instance; the name is the host name.
  * Without a user directory it can write, the id is derived from host and directory.
  */

@@ -1,5 +1,6 @@
 // The slice of Node-RED's `RED` API this package uses, typed in one place.
 import type { RequestHandler, Router } from 'express';
+import type { FlowNodeConfig } from '../core/flow-nodes';
 
 /** What `node.context().global` offers, as far as this package uses it. */
 export interface RedGlobalContext {
@@ -38,6 +39,8 @@ export interface RedSettings {
   readonly contextStorage?: unknown;
   /** `false` hides settings.js globals from the context API's listings. */
   readonly exportGlobalContextKeys?: boolean;
+  /** The editor's settings; `projects.enabled` turns the projects feature on. */
+  readonly editorTheme?: unknown;
 }
 
 /** `RED.events`: the runtime event bus. */
@@ -47,19 +50,9 @@ export interface RedEvents {
   removeListener(event: string, listener: (...args: unknown[]) => void): void;
 }
 
-/** One node of the flow configuration as events carry it. */
-export interface FlowNodeConfig {
-  id: string;
-  type: string;
-  name?: string;
-  z?: string;
-  /** Every other property of the node, as deployed. */
-  [property: string]: unknown;
-}
-
 /** Payload of `flows:started`. */
 export interface FlowsStartedEvent {
-  config?: { flows?: (FlowNodeConfig & { label?: string })[] };
+  config?: { flows?: FlowNodeConfig[] };
   type?: string;
 }
 

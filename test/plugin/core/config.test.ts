@@ -25,11 +25,10 @@ describe('plugin/config', () => {
       space: 'demo',
       token: 'tok',
       tokenSource: { field: 'token' },
-      interval: '60m',
-      syncOnDeploy: true,
       maskDebug: true,
       restartOnChange: true,
     });
+    assert.deepEqual(result.summary, { provider: 'secret-manager', space: 'demo', interval: '60m', syncOnDeploy: true });
   });
 
   it('lets every environment variable win over settings.js', () => {
@@ -49,12 +48,11 @@ describe('plugin/config', () => {
       space: 'prod',
       token: 'env-token',
       tokenSource: { field: 'token' },
-      interval: '5m',
-      syncOnDeploy: false,
       maskDebug: true,
       restartOnChange: true,
       caFile: '/etc/ca.pem',
     });
+    assert.deepEqual(result.summary, { provider: 'secret-manager', space: 'prod', interval: '5m', syncOnDeploy: false });
   });
 
   it('works from the environment alone (containers need no settings edit)', () => {

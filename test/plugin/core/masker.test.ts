@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import vm from 'node:vm';
-import { Masker, maskerFor, prepareMasker, unmaskedKeys } from '../../../src/plugin/core/masker';
+import { Masker, prepareMasker, unmaskedKeys } from '../../../src/plugin/core/masker';
 import { buildSnapshot } from '../../../src/plugin/core/snapshot';
 
 const M = '••••••••';
@@ -75,22 +75,25 @@ describe('plugin/core/masker', () => {
     assert.equal(kept.client, client);
   });
 
-  it('compiles once per snapshot', () => {
-    assert.equal(maskerFor(snapshot), maskerFor(snapshot));
-    assert.notEqual(maskerFor(snapshot), maskerFor(buildSnapshot({ TOKEN: 'tok-12345' })));
-  });
-
   describe('prepareMasker', () => {
     const many = (n: number, tag: string): Record<string, string> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`K${i}`, `${tag}-value-${i}-abcdef`]));
 
-    it('is the masker maskerFor gives for that snapshot afterwards', async () => {
-      const next = buildSnapshot(many(3, 'a'));
-      assert.equal(await prepareMasker(next), maskerFor(next));
+    it('masks like a masker compiled at once, and names the same values too short to mask', async () => {
+      const prepared = await prepareMasker(snapshot);
+      const line = `tok-12345 ${Buffer.from('app:pass-67890').toString('base64')} line-two-bbbb abc`;
+      assert.equal(prepared.text(line), masker.text(line));
+      assert.deepEqual(prepared.unmaskedKeys, unmaskedKeys(snapshot));
+      assert.ok(Object.isFrozen(prepared.unmaskedKeys), 'the names travel in a publication: frozen');
+    });
+
+    it('compiles the first secrets as a full layer, not as a delta over the empty masker of before the first sync', async () => {
+      const first = await prepareMasker(buildSnapshot(many(3, 'a')), new Masker(buildSnapshot({})));
+      assert.equal(first.layered, false);
+      assert.equal(first.text('a-value-2-abcdef'), M);
     });
 
     it('compiles a small change as a delta over the previous full layer, masking new and replaced values', async () => {
-      const first = buildSnapshot(many(100, 'a'));
-      await prepareMasker(first);
+      const first = await prepareMasker(buildSnapshot(many(100, 'a')));
       const second = buildSnapshot({ ...many(100, 'a'), K1: 'rotated-value-1', NEW: { user: 'admin', pass: 'pair-pass-1' } });
       const masker = await prepareMasker(second, first);
       assert.ok(masker.layered);
@@ -100,14 +103,13 @@ describe('plugin/core/masker', () => {
       assert.equal(masker.text('nothing here'), 'nothing here');
       // The next change builds its delta on the same full layer, not on the delta.
       const third = buildSnapshot({ ...many(100, 'a'), K1: 'rotated-value-1', K2: 'rotated-value-2' });
-      const next = await prepareMasker(third, second);
+      const next = await prepareMasker(third, masker);
       assert.equal(next.fullLayer, masker.fullLayer);
       assert.equal(next.text('rotated-value-2 rotated-value-1'), `${M} ${M}`);
     });
 
     it('merges matches of both layers that overlap or touch into one mask', async () => {
-      const first = buildSnapshot({ A: 'abcdef-111' });
-      await prepareMasker(first);
+      const first = await prepareMasker(buildSnapshot({ A: 'abcdef-111' }));
       const second = buildSnapshot({ A: 'abcdef-111', B: '111-ghijkl' });
       const masker = await prepareMasker(second, first);
       assert.ok(masker.layered);
@@ -117,10 +119,9 @@ describe('plugin/core/masker', () => {
     });
 
     it('compiles everything again once the change outgrows a tenth of the full layer', async () => {
-      const first = buildSnapshot(many(1_000, 'a'));
-      const full = await prepareMasker(first);
+      const full = await prepareMasker(buildSnapshot(many(1_000, 'a')));
       const second = buildSnapshot(many(1_000, 'b'));
-      const masker = await prepareMasker(second, first);
+      const masker = await prepareMasker(second, full);
       assert.equal(masker.layered, false);
       assert.notEqual(masker.fullLayer, full.fullLayer);
       assert.equal(masker.text('a-value-5-abcdef b-value-5-abcdef'), `a-value-5-abcdef ${M}`, 'a full compile drops replaced values');

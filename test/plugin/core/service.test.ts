@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import type { FetchResult, SecretProvider } from '../../../src/providers/provider';
 import { resolveConfig } from '../../../src/plugin/core/config';
-import { GlobalSecrets } from '../../../src/plugin/core/global-secrets';
+import type { Publication } from '../../../src/plugin/core/publication';
 import type { SavedPreferences } from '../../../src/plugin/core/preferences';
 import { SecretSyncService } from '../../../src/plugin/core/service';
 import type { ServiceDeps } from '../../../src/plugin/core/service';
@@ -30,24 +30,30 @@ function provider(fetch: () => Promise<FetchResult>): SecretProvider & { calls: 
 function build(overrides: Partial<ServiceDeps> & { fetch?: () => Promise<FetchResult> } = {}): {
   service: SecretSyncService;
   holder: Record<string, unknown>;
+  published: Publication[];
   saved: SavedPreferences[];
   source: ReturnType<typeof provider>;
 } {
+  // What the runtime bridge does with a publication, as far as flows see it: global.SECRETS.
   const holder: Record<string, unknown> = {};
+  const published: Publication[] = [];
   const saved: SavedPreferences[] = [];
   let version = 0;
   const source = provider(overrides.fetch ?? (() => Promise.resolve({ status: 'changed', version: ++version, etag: null, secrets: { A: `v${version}` } })));
   const service = new SecretSyncService({
     config: resolveConfig(settings, {}, () => ''),
     createProvider: () => source,
-    target: new GlobalSecrets(holder),
+    onPublish: (p) => {
+      published.push(p);
+      holder.SECRETS = p.snapshot.secrets;
+    },
     preferences: { load: () => undefined, save: (v) => Promise.resolve(void saved.push(v)) },
     logger: memoryLogger(),
     splay: 0,
     startupWaitMs: 2_000,
     ...overrides,
   });
-  return { service, holder, saved, source };
+  return { service, holder, published, saved, source };
 }
 
 describe('plugin/service', () => {
@@ -84,14 +90,15 @@ describe('plugin/service', () => {
     const { service, source } = build();
     await service.start();
     assert.equal(source.calls, 1);
-    service.flowsStarted();
+    const noCredentials = (): undefined => undefined;
+    service.flowsStarted([], noCredentials);
     await clock.tickAsync(0);
     assert.equal(source.calls, 1, 'the startup start is not a deploy');
-    service.flowsStarted();
+    service.flowsStarted([], noCredentials);
     await clock.tickAsync(0);
     assert.equal(source.calls, 2);
     await service.setPreferences({ syncOnDeploy: false });
-    service.flowsStarted();
+    service.flowsStarted([], noCredentials);
     await clock.tickAsync(0);
     assert.equal(source.calls, 2);
     await service.stop();
@@ -122,7 +129,7 @@ describe('plugin/service', () => {
         created++;
         throw new Error('unreachable');
       },
-      target: new GlobalSecrets({}),
+      onPublish: () => undefined,
       preferences: { load: () => undefined, save: () => Promise.resolve() },
       logger: memoryLogger(),
       splay: 0,
@@ -136,14 +143,54 @@ describe('plugin/service', () => {
     assert.deepEqual(service.keys(), []);
   });
 
-  it('keeps a sync good when the after-sync hook throws', async () => {
-    const { service } = build({
-      afterSync: () => {
-        throw new TypeError('no flows yet');
-      },
-    });
+  it('hands one publication per successful sync to onPublish (the empty one first, an unchanged sync too) and reads the status from it', async () => {
+    let answer: FetchResult = { status: 'changed', version: 1, etag: '"e1"', secrets: { A: 'a-value', SHORT: 'x' } };
+    const { service, published } = build({ fetch: () => Promise.resolve(answer) });
+    assert.deepEqual(published.map((p) => p.snapshot.keys.length), [0], 'the empty secrets, before the first sync');
     await service.start();
-    assert.equal(service.status().state, 'ok');
+    answer = { status: 'unchanged' };
+    await service.sync('manual');
+    assert.equal(published.length, 3);
+    assert.equal(published[2]?.snapshot, published[1]?.snapshot, 'an unchanged sync hands the same secrets again');
+    assert.equal(service.publication(), published[2]);
+    assert.deepEqual(service.status().unmaskedKeys, ['SHORT']);
+    await service.stop();
+  });
+
+  it('publishes nothing and never syncs when no publication can be taken (no functionGlobalContext)', async () => {
+    const { service, published, source } = build({ publishProblem: new SyncError('settings_missing', 'settings.js has no functionGlobalContext', { field: 'functionGlobalContext' }) });
+    await service.start();
+    const status = await service.sync('manual');
+    assert.deepEqual([status.state, status.error?.code, source.calls, published.length], ['error', 'settings_missing', 0, 0]);
+  });
+
+  it('sends the deployed flows\' key usage after a start of the flows, and again after a good sync when the provider asks', async () => {
+    const reports: unknown[] = [];
+    let asked = false;
+    const source = provider(() => Promise.resolve({ status: 'changed', version: 1, etag: null, secrets: { A: 'a-value' } }));
+    const fleet: SecretProvider = {
+      ...source,
+      fetch: source.fetch,
+      reportUsage: (usage) => Promise.resolve(void reports.push(usage)),
+      takeUsageRequest: () => {
+        const was = asked;
+        asked = false;
+        return was;
+      },
+    };
+    const { service } = build({ createProvider: () => fleet });
+    await service.start();
+    const flows = [{ id: 'f1', type: 'function', func: "return global.get('SECRETS').A;" }];
+    service.flowsStarted(flows, () => undefined);
+    await clock.tickAsync(0);
+    assert.deepEqual(reports, [[{ key: 'A', nodes: 1 }]]);
+    await service.sync('manual');
+    await clock.tickAsync(0);
+    assert.equal(reports.length, 1, 'the same usage is not sent again');
+    asked = true;
+    await service.sync('manual');
+    await clock.tickAsync(0);
+    assert.equal(reports.length, 2, 'sent again when the provider asked');
     await service.stop();
   });
 

@@ -1,12 +1,12 @@
-// Tests for src/plugin/core/sync-engine.ts with a scripted provider: publish, single flight, last known good, events.
+// Tests for src/plugin/core/sync-engine.ts with a scripted provider: one publication per sync, single flight, last known good, events.
 import assert from 'node:assert/strict';
 import type { FetchRequest, FetchResult, SecretProvider } from '../../../src/providers/provider';
 import { SyncError } from '../../../src/shared/sync-error';
 import { memoryLogger } from '../../helpers/logger';
 import { DEFAULT_RETRY_POLICY } from '../../../src/plugin/core/retry';
-import type { SecretsObject } from '../../../src/plugin/core/snapshot';
+import type { Publication } from '../../../src/plugin/core/publication';
 import { SyncEngine } from '../../../src/plugin/core/sync-engine';
-import { maskerFor, prepareMasker } from '../../../src/plugin/core/masker';
+import { prepareMasker } from '../../../src/plugin/core/masker';
 import type { SecretsChangedEvent } from '../../../src/shared/contract';
 
 type Step = FetchResult | SyncError | (() => Promise<FetchResult>);
@@ -25,13 +25,13 @@ class ScriptedProvider implements SecretProvider {
   }
 }
 
-function setup(steps: Step[]): { engine: SyncEngine; provider: ScriptedProvider; published: SecretsObject[]; lines: string[] } {
+function setup(steps: Step[]): { engine: SyncEngine; provider: ScriptedProvider; published: Publication[]; lines: string[] } {
   const provider = new ScriptedProvider(steps);
-  const published: SecretsObject[] = [];
+  const published: Publication[] = [];
   const lines: string[] = [];
   const engine = new SyncEngine({
     provider,
-    target: { publish: (s) => published.push(s) },
+    onPublish: (p) => published.push(p),
     policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
     logger: memoryLogger(lines),
     space: 'demo',
@@ -42,25 +42,35 @@ function setup(steps: Step[]): { engine: SyncEngine; provider: ScriptedProvider;
 const changed = (secrets: unknown, version = 1, etag = `"e${version}"`): FetchResult => ({ status: 'changed', version, etag, secrets });
 
 describe('plugin/sync-engine', () => {
-  it('publishes a snapshot and reports ok with the key count and version', async () => {
-    const { engine, published } = setup([changed({ A: 'a', B: 'b' }, 7)]);
+  it('hands one immutable publication (version, snapshot, masker, diff, unmasked keys) to onPublish and reports ok', async () => {
+    const { engine, published } = setup([changed({ A: 'a-value', B: 'b' }, 7)]);
     const outcome = await engine.sync('manual');
     assert.deepEqual(outcome, { ok: true, changed: true });
     assert.equal(published.length, 1);
-    assert.deepEqual({ ...published[0] }, { A: 'a', B: 'b' });
+    const [p] = published;
+    assert.ok(p && Object.isFrozen(p) && Object.isFrozen(p.diff) && Object.isFrozen(p.diff.added));
+    assert.deepEqual({ ...p.snapshot.secrets }, { A: 'a-value', B: 'b' });
+    assert.equal(p.version, 7);
+    assert.deepEqual({ ...p.diff }, { added: ['A', 'B'], changed: [], removed: [] });
+    assert.deepEqual(p.unmaskedKeys, ['B']);
+    assert.equal(p.masker.text('x a-value y'), 'x •••••••• y', 'the masker is compiled before anything sees the publication');
+    assert.equal(engine.publication, p);
     const s = engine.state;
     assert.deepEqual([s.state, s.keyCount, s.version, s.consecutiveFailures, s.error], ['ok', 2, 7, 0, null]);
     assert.ok(s.lastSyncAt && s.lastAttemptAt);
   });
 
-  it('sends the last ETag and changes nothing but lastSyncAt on "unchanged"', async () => {
+  it('sends the last ETag and changes nothing but lastSyncAt on "unchanged" (published again: the same secrets, no change)', async () => {
     const { engine, provider, published } = setup([changed({ A: 'a' }, 3, '"x.3"'), { status: 'unchanged' }]);
     await engine.sync('manual');
     const before = engine.state;
     await new Promise((r) => setTimeout(r, 5));
     await engine.sync('schedule');
     assert.equal(provider.requests[1]?.etag, '"x.3"');
-    assert.equal(published.length, 1);
+    assert.equal(published.length, 2);
+    assert.equal(published[1]?.snapshot, published[0]?.snapshot);
+    assert.equal(published[1]?.masker, published[0]?.masker, 'nothing compiled again');
+    assert.deepEqual({ ...published[1]?.diff }, { added: [], changed: [], removed: [] });
     const after = engine.state;
     assert.notEqual(after.lastSyncAt, before.lastSyncAt);
     assert.deepEqual({ ...after, lastSyncAt: null, lastAttemptAt: null }, { ...before, lastSyncAt: null, lastAttemptAt: null });
@@ -130,14 +140,12 @@ describe('plugin/sync-engine', () => {
     assert.ok(warn.length < 1000, 'bounded');
   });
 
-  it('records a failing target as an error and keeps the old snapshot', async () => {
+  it('records a publication that could not be taken as an error and keeps the old snapshot', async () => {
     const provider = new ScriptedProvider([changed({ A: 'a' })]);
     const engine = new SyncEngine({
       provider,
-      target: {
-        publish: () => {
-          throw new SyncError('settings_missing', 'no functionGlobalContext');
-        },
+      onPublish: () => {
+        throw new SyncError('settings_missing', 'no functionGlobalContext');
       },
       policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
       logger: memoryLogger(),
@@ -146,27 +154,29 @@ describe('plugin/sync-engine', () => {
     const outcome = await engine.sync('manual');
     assert.equal(outcome.error?.code, 'settings_missing');
     assert.equal(engine.state.keyCount, 0);
+    assert.equal(engine.snapshot.keys.length, 0);
   });
 
-  it('readies the next snapshot (the masker) before publishing it, and fails the sync whole if it cannot', async () => {
+  it('compiles the next masker (a delta over the previous one) before publishing, and fails the sync whole if it cannot', async () => {
     const order: string[] = [];
     const provider = new ScriptedProvider([changed({ A: 'a-value-1' }), changed({ A: 'a-value-2' })]);
     let failPrepare = false;
-    const published: SecretsObject[] = [];
+    const published: Publication[] = [];
     const engine = new SyncEngine({
       provider,
-      target: { publish: (s) => (order.push('publish'), published.push(s)) },
+      onPublish: (p) => (order.push('publish'), published.push(p)),
       policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
       logger: memoryLogger(),
       space: 'demo',
-      prepare: async (next, previous) => {
-        order.push(`prepare ${Object.keys(previous.secrets).length}→${next.keys.length}`);
+      compileMasker: async (next, previous) => {
+        order.push(`compile ${previous.patternCount > 0 ? 'over a masker' : 'from nothing'}→${next.keys.length}`);
         await new Promise((r) => setImmediate(r));
         if (failPrepare) throw new SyncError('invalid_payload', 'cannot compile');
+        return prepareMasker(next, previous);
       },
     });
     assert.equal((await engine.sync('manual')).ok, true);
-    assert.deepEqual(order, ['prepare 0→1', 'publish']);
+    assert.deepEqual(order, ['compile from nothing→1', 'publish']);
     failPrepare = true;
     const outcome = await engine.sync('manual');
     assert.equal(outcome.error?.code, 'invalid_payload');
@@ -198,13 +208,11 @@ describe('plugin/sync-engine', () => {
     const provider = new ScriptedProvider([changed({ ODD: odd, A: 'a-value-1' })]);
     const engine = new SyncEngine({
       provider,
-      target: { publish: () => undefined },
       policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
       logger: memoryLogger(),
       space: 'demo',
-      prepare: prepareMasker,
     });
     assert.equal((await engine.sync('manual')).ok, true);
-    assert.equal(maskerFor(engine.snapshot).text(`x ${odd} y`), 'x •••••••• y');
+    assert.equal(engine.publication.masker.text(`x ${odd} y`), 'x •••••••• y');
   });
 });

@@ -35,7 +35,7 @@ describe('providers/vault against a three-node OpenBao Raft cluster', function (
     provider = new VaultProvider({ addresses, space: 'demo', token: cluster.rootToken, mount: 'secret', pathPrefix: 'spaces', orgPath: '_org', layout: 'folder' });
     engine = new SyncEngine({
       provider,
-      target: { publish: (secrets) => published.push(secrets) },
+      onPublish: (publication) => published.push(publication.snapshot.secrets),
       policy: { ...DEFAULT_RETRY_POLICY, retries: 2, minDelayMs: 100, maxDelayMs: 500, attemptTimeoutMs: 3_000, totalTimeoutMs: 8_000 },
       logger: memoryLogger(lines),
       space: 'demo',

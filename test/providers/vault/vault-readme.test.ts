@@ -87,7 +87,7 @@ describe("README's OpenBao set-up, run as written against a server that is not i
   /** Syncs the space with the README's read token in `layout`; returns what flows would see. */
   async function syncWith(layout: 'folder' | 'entry'): Promise<Record<string, unknown>> {
     const provider = new VaultProvider({ addresses: [server.nodes[0]!.url], space: 'production-line-3', token: readToken, mount: 'secret', pathPrefix: 'spaces', orgPath: '_org', layout });
-    const engine = new SyncEngine({ provider, target: { publish: () => undefined }, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(), space: 'production-line-3' });
+    const engine = new SyncEngine({ provider, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(), space: 'production-line-3' });
     await engine.sync('manual');
     provider.close();
     assert.equal(engine.state.state, 'ok', JSON.stringify(engine.state.error));

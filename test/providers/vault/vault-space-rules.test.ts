@@ -20,7 +20,7 @@ describe('providers/vault space rules against a real OpenBao dev server', functi
 
   /** A sync engine over `provider`, as the plugin runs it: what flows would see and the status. */
   function engineOf(provider: VaultProvider, lines: string[] = []): SyncEngine {
-    return new SyncEngine({ provider, target: { publish: () => undefined }, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(lines), space: 'demo' });
+    return new SyncEngine({ provider, policy: { ...DEFAULT_RETRY_POLICY, retries: 0 }, logger: memoryLogger(lines), space: 'demo' });
   }
 
   before(async function () {

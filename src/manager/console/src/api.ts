@@ -1,5 +1,6 @@
 // Calls the manager's API with the session cookie; every write carries the console header (CSRF). Failures become plain words.
 import { errorText, signInErrorText, t } from './i18n';
+import type { InstanceIdentity, KeyUsage } from '../../../shared/fleet-wire';
 
 /** An API error: the manager's code and message (never a value); status 0 when the manager could not be reached. */
 export class ApiError extends Error {
@@ -75,13 +76,10 @@ export interface SecretMeta {
 }
 
 /** One plugin instance of a space. */
-export interface Instance {
-  id: string;
-  name: string;
-  version: string;
+export interface Instance extends InstanceIdentity {
   syncedVersion: number | null;
   lastSeen: string;
-  usage: { key: string; nodes: number }[];
+  usage: KeyUsage[];
 }
 
 /** One page of a space's fleet (`GET /spaces/{space}/instances`): `next` is the cursor of the next page, null on the last. */

@@ -1,14 +1,13 @@
 // The plugin's plain read (`GET /v1/spaces/{space}/secrets`, no long poll) answered on node:http, in front of Express.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FleetStore } from '../fleet-store';
-import { INSTANCE_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
-import { parseInstanceHeader } from './instance-input';
+import { INSTANCE_HEADER } from '../../../shared/fleet-wire';
 import type { Logger } from '../logger';
 import type { RequestCounts } from '../metrics/request-counts';
 import type { SecretStore } from '../secret-store';
 import type { TokenStore } from '../token-store';
 import { nameProblem } from '../../../shared/names';
-import { etagFor, matchesIfNoneMatch } from './secrets-routes';
+import { readAnswer } from './secrets-read';
 
 /** What the fast path reads from. */
 export interface FastReadDeps {
@@ -27,8 +26,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 /**
  * A request handler that answers the one request a fleet sends all day, a
  * poll of its space's secrets, without Express: the same checks (active
- * token that may read the space), the same headers and body as the Express
- * route, from memory. Returns false, having written nothing, for anything
+ * token that may read the space), and the answer of the Express route, from
+ * one definition (`readAnswer`). Returns false, having written nothing, for anything
  * else, so Express answers it, errors included, in one place (README,
  * "Performance").
  */
@@ -62,21 +61,15 @@ function answerRead(deps: FastReadDeps): (req: IncomingMessage, res: ServerRespo
     const principal = deps.tokens.authenticate(token);
     if (!principal || (principal.role !== 'admin' && principal.space !== space)) return false;
     const started = process.hrtime.bigint();
-    const version = deps.secrets.version(space);
-    const who = parseInstanceHeader(header(req, INSTANCE_HEADER));
-    if (who && deps.fleet.seen(space, who, version, principal.id)) res.setHeader(USAGE_WANTED_HEADER, '1');
-    const etag = etagFor(deps.instanceId, version);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('ETag', etag);
-    if (matchesIfNoneMatch(header(req, 'if-none-match'), etag)) {
-      res.statusCode = 304;
+    const answer = readAnswer(deps, { space, tokenId: principal.id, instance: header(req, INSTANCE_HEADER), ifNoneMatch: header(req, 'if-none-match') });
+    res.statusCode = answer.status;
+    for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+    if (answer.body === undefined) {
       res.end();
       if (deps.requests) deps.requests.fastNotModified++;
     } else {
-      const body = deps.secrets.readJson(space).json;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.setHeader('Content-Length', Buffer.byteLength(body));
-      res.end(body);
+      res.setHeader('Content-Length', Buffer.byteLength(answer.body));
+      res.end(answer.body);
       if (deps.requests) deps.requests.fastOk++;
     }
     // Reads log at debug, as every GET the Express app answers; the path only.

@@ -4,8 +4,9 @@ import type { Request, Response } from 'express';
 import { tokenActor } from '../audit-store';
 import type { Actor } from '../audit-store';
 import type { ChangeFeed, WaitOutcome } from '../change-feed';
-import { INSTANCE_HEADER, USAGE_DROPPED_HEADER, USAGE_WANTED_HEADER } from '../../../shared/fleet-wire';
-import { droppedKeysHeader, parseInstanceHeader, parsePageQuery, parseUsageBody } from './instance-input';
+import { INSTANCE_HEADER, USAGE_DROPPED_HEADER } from '../../../shared/fleet-wire';
+import { droppedKeysHeader, parsePageQuery, parseUsageBody } from './instance-input';
+import { readAnswer } from './secrets-read';
 import type { FleetStore, KeyTotals } from '../fleet-store';
 import { ManagerError, badRequest } from '../errors';
 import type { Scope, SecretStore } from '../secret-store';
@@ -53,22 +54,6 @@ export function parseWaitQuery(query: Request['query'], maxWaitSeconds: number):
   return { wait: Number(wait), version: Number(version) };
 }
 
-/**
- * Whether If-None-Match lists `etag` (RFC 9110 §13.1.2, weak comparison). Not
- * `req.fresh`: it gives up on `Cache-Control: no-cache`, which fetch() adds to
- * every conditional request, while an origin server must still evaluate it.
- */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}
-
-/** The ETag of `version` of a space: the database's id keeps a recreated database from matching an old tag. */
-export function etagFor(instanceId: string, version: number): string {
-  return `"${instanceId}.${version}"`;
-}
-
 /** "1 node", "3 nodes". */
 function counted(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -93,7 +78,6 @@ function spaceParam(req: Request): string {
 export function secretsRoutes(deps: SecretsRouteDeps): Router {
   const router = Router();
   const { secrets, feed } = deps;
-  const etagOf = (version: number): string => etagFor(deps.instanceId, version);
 
   // Holds the request until the space's version passes `after`, the deadline passes, or the client leaves.
   const waitForChange = async (res: Response, space: string, after: number, seconds: number): Promise<boolean> => {
@@ -129,17 +113,16 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
     // database's, so it gets the answer at once rather than waiting for a version that may never come.
     const elsewhere = wait > 0 && version > secrets.version(space);
     if (wait > 0 && !elsewhere && !(await waitForChange(res, space, version, wait))) return;
-    const current = secrets.version(space);
-    // The fleet view: who read this space, and the version the answer leaves it with (a 304 means it has it).
-    const who = parseInstanceHeader(req.get(INSTANCE_HEADER));
-    if (who && deps.fleet.seen(space, who, current, principalOf(res).id)) res.set(USAGE_WANTED_HEADER, '1');
-    res.set('ETag', etagOf(current));
-    if ((wait > 0 && !elsewhere && current <= version) || matchesIfNoneMatch(req.get('if-none-match'), etagOf(current))) {
-      res.status(304).end();
-      return;
-    }
-    // The serialized answer of this version, computed once: a full read costs about a write of its bytes.
-    res.type('application/json').send(secrets.readJson(space).json);
+    const answer = readAnswer(deps, {
+      space,
+      tokenId: principalOf(res).id,
+      instance: req.get(INSTANCE_HEADER),
+      ifNoneMatch: req.get('if-none-match'),
+      waitedPast: wait > 0 && !elsewhere ? version : undefined,
+    });
+    res.status(answer.status).set(answer.headers);
+    if (answer.body === undefined) res.end();
+    else res.send(answer.body);
   });
 
   router.get('/spaces/:space/secrets/meta', (req, res) => {

@@ -6,7 +6,7 @@
  * compose entry) never replaces the settings.js value with a default
  * (README, "Every setting").
  */
-export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+export function envValue(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value;
 }

@@ -1,19 +1,28 @@
-// Reads `secretSync.vault` and SECRET_SYNC_VAULT_* (environment wins) for the OpenBao / Vault provider.
+// The OpenBao / Vault settings (`secretSync.vault`): their one type, their defaults, and reading them from settings.js and SECRET_SYNC_VAULT_* (environment wins).
+import { envValue } from '../../shared/env';
 import { isRecord } from '../../shared/guards';
 import { SyncError } from '../../shared/sync-error';
-import { envValue } from './env';
 
-/** Vault / OpenBao settings (`secretSync.vault`), defaults applied. */
+/** Vault / OpenBao settings (`secretSync.vault`, README "Scale out with OpenBao or Vault"), defaults applied. */
 export interface VaultSettings {
+  /** KV v2 mount (`vault.mount`, default `secret`). */
   mount: string;
+  /** Folder of the spaces under the mount (`vault.pathPrefix`, default `spaces`). */
   pathPrefix: string;
+  /** Folder of the organization keys under the prefix (`vault.orgPath`, default `_org`); empty for none. */
   orgPath: string;
+  /** `folder`: one KV secret per key; `entry`: the space is one KV secret whose fields are the keys. */
   layout: 'folder' | 'entry';
-  namespace?: string;
-  roleId?: string;
-  secretId?: string;
-  secretIdFile?: string;
+  /** Sent as `X-Vault-Namespace`. */
+  namespace?: string | undefined;
+  roleId?: string | undefined;
+  secretId?: string | undefined;
+  /** Read at every login, so a rotated secret ID is picked up. */
+  secretIdFile?: string | undefined;
 }
+
+/** The settings of a `secretSync.vault` that names nothing (SPEC §7). */
+export const VAULT_DEFAULTS: Readonly<Pick<VaultSettings, 'mount' | 'pathPrefix' | 'orgPath' | 'layout'>> = Object.freeze({ mount: 'secret', pathPrefix: 'spaces', orgPath: '_org', layout: 'folder' });
 
 const VAULT_FIELDS = {
   mount: 'SECRET_SYNC_VAULT_MOUNT',
@@ -33,7 +42,7 @@ function invalid(field: keyof typeof VAULT_FIELDS, problem: string): SyncError {
 }
 
 /** Resolves the Vault settings; throws SyncError `config_invalid` naming the field. */
-export function resolveVaultSettings(raw: unknown, env: NodeJS.ProcessEnv): VaultSettings {
+export function resolveVaultSettings(raw: unknown, env: Readonly<Record<string, string | undefined>>): VaultSettings {
   if (raw !== undefined && !isRecord(raw)) throw new SyncError('config_invalid', 'secretSync.vault must be an object', { field: 'vault' });
   const section = raw ?? {};
   const read = (field: keyof typeof VAULT_FIELDS): string | undefined => {
@@ -43,12 +52,12 @@ export function resolveVaultSettings(raw: unknown, env: NodeJS.ProcessEnv): Vaul
     if (typeof value !== 'string') throw invalid(field, 'must be a string');
     return value;
   };
-  const layout = read('layout') ?? 'folder';
+  const layout = read('layout') ?? VAULT_DEFAULTS.layout;
   if (!(LAYOUTS as readonly string[]).includes(layout)) throw invalid('layout', `must be one of: ${LAYOUTS.join(', ')}`);
   const settings: VaultSettings = {
-    mount: read('mount') ?? 'secret',
-    pathPrefix: read('pathPrefix') ?? 'spaces',
-    orgPath: read('orgPath') ?? '_org',
+    mount: read('mount') ?? VAULT_DEFAULTS.mount,
+    pathPrefix: read('pathPrefix') ?? VAULT_DEFAULTS.pathPrefix,
+    orgPath: read('orgPath') ?? VAULT_DEFAULTS.orgPath,
     layout: layout as VaultSettings['layout'],
   };
   for (const field of ['namespace', 'roleId', 'secretId', 'secretIdFile'] as const) {
