@@ -24,6 +24,8 @@ export const TOPICS = {
   changed: 'secret-sync/changed',
   /** Nodes restarted after keys they reference changed (names and ids only). */
   restarted: 'secret-sync/restarted',
+  /** The deployed flows were scanned again: `{ count }` only; the editor asks {@link ROUTES.findings} for the list. */
+  findings: 'secret-sync/findings',
 } as const;
 
 /** Node-RED permissions of the admin API: `read` for GET, `write` for the rest. */
@@ -36,6 +38,8 @@ export const ROUTES = {
   keys: 'secret-sync/keys',
   sync: 'secret-sync/sync',
   preferences: 'secret-sync/preferences',
+  findings: 'secret-sync/findings',
+  move: 'secret-sync/move',
 } as const;
 
 /** The editor action that runs "Sync now". */
@@ -211,4 +215,66 @@ export interface SecretSyncPluginApi {
   sync(trigger: 'legacy-node'): Promise<SyncStatus>;
   /** Calls `listener` after every sync that changed the secrets (key names only); returns the unsubscribe function. */
   onChanged(listener: (event: SecretsChangedEvent) => void): () => void;
+}
+
+/**
+ * Why a node property was flagged as a pasted credential (README, "Move existing credentials"):
+ * `password-field`: a credential of type password holding a literal, not a `${…}` reference;
+ * `credential-shape`: a value with a known credential shape (a detector rule id follows in `detail`);
+ * `named-literal`: a high-entropy literal in a field named like password, token, secret, key or authorization;
+ * `synced-value`: a literal equal to the value of a synced secret.
+ */
+export const FINDING_RULES = ['password-field', 'credential-shape', 'named-literal', 'synced-value'] as const;
+/** One of {@link FINDING_RULES}. */
+export type FindingRule = (typeof FINDING_RULES)[number];
+
+/** Most findings `GET secret-sync/findings` lists; `count` beside it is the full number. */
+export const FINDINGS_MAX = 500;
+
+/**
+ * A credential pasted into a deployed node: where it is, never a value nor a part of one.
+ * `property` is a path into the node: `credentials.password`, `url`, `headers.0.value`, `rules.1.to`, `func`.
+ */
+export interface Finding {
+  id: string;
+  type: string;
+  name: string;
+  /** The tab (or subflow) holding the node; '' for a config node with no tab. */
+  z: string;
+  property: string;
+  rule: FindingRule;
+  /** The detector's rule id for `credential-shape` (`github-token`, `aws-access-key`, …); names only. */
+  detail?: string;
+  /** The 1-based line in code properties (`func`, `template`), which are never rewritten: the user pastes the replacement. */
+  line?: number;
+  /** Whether `POST secret-sync/move` can replace this property (false for code, where the editor shows a replacement to paste). */
+  movable: boolean;
+}
+
+/** `GET secret-sync/findings`. */
+export interface FindingsAnswer {
+  findings: Finding[];
+  /** How many in all (the list stops at {@link FINDINGS_MAX}). */
+  count: number;
+  /** When the deployed flows were last scanned (ISO time), or null before the first scan. */
+  scannedAt: string | null;
+}
+
+/** `POST secret-sync/move`: the body. `credential` may write to the provider; it is used for this one request, never stored, logged or sent back. */
+export interface MoveRequest {
+  id: string;
+  property: string;
+  name: string;
+  scope: 'space' | 'org';
+  credential: string;
+}
+
+/** `POST secret-sync/move`: the answer; the editor puts `reference` into the property as one undoable change. */
+export interface MoveAnswer {
+  /** `${SECRETS.NAME}` for properties; for code, the replacement to paste: `env.get('SECRETS.NAME')`. */
+  reference: string;
+  name: string;
+  scope: 'space' | 'org';
+  /** True when the secret already held this very value (nothing was written). */
+  existed: boolean;
 }
