@@ -60,6 +60,41 @@ async function startHostileManager(upstream: string): Promise<HostileManager> {
   };
 }
 
+/** A notification as the page showed it: its text, and the elements a payload would have created in it. */
+interface ShownNotification {
+  text: string;
+  injected: number;
+}
+
+/** Runs in the page before its scripts: keeps every notification's last text and injected elements, even after it closes itself. */
+function recordNotifications(): void {
+  const shown: ShownNotification[] = [];
+  const seen = new Map<Element, ShownNotification>();
+  Object.assign(window, { secretSyncShownNotifications: shown });
+  new MutationObserver(() => {
+    for (const element of document.querySelectorAll('.red-ui-notification')) {
+      let entry = seen.get(element);
+      if (!entry) {
+        entry = { text: '', injected: 0 };
+        seen.set(element, entry);
+        shown.push(entry);
+      }
+      entry.text = element.textContent ?? '';
+      entry.injected = Math.max(entry.injected, element.querySelectorAll('img[src="x"]').length);
+    }
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+/** The first notification `page` showed whose text holds `text`, waiting up to 15 s for it. */
+async function shownNotification(page: Page, text: string): Promise<ShownNotification> {
+  const handle = await page.waitForFunction(
+    (needle) => (window as unknown as { secretSyncShownNotifications: ShownNotification[] }).secretSyncShownNotifications.find((n) => n.text.includes(needle)),
+    text,
+    { timeout: 15_000 },
+  );
+  return (await handle.jsonValue()) as ShownNotification;
+}
+
 describe('security: markup in the Node-RED editor stays text', function () {
   this.timeout(180_000);
   const dialogs: string[] = [];
@@ -91,6 +126,7 @@ describe('security: markup in the Node-RED editor stays text', function () {
         dialogs.push(`${user}: ${dialog.message()}`);
         void dialog.dismiss();
       });
+      await page.addInitScript(recordNotifications);
       await openEditor(page, nr.url, user);
       await openSecretsTab(page);
       pages[user] = page;
@@ -106,11 +142,10 @@ describe('security: markup in the Node-RED editor stays text', function () {
 
   for (const user of ['admin', 'reader'] as const) {
     it(`shows a node name with markup as text in the missing-reference notification (${user})`, async () => {
-      const page = pages[user];
-      const note = page.locator('.red-ui-notification', { hasText: 'Secret references without a value' });
-      await note.waitFor({ timeout: 15_000 });
-      assert.equal(await injected(page, '.red-ui-notification'), 0);
-      assert.match((await note.textContent()) ?? '', /\$\{SECRETS\.NOT_THERE\}: <img src=x onerror=alert\('missing'\)> \(change\)/);
+      // Recorded as it was shown: the notification closes itself after 10 s, which a loaded machine can spend opening the other editor.
+      const note = await shownNotification(pages[user], 'Secret references without a value');
+      assert.equal(note.injected, 0);
+      assert.match(note.text, /\$\{SECRETS\.NOT_THERE\}: <img src=x onerror=alert\('missing'\)> \(change\)/);
     });
 
     it(`shows the configured address with markup as text in the sidebar (${user})`, async () => {
