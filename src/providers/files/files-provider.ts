@@ -10,7 +10,7 @@ import type { DirScan } from './files-scan';
 import { DirWatcher } from './files-watch';
 
 /** Default time the directory must hold still before a read. */
-export const DEFAULT_SETTLE_MS = 150;
+export const DEFAULT_SETTLE_MS = 200;
 /** Default rescan period of `watch` when no file event comes. */
 export const DEFAULT_RESCAN_MS = 2_000;
 /** Stability checks before a sync gives up on a directory that keeps changing (retryable). */
