@@ -46,8 +46,8 @@ export interface DirScan {
 
 function dirFailure(dir: string, err: unknown): SyncError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new SyncError('files_dir_missing', `The secrets directory ${dir} (${FILES_DIR_LABEL}) does not exist; global.SECRETS keeps the last good secrets`);
-  if (code === 'ENOTDIR') return new SyncError('files_dir_invalid', `${dir} (${FILES_DIR_LABEL}) is not a directory; global.SECRETS keeps the last good secrets`);
+  if (code === 'ENOENT') return new SyncError('files_dir_missing', `The secrets directory ${dir} does not exist: check ${FILES_DIR_LABEL}; global.SECRETS keeps the last good secrets`);
+  if (code === 'ENOTDIR') return new SyncError('files_dir_invalid', `${dir} is not a directory: check ${FILES_DIR_LABEL}; global.SECRETS keeps the last good secrets`);
   const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : 'read failed';
   return new SyncError('files_dir_unreadable', `Cannot list the secrets directory ${dir}: ${why}${typeof code === 'string' ? ` (${code})` : ''}; global.SECRETS keeps the last good secrets`);
 }
