@@ -51,6 +51,8 @@ export class FilesProvider implements SecretProvider {
   readonly #answered = new Map<number, Answered>();
   /** When the last answer went out, and its fingerprint: the same contents are not answered again at once (see waitForChange). */
   #lastAnswer: { at: number; fingerprint: string } | undefined;
+  /** The last read failed: the next good one is answered even with the contents the engine holds, so its status recovers. */
+  #failed = false;
 
   constructor(options: FilesOptions) {
     this.#dir = options.dir;
@@ -64,10 +66,15 @@ export class FilesProvider implements SecretProvider {
   async fetch(request: FetchRequest): Promise<FetchResult> {
     const signal = AbortSignal.any([request.signal, this.#closed.signal]);
     this.#checkAborted(signal);
-    const scan = await scanDir(this.#dir, this.#now());
-    // Names, sizes, times and inodes unchanged: no file is opened.
-    if (!scan.racy && request.etag === etagOf(scan)) return { status: 'unchanged' };
-    return this.#answer(await this.#stableRead(scan, signal));
+    try {
+      const scan = await scanDir(this.#dir, this.#now());
+      // Names, sizes, times and inodes unchanged: no file is opened.
+      if (!scan.racy && request.etag === etagOf(scan)) return { status: 'unchanged' };
+      return this.#answer(await this.#stableRead(scan, signal));
+    } catch (err) {
+      if (!signal.aborted) this.#failed = true;
+      throw err;
+    }
   }
 
   /**
@@ -86,10 +93,13 @@ export class FilesProvider implements SecretProvider {
         const scan = await scanDir(this.#dir, this.#now());
         watcher.follow(scan.dirId);
         let holdUntil = deadline;
-        if (held === undefined || held.racy || scan.hash !== held.hash) {
+        if (held === undefined || held.racy || scan.hash !== held.hash || this.#failed) {
           const read = await this.#stableRead(scan, own);
           const again = this.#lastAnswer?.fingerprint === read.fingerprint ? this.#lastAnswer.at + this.#rescanMs : 0;
-          if (held?.fingerprint === read.fingerprint) {
+          if (this.#failed) {
+            // The files are good again (a too large file removed): the engine's status learns it from this answer.
+            return this.#answer(read);
+          } else if (held?.fingerprint === read.fingerprint) {
             held = { hash: read.scan.hash, racy: read.scan.racy, fingerprint: read.fingerprint };
           } else if (this.#now() >= again) {
             return this.#answer(read);
@@ -104,6 +114,7 @@ export class FilesProvider implements SecretProvider {
       }
     } catch (err) {
       if (own.aborted) return undefined;
+      this.#failed = true;
       throw err;
     } finally {
       watcher.close();
@@ -121,6 +132,7 @@ export class FilesProvider implements SecretProvider {
     this.#answered.set(this.#version, { hash: read.scan.hash, racy: read.scan.racy, fingerprint: read.fingerprint });
     for (const kept of this.#answered.keys()) if (kept <= this.#version - VERSIONS_KEPT) this.#answered.delete(kept);
     this.#lastAnswer = { at: this.#now(), fingerprint: read.fingerprint };
+    this.#failed = false;
     return {
       status: 'changed',
       version: this.#version,

@@ -145,6 +145,18 @@ describe('providers/files: watch', function () {
     assert.deepEqual(secretsOf(await files.waitForChange(first, 30, signal())), { KEY: 'v2' });
   });
 
+  it('after a failed read, the next good one is answered even with the contents the engine holds, so its status recovers', async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, 'KEY'), 'v1');
+    const files = provider(dir, { rescanMs: NO_RESCAN_MS, settleMs: 20 });
+    const version = versionOf(await files.fetch({ signal: signal() }));
+    writeFileSync(join(dir, 'BIG'), 'x'.repeat(70_000));
+    await assert.rejects(files.fetch({ signal: signal() }), (err: unknown) => err instanceof SyncError && err.code === 'file_too_large');
+    rmSync(join(dir, 'BIG'));
+    // The same contents as the engine's version: without the failure, this wait would run its 30 s.
+    assert.deepEqual(secretsOf(await files.waitForChange(version, 30, signal())), { KEY: 'v1' });
+  });
+
   it('close() ends a wait in flight without an answer', async () => {
     const dir = newDir();
     writeFileSync(join(dir, 'KEY'), 'v1');
