@@ -16,14 +16,23 @@ export class DirWatcher {
   #dirty = false;
   #wake: (() => void) | undefined;
 
+  /** Starts watching at once, so no change between the caller's first listing and its first wait is missed. */
   constructor(dir: string, rescanMs: number) {
     this.#dir = dir;
     this.#rescanMs = rescanMs;
+    this.#open(undefined);
   }
 
   /** Watches the directory now at `dirId` (device:inode); a directory replaced since gets a new watch. */
   follow(dirId: string): void {
-    if (this.#watcher !== undefined && this.#watchedId === dirId) return;
+    if (this.#watcher !== undefined && (this.#watchedId === undefined || this.#watchedId === dirId)) {
+      this.#watchedId = dirId;
+      return;
+    }
+    this.#open(dirId);
+  }
+
+  #open(dirId: string | undefined): void {
     this.#unwatch();
     try {
       // Not persistent: a watch never keeps Node-RED from exiting.
