@@ -5,9 +5,12 @@ import type { SecretManagerOptions } from './secret-manager-provider';
 import { VaultProvider } from './vault/vault-provider';
 import { VAULT_DEFAULTS } from './vault/vault-settings';
 import type { VaultSettings } from './vault/vault-settings';
+import { FilesProvider } from './files/files-provider';
+import type { FilesSettings } from './files/files-settings';
+import { SyncError } from '../shared/sync-error';
 
 /** Every provider the plugin can talk to (`secretSync.provider`): the one list. */
-export const PROVIDERS = ['secret-manager', 'vault'] as const;
+export const PROVIDERS = ['secret-manager', 'vault', 'files'] as const;
 /** A provider name. */
 export type ProviderName = (typeof PROVIDERS)[number];
 
@@ -17,6 +20,7 @@ export interface ProviderChoice extends SecretManagerOptions {
   /** Every address (`vault`: the nodes of a cluster). */
   addresses: string[];
   vault?: VaultSettings | undefined;
+  files?: FilesSettings | undefined;
 }
 
 /** Creates the provider `choice.provider` names. */
@@ -26,5 +30,8 @@ export function createProvider(choice: ProviderChoice): SecretProvider {
       return new SecretManagerProvider({ url: choice.url, space: choice.space, token: choice.token, caFile: choice.caFile, instance: choice.instance });
     case 'vault':
       return new VaultProvider({ ...VAULT_DEFAULTS, ...choice.vault, addresses: choice.addresses, space: choice.space, token: choice.token, caFile: choice.caFile });
+    case 'files':
+      if (!choice.files) throw new SyncError('config_missing', 'The secrets directory is missing: set secretSync.files.dir (SECRET_SYNC_FILES_DIR)', { field: 'files.dir' });
+      return new FilesProvider({ ...choice.files, space: choice.space });
   }
 }

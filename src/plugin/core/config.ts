@@ -9,6 +9,8 @@ import { PROVIDERS } from '../../providers/registry';
 import type { ProviderName } from '../../providers/registry';
 import { resolveVaultSettings, usesAppRole } from '../../providers/vault/vault-settings';
 import type { VaultSettings } from '../../providers/vault/vault-settings';
+import { resolveFilesSettings } from '../../providers/files/files-settings';
+import type { FilesSettings } from '../../providers/files/files-settings';
 import type { RetryPolicy } from './retry';
 
 /** Where the token came from: the setting itself, or the file `tokenFile` names. */
@@ -17,17 +19,18 @@ export type TokenSource = { field: 'token' } | { field: 'tokenFile'; path: strin
 /** A complete, valid configuration. */
 export interface SyncConfig {
   provider: ProviderName;
-  /** The first address of `url`. */
+  /** The first address of `url`; empty for `files`, which has none. */
   url: string;
-  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order. */
+  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order; none for `files`. */
   addresses: string[];
   space: string;
-  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins. */
+  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins and for `files`. */
   token: string;
   /** Where the token came from, so a rejected token's advice names that setting; absent for Vault AppRole logins. */
   tokenSource?: TokenSource;
   caFile?: string;
   vault?: VaultSettings;
+  files?: FilesSettings;
   /** Mask secret values in debug messages, node warnings and errors, logs (`maskDebug`, default true). */
   maskDebug: boolean;
   /** Restart the nodes that reference a changed key (`restartOnChange`, default true). */
@@ -131,32 +134,17 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
         new SyncError('not_configured', 'Secret Sync is not configured: set secretSync.url, space and token in settings.js, or SECRET_SYNC_URL, SECRET_SYNC_SPACE and SECRET_SYNC_TOKEN'),
       );
     }
-    const url = pick('url');
-    if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
-    if (typeof url !== 'string') throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
-    // Vault clusters list their nodes, comma-separated; the Secret Manager is one address.
-    const addresses = (providerName === 'vault' ? url.split(',') : [url]).map((u) => u.trim().replace(/\/+$/, ''));
-    for (const address of addresses) {
-      if (!/^https?:\/\/[^/\s]+/i.test(address)) throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
-      try {
-        new URL(address);
-      } catch {
-        throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
-      }
-    }
+    // A directory of files has no server: no URL and no token (README, "Read secrets from files").
+    const remote = providerName !== 'files';
+    const addresses = remote ? resolveAddresses(pick('url'), providerName) : [];
     if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
     if (typeof space !== 'string' || !NAME_PATTERN.test(space)) {
       throw invalid('space', `${fieldLabel('space')} may contain only letters, digits, '_' and '-' (1 to 128 characters)`);
     }
 
-    let vault: VaultSettings | undefined;
-    try {
-      vault = providerName === 'vault' ? resolveVaultSettings(section.vault, env) : undefined;
-    } catch (err) {
-      if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
-      throw err;
-    }
-    const { token, source: tokenSource } = resolveToken(pick('token'), pick('tokenFile'), readFile, vault);
+    const vault = providerName === 'vault' ? providerSettings(() => resolveVaultSettings(section.vault, env)) : undefined;
+    const files = providerName === 'files' ? providerSettings(() => resolveFilesSettings(section.files, env)) : undefined;
+    const { token, source: tokenSource } = remote ? resolveToken(pick('token'), pick('tokenFile'), readFile, vault) : { token: '', source: undefined };
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
@@ -168,7 +156,7 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
     };
     const config: SyncConfig = {
       provider: providerName,
-      url: addresses[0]!,
+      url: addresses[0] ?? '',
       addresses,
       space,
       token,
@@ -179,9 +167,36 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
+    if (files) config.files = files;
     return { ok: true, config, summary };
   } catch (err) {
     if (err instanceof Fail) return { ok: false, state: err.state, error: err.error, summary };
+    throw err;
+  }
+}
+
+/** The addresses of `url`: Vault clusters list their nodes, comma-separated; the Secret Manager is one address. */
+function resolveAddresses(url: unknown, provider: ProviderName): string[] {
+  if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
+  if (typeof url !== 'string') throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+  const addresses = (provider === 'vault' ? url.split(',') : [url]).map((u) => u.trim().replace(/\/+$/, ''));
+  for (const address of addresses) {
+    if (!/^https?:\/\/[^/\s]+/i.test(address)) throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+    try {
+      new URL(address);
+    } catch {
+      throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
+    }
+  }
+  return addresses;
+}
+
+/** A provider's own settings section, its SyncError turned into the configuration's state (missing: unconfigured). */
+function providerSettings<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
     throw err;
   }
 }
