@@ -140,6 +140,15 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(await managerValue('API_AUTH'), other);
   });
 
+  it('creates an organization secret, which the space reads', async () => {
+    const res = await move({ id: 'h1', property: 'headers.0.valueValue', name: 'ORG_API_AUTH', scope: 'org', credential: manager.adminToken });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body, { reference: '${SECRETS.ORG_API_AUTH}', name: 'ORG_API_AUTH', scope: 'org', existed: false });
+    const meta = (await manager.api('GET', '/v1/org/secrets/meta')).body as { secrets: { name: string }[] };
+    assert.ok(meta.secrets.some((m) => m.name === 'ORG_API_AUTH'), JSON.stringify(meta).slice(0, 300));
+    assert.equal(await managerValue('ORG_API_AUTH'), `Bearer ${bearer}`);
+  });
+
   it('moves a token out of code as a replacement to paste', async () => {
     const res = await move({ id: 'f1', property: 'func', line: 2, name: 'GITHUB_TOKEN', scope: 'space', credential: manager.adminToken });
     assert.equal(res.status, 200, JSON.stringify(res.body));
