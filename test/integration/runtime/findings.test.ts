@@ -113,10 +113,13 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(await managerValue('MQTT_PROD_PASSWORD'), undefined);
   });
 
-  it('refuses a credential that may not write (the space read token), writing nothing', async () => {
-    const res = await move({ id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential: readToken });
-    assert.equal(res.status, 403);
-    assert.equal((res.body as { code: string }).code, 'credential_refused');
+  it('refuses a credential that may not write (the space read token, a viewer token, an unknown token), writing nothing', async () => {
+    const viewer = ((await manager.api('POST', '/v1/tokens', { body: { role: 'viewer' } })).body as { token: string }).token;
+    for (const credential of [readToken, viewer, `unknown-${random(20)}`]) {
+      const res = await move({ id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential });
+      assert.equal(res.status, 403);
+      assert.equal((res.body as { code: string }).code, 'credential_refused');
+    }
     assert.equal(await managerValue('MQTT_PROD_PASSWORD'), undefined);
   });
 
