@@ -243,7 +243,10 @@ export interface Finding {
   z: string;
   property: string;
   rule: FindingRule;
-  /** The detector's rule id for `credential-shape` (`github-token`, `aws-access-key`, …); names only. */
+  /**
+   * Names only: for `credential-shape` the detector's rule (`github`, `aws`, `slack`, `basicauth`, `url-password`, …);
+   * for `synced-value` the synced key (`KEY` or `KEY.field`) the whole property equals, when it equals one.
+   */
   detail?: string;
   /** The 1-based line in code properties (`func`, `template`), which are never rewritten: the user pastes the replacement. */
   line?: number;
@@ -258,12 +261,16 @@ export interface FindingsAnswer {
   count: number;
   /** When the deployed flows were last scanned (ISO time), or null before the first scan. */
   scannedAt: string | null;
+  /** Present when a bound of the scan left some properties of very large flows unread (README, "Move existing credentials"). */
+  limited?: true;
 }
 
 /** `POST secret-sync/move`: the body. `credential` may write to the provider; it is used for this one request, never stored, logged or sent back. */
 export interface MoveRequest {
   id: string;
   property: string;
+  /** For a finding in code (`movable` false), its `line`: the secret is made from the credential on that line and the answer is the replacement to paste. */
+  line?: number;
   name: string;
   scope: 'space' | 'org';
   credential: string;
