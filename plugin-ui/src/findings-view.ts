@@ -20,7 +20,7 @@ export function nodeLabel(finding: Finding): string {
 
 /** Why it was flagged, in words (the detector's rule id for a known credential shape). */
 function ruleText(finding: Finding): string {
-  if (finding.rule === 'credential-shape' && finding.detail) return t('findings.rule.credential-shape-detail', { detail: finding.detail });
+  if ((finding.rule === 'credential-shape' || finding.rule === 'synced-value') && finding.detail) return t(`findings.rule.${finding.rule}-detail`, { detail: finding.detail });
   return t(`findings.rule.${finding.rule}`);
 }
 
@@ -36,6 +36,7 @@ export class FindingsView {
   readonly #list: JQuery;
   readonly #empty: JQuery;
   readonly #more: JQuery;
+  readonly #limited: JQuery;
   #request = 0;
   #answer: FindingsAnswer | undefined;
 
@@ -52,6 +53,7 @@ export class FindingsView {
     this.#list = $('<ul class="secret-sync-findings-list" id="secret-sync-findings-list">').appendTo(this.element);
     this.#empty = $('<div class="secret-sync-empty" id="secret-sync-findings-empty">').hide().appendTo(this.element);
     this.#more = $('<div class="secret-sync-hint" id="secret-sync-findings-more">').hide().appendTo(this.element);
+    this.#limited = $('<div class="secret-sync-hint" id="secret-sync-findings-limited">').text(t('findings.limited')).hide().appendTo(this.element);
   }
 
   /** The findings of the last answer. */
@@ -78,6 +80,7 @@ export class FindingsView {
     const none = answer.scannedAt === null ? t('findings.notScanned') : t('findings.none');
     this.#empty.text(none).toggle(answer.findings.length === 0);
     this.#more.text(t('findings.more', { shown: answer.findings.length, count: answer.count })).toggle(answer.count > answer.findings.length);
+    this.#limited.toggle(answer.limited === true);
   }
 
   #row(finding: Finding): JQuery {

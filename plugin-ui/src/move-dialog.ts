@@ -10,6 +10,8 @@ import { proposeName } from './secret-name';
 
 /** The name the dialog proposes: the node's name and the property's (for code, the detector's rule, `github-token`). */
 export function proposedName(finding: Finding): string {
+  // The very secret pasted: its own name, so the move finds it holds this value already.
+  if (finding.rule === 'synced-value' && finding.detail !== undefined && nameProblem(finding.detail) === undefined) return finding.detail;
   const property = finding.movable ? describeProperty(RED.nodes.node(finding.id), finding.property) : (finding.detail ?? 'token');
   return proposeName(nodeLabel(finding), property);
 }
@@ -88,6 +90,7 @@ export function openMoveDialog(finding: Finding, context: MoveContext, moved: (a
     const request: MoveRequest = {
       id: finding.id,
       property: finding.property,
+      ...(finding.movable || finding.line === undefined ? {} : { line: finding.line }),
       name: String(name.val() ?? '').trim(),
       scope: form.find('input[name="secret-sync-move-scope"]:checked').val() === 'org' ? 'org' : 'space',
       credential: secret,
