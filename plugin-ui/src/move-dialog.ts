@@ -8,12 +8,17 @@ import { t } from './i18n';
 import { notify } from './notify';
 import { proposeName } from './secret-name';
 
+/** A name's last word that says it holds a credential. */
+const CREDENTIAL_WORD = /_(TOKEN|KEY|SECRET|PASSWORD|PASS|PWD|AUTH|AUTHORIZATION|CREDENTIALS?)$/;
+
 /** The name the dialog proposes: the node's name and the property's (for code, the detector's rule, `github-token`). */
 export function proposedName(finding: Finding): string {
   // The very secret pasted: its own name, so the move finds it holds this value already.
   if (finding.rule === 'synced-value' && finding.detail !== undefined && nameProblem(finding.detail) === undefined) return finding.detail;
-  const property = finding.movable ? describeProperty(RED.nodes.node(finding.id), finding.property) : (finding.detail ?? 'token');
-  return proposeName(nodeLabel(finding), property);
+  if (finding.movable) return proposeName(nodeLabel(finding), describeProperty(RED.nodes.node(finding.id), finding.property));
+  // In code the detector's rule (`github`) says what it is; a word like TOKEN says it is a credential.
+  const name = proposeName(nodeLabel(finding), finding.detail ?? '');
+  return CREDENTIAL_WORD.test(name) ? name : proposeName(name, 'token');
 }
 
 /** Where the secret goes and with what the dialog asks for the credential. */
