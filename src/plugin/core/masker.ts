@@ -87,6 +87,12 @@ export class Masker {
     return this.#full;
   }
 
+  /** The spans `[start, end)` of `text` that hold a secret (in any masked form), in order. */
+  ranges(text: string): [number, number][] {
+    if (this.#delta === undefined) return this.#full.matcher.ranges(text);
+    return mergeRanges(this.#full.matcher.ranges(text), this.#delta.matcher.ranges(text));
+  }
+
   /** `text` with every secret replaced by the mask; the same string when it held none. */
   text(text: string): string {
     if (this.#delta === undefined) return this.#full.matcher.replace(text, MASK);

@@ -5,11 +5,14 @@ import { PLUGIN_ID, TOPICS } from '../../shared/contract';
 import type { SecretSyncPluginApi } from '../../shared/contract';
 import { createProvider } from '../../providers/registry';
 import { resolveConfig } from '../core/config';
+import { CredentialFindings } from '../core/credential-findings';
+import { secretlintDetector } from '../core/credential-shapes';
 import { createPluginLogger } from '../core/logger';
 import { instanceSplay } from '../core/scheduler';
 import { SecretReferences } from '../core/secret-references';
 import { SecretSyncService } from '../core/service';
 import { registerAdminRoutes } from './admin-routes';
+import { registerFindingsRoutes } from './findings-routes';
 import { instanceIdentity } from './instance';
 import { nodeStatusOf, settingsPreferences } from './red-adapters';
 import type { NodeRedApi } from './red-types';
@@ -34,12 +37,14 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     resolvable: bridge.resolvable,
     setNodeStatus: nodeStatusOf(RED.nodes),
   });
+  const findings = new CredentialFindings({ credentialsOf, passwordFields: (type) => bridge.passwordFields(type), detect: secretlintDetector(), logger });
   const service = new SecretSyncService({
     config,
     createProvider: (choice) => createProvider({ ...choice, instance }),
     onPublish: (publication) => {
       bridge.publish(publication);
       references.published(publication);
+      void findings.published(publication);
     },
     publishProblem: bridge.publishProblem,
     preferences: settingsPreferences(RED.settings),
@@ -51,6 +56,8 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   references.on('restarted', (event) => RED.comms.publish(TOPICS.restarted, event, false));
   service.on('status', (status) => RED.comms.publish(TOPICS.status, status, true));
   service.on('changed', (event) => RED.comms.publish(TOPICS.changed, event, false));
+  // Retained like the status: an editor that connects later shows the count at once (the count only; the list is GET findings).
+  findings.on('scanned', (event) => RED.comms.publish(TOPICS.findings, event, true));
 
   // The one stop path: RED.stop(), the HTTP server's close, removal from the palette.
   let stopped: Promise<void> | undefined;
@@ -58,6 +65,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
     (stopped ??= (async () => {
       bridge.uninstall();
       references.removeAllListeners();
+      findings.removeAllListeners();
       service.removeAllListeners();
       await service.stop();
     })());
@@ -66,9 +74,15 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
       flowsStarted: (flows, ownRestart) => {
         references.flowsStarted(flows);
         // The plugin's own restart of a few nodes is not a deploy: no legacy report, no usage report, no deploy sync.
-        if (!ownRestart) service.flowsStarted(flows, credentialsOf);
+        if (!ownRestart) {
+          service.flowsStarted(flows, credentialsOf);
+          void findings.flowsStarted(flows);
+        }
       },
-      adminRoutes: () => registerAdminRoutes(RED, service, references, logger),
+      adminRoutes: () => {
+        registerAdminRoutes(RED, service, references, logger);
+        registerFindingsRoutes(RED, findings);
+      },
       onStop: () => void stop(),
     }),
   );

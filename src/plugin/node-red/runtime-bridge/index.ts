@@ -13,8 +13,8 @@ import { guardContextApi } from './context-guard';
 import { contextStores, defaultContextStore } from './context-stores';
 import { removableRoutes } from './express-layers';
 import { GlobalSecrets, findGlobalContext, removeOverrides } from './global-secrets';
-import { flowsModule, flowsUtilModule, logModule } from './loaded-modules';
-import type { FlowsModule, FlowsUtilModule, LogModule } from './loaded-modules';
+import { credentialsModule, flowsModule, flowsUtilModule, logModule } from './loaded-modules';
+import type { CredentialsModule, FlowsModule, FlowsUtilModule, LogModule } from './loaded-modules';
 import { restartNodes } from './node-restart';
 import { maskDebugMessages, maskLogs, maskPrints } from './print-masks';
 import { watchRuntimeStop } from './runtime-stop';
@@ -64,6 +64,7 @@ export class RuntimeBridge {
   readonly #flowsUtil: FlowsUtilModule | undefined;
   readonly #flows: FlowsModule | undefined;
   readonly #log: LogModule | undefined;
+  readonly #credentials: CredentialsModule | undefined;
   readonly #hooks: HooksStatus;
   #current: Publication = EMPTY_PUBLICATION;
   #undo: (() => void)[] = [];
@@ -78,6 +79,7 @@ export class RuntimeBridge {
     this.#flowsUtil = flowsUtilModule();
     this.#flows = flowsModule();
     this.#log = options.maskPrints ? logModule(RED.log) : undefined;
+    this.#credentials = credentialsModule();
     this.#hooks = Object.fromEntries(HOOK_NAMES.map((name) => [name, 'off'])) as HooksStatus;
   }
 
@@ -106,6 +108,23 @@ export class RuntimeBridge {
         this.#restarting = false;
       }
     };
+  }
+
+  /**
+   * The credential fields a node type defines as `password` (its
+   * registerType credentials), read from Node-RED's credentials module, which
+   * no plugin API exposes; undefined when that module or the type's
+   * definition is not found (the credential scan then goes by field names).
+   */
+  passwordFields(type: string): ReadonlySet<string> | undefined {
+    let definition: unknown;
+    try {
+      definition = this.#credentials?.getDefinition(type);
+    } catch {
+      return undefined;
+    }
+    if (typeof definition !== 'object' || definition === null) return undefined;
+    return new Set(Object.entries(definition).filter(([, field]) => (field as { type?: unknown } | null)?.type === 'password').map(([name]) => name));
   }
 
   /** Which hooks took. */

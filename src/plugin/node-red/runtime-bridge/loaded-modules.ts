@@ -22,6 +22,11 @@ export interface FlowsModule {
   startFlows: (type: string, diff: FlowsDiff, muteLog?: boolean) => Promise<unknown>;
 }
 
+/** `@node-red/runtime/lib/nodes/credentials.js`: the credential definitions node types registered (`{ password: { type: 'password' } }`). */
+export interface CredentialsModule {
+  getDefinition: (type: string) => unknown;
+}
+
 /** The `@node-red/util` log module: every log call of the runtime and of nodes ends in its `log`. */
 export interface LogModule {
   log: (this: unknown, message: unknown) => void;
@@ -52,6 +57,11 @@ export function flowsUtilModule(cache?: ModuleCache): FlowsUtilModule | undefine
 /** Node-RED's flows manager, or undefined when not found. */
 export function flowsModule(cache?: ModuleCache): FlowsModule | undefined {
   return loadedModule<FlowsModule>(/[\\/]@node-red[\\/]runtime[\\/]lib[\\/]flows[\\/]index\.js$/, (e) => typeof e.stopFlows === 'function' && typeof e.startFlows === 'function', cache);
+}
+
+/** Node-RED's credentials store, or undefined when not found. */
+export function credentialsModule(cache?: ModuleCache): CredentialsModule | undefined {
+  return loadedModule<CredentialsModule>(/[\\/]@node-red[\\/]runtime[\\/]lib[\\/]nodes[\\/]credentials\.js$/, (e) => typeof e.getDefinition === 'function' && typeof e.export === 'function', cache);
 }
 
 /**

@@ -1,0 +1,94 @@
+// Values with a known credential shape (GitHub, Slack, AWS, private keys, connection strings, …): secretlint's recommended preset over many texts in one pass, answering rule ids and spans only.
+
+/** One text the detector found a shape in: its index in the input, the span, and the rule's short id (`github`, `aws`, …). */
+export interface ShapeHit {
+  index: number;
+  start: number;
+  end: number;
+  rule: string;
+}
+
+/** What the scan asks of a detector: the hits in `texts`, never a message (secretlint's messages quote the value). */
+export type ShapeDetector = (texts: readonly string[]) => Promise<ShapeHit[]>;
+
+/** The slice of `@secretlint/core` used here (an ES module, loaded with a dynamic import as p-retry is). */
+interface SecretlintCore {
+  lintSource(input: {
+    source: { content: string; filePath: string; contentType: 'text' };
+    options: { config: { rules: unknown[] }; maskSecrets: boolean; noPhysicFilePath: boolean };
+  }): Promise<{ messages: { ruleId: string; range: readonly [number, number] }[] }>;
+}
+
+const PRESET_ID = '@secretlint/secretlint-rule-preset-recommend';
+const RULE_PREFIX = '@secretlint/secretlint-rule-';
+
+/**
+ * The preset's configuration: `filter-comments` off, so a `secretlint-disable`
+ * comment in one node's code cannot hide another's credential; AWS access
+ * key ids on (off by default: an id alone is no secret, but pasted into a flow
+ * its secret key is not far).
+ */
+function presetConfig(preset: unknown): { rules: unknown[] } {
+  return {
+    rules: [
+      {
+        id: PRESET_ID,
+        rule: preset,
+        rules: [
+          { id: `${RULE_PREFIX}filter-comments`, disabled: true },
+          { id: `${RULE_PREFIX}aws`, options: { enableIDScanRule: true } },
+        ],
+      },
+    ],
+  };
+}
+
+/** Between two texts: no rule's match spans an empty line between two tokens. */
+const SEPARATOR = '\n\n';
+
+/**
+ * The secretlint detector: the texts joined into one source (one lint per
+ * scan, not one per text), each hit mapped back to its text by offset. The
+ * modules are loaded on the first call.
+ */
+export function secretlintDetector(): ShapeDetector {
+  let loaded: Promise<{ core: SecretlintCore; config: { rules: unknown[] } }> | undefined;
+  const load = (): Promise<{ core: SecretlintCore; config: { rules: unknown[] } }> =>
+    (loaded ??= Promise.all([import('@secretlint/core'), import('@secretlint/secretlint-rule-preset-recommend')]).then(([core, preset]) => ({
+      core: core as unknown as SecretlintCore,
+      config: presetConfig(preset.creator),
+    })));
+  return async (texts) => {
+    if (texts.length === 0) return [];
+    const { core, config } = await load();
+    const starts: number[] = [];
+    let offset = 0;
+    for (const text of texts) {
+      starts.push(offset);
+      offset += text.length + SEPARATOR.length;
+    }
+    const content = texts.join(SEPARATOR);
+    const result = await core.lintSource({ source: { content, filePath: 'flows', contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
+    const hits: ShapeHit[] = [];
+    for (const message of result.messages) {
+      const [from, to] = message.range;
+      const index = lastAtOrBefore(starts, from);
+      const start = from - starts[index]!;
+      const end = Math.min(to - starts[index]!, texts[index]!.length);
+      hits.push({ index, start, end, rule: message.ruleId.startsWith(RULE_PREFIX) ? message.ruleId.slice(RULE_PREFIX.length) : message.ruleId });
+    }
+    return hits;
+  };
+}
+
+/** The index of the last of the ascending `starts` that is at most `offset`. */
+function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
