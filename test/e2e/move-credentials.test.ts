@@ -254,6 +254,9 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     await page.fill('#secret-sync-move-credential', manager.adminToken);
     await page.click('#secret-sync-move-submit');
     await page.locator('.red-ui-notification', { hasText: 'API_AUTHORIZATION created' }).waitFor({ timeout: 15_000 });
+    // The notification names the node as text too.
+    assert.match((await page.locator('.red-ui-notification', { hasText: 'API_AUTHORIZATION created' }).textContent()) ?? '', /<img src=x onerror=/);
+    assert.equal(await page.locator('.red-ui-notification img').count(), 0);
     const org = (await manager.api('GET', '/v1/org/secrets/meta')).text;
     assert.match(org, /API_AUTHORIZATION/);
     const secrets = (await manager.api('GET', '/v1/spaces/demo/secrets')).body as { secrets: Record<string, unknown> };
@@ -335,5 +338,6 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     }
     const findings = answers.filter((a) => a.url.includes('/secret-sync/findings'));
     assert.ok(findings.length > 0, 'the findings were fetched');
+    assert.equal(await page.evaluate(() => (window as unknown as { __secretSyncXss?: number }).__secretSyncXss), undefined, 'no markup ran');
   });
 });
