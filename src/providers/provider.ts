@@ -28,6 +28,16 @@ export type FetchResult =
       skipped?: readonly { key: string; reason: string }[];
     };
 
+/** What a move asks a provider to create (README, "Move existing credentials"). */
+export interface CreateSecretRequest {
+  name: string;
+  value: string;
+  scope: 'space' | 'org';
+  /** A credential that may write (a manager admin token, a Vault token): used for this one request, never kept. */
+  credential: string;
+  signal: AbortSignal;
+}
+
 /** A source of one space's secrets. Failures are thrown as SyncError with a code and `retryable`. */
 export interface SecretProvider {
   /** The provider's name as configured (`secret-manager`, `vault`). */
@@ -47,6 +57,15 @@ export interface SecretProvider {
   close?(): void;
   /** Tells the source which keys the deployed flows use (names and node counts only), for its fleet view. */
   reportUsage?(usage: readonly KeyUsage[], signal: AbortSignal): Promise<void>;
+  /**
+   * Creates secret `name` as the space would read it: resolves `existed: true`
+   * when the space already reads that very value (nothing written); throws
+   * SyncError `secret_exists` when it reads another value (nothing written),
+   * `credential_refused` when the credential may not read or write there,
+   * `move_unsupported` for a scope the source's layout lacks. Only providers
+   * that can write have it.
+   */
+  createSecret?(request: CreateSecretRequest): Promise<{ existed: boolean }>;
   /** Whether the source asked for a usage report since the last call (it has none of this instance); clears the request. */
   takeUsageRequest?(): boolean;
 }

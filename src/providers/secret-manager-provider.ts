@@ -7,7 +7,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios';
 import { SyncError } from '../shared/sync-error';
 import { createHttpClient } from './http-client';
 import { statusFailure, transportFailure } from './http-failure';
-import type { FetchRequest, FetchResult, SecretProvider } from './provider';
+import type { CreateSecretRequest, FetchRequest, FetchResult, SecretProvider } from './provider';
 
 /** A manager error code as it may enter a status: snake_case, bounded. */
 const ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -23,6 +23,11 @@ function errorCodeOf(response: AxiosResponse<string>): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A credential the manager refused for a move: never retried, never named. */
+function refused(target: string, status: number, what: string): SyncError {
+  return new SyncError('credential_refused', `${target} refused the credential given to ${what} (HTTP ${status}): a manager admin token may`, { httpStatus: status });
 }
 
 /** What the provider needs from the configuration. */
@@ -87,6 +92,46 @@ export class SecretManagerProvider implements SecretProvider {
       throw transportFailure(err, this.#target);
     }
     if (response.status !== 204) throw statusFailure(response.status, undefined, this.#target, this.#now());
+  }
+
+  /**
+   * Reads the space with the move's credential (its value of `name`, if any,
+   * decides: the same value existed, another is `secret_exists`), then
+   * creates the secret in the space or the organization. The credential is
+   * sent as the bearer token of these two requests only.
+   */
+  async createSecret(request: CreateSecretRequest): Promise<{ existed: boolean }> {
+    const { name, value, scope, credential, signal } = request;
+    const authorization = `Bearer ${credential}`;
+    let read: AxiosResponse<string>;
+    try {
+      read = await this.#client.get<string>(this.#path, { signal, headers: { accept: 'application/json', authorization } });
+    } catch (err) {
+      throw transportFailure(err, this.#target);
+    }
+    if (read.status === 401 || read.status === 403) throw refused(this.#target, read.status, 'read this space');
+    if (read.status !== 200) throw statusFailure(read.status, undefined, this.#target, this.#now());
+    const current = (this.#parse(read) as { secrets?: Record<string, unknown> }).secrets?.[name];
+    if (current !== undefined) {
+      if (current === value) return { existed: true };
+      throw new SyncError('secret_exists', `'${name}' already exists in space '${this.#space}' with another value: nothing was written`);
+    }
+    const path = scope === 'org' ? '/v1/org/secrets' : this.#path;
+    let created: AxiosResponse<string>;
+    try {
+      created = await this.#client.post<string>(path, JSON.stringify({ name, value, description: 'Moved from a Node-RED flow' }), {
+        signal,
+        headers: { accept: 'application/json', 'content-type': 'application/json', authorization },
+      });
+    } catch (err) {
+      throw transportFailure(err, this.#target);
+    }
+    if (created.status === 201) return { existed: false };
+    if (created.status === 401 || created.status === 403) throw refused(this.#target, created.status, `create secrets${scope === 'org' ? ' of the organization' : ''}`);
+    const reason = errorCodeOf(created);
+    if (created.status === 409 && reason === 'secret_exists') throw new SyncError('secret_exists', `'${name}' already exists ${scope === 'org' ? 'in the organization' : `in space '${this.#space}'`}: nothing was written`);
+    if (reason !== undefined && created.status < 500) throw new SyncError('move_refused', `${this.#target} refused to create '${name}' (HTTP ${created.status}, ${reason})`, { reason });
+    throw statusFailure(created.status, undefined, this.#target, this.#now());
   }
 
   takeUsageRequest(): boolean {

@@ -167,6 +167,11 @@ export class SecretSyncService extends EventEmitter<ServiceEvents> {
     };
   }
 
+  /** The configured provider, or undefined when the service is blocked (a move writes through it). */
+  provider(): SecretProvider | undefined {
+    return this.#mode.kind === 'running' ? this.#mode.provider : undefined;
+  }
+
   /** The last publication (empty before the first sync). */
   publication(): Publication {
     return this.#mode.kind === 'running' ? this.#mode.engine.publication : EMPTY_PUBLICATION;

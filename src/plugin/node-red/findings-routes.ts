@@ -1,13 +1,54 @@
-// The admin routes of the credential scan (README, "Move existing credentials"): the findings, never a value.
+// The admin routes of the credential scan (README, "Move existing credentials"): the findings and the move, never a value nor the move's credential.
 import type { Request, Response } from 'express';
 import { PERMISSIONS, ROUTES } from '../../shared/contract';
+import { toSyncError } from '../../shared/sync-error';
 import type { CredentialFindings } from '../core/credential-findings';
+import { moveFinding } from '../core/credential-move';
+import type { MoveDeps } from '../core/credential-move';
+import type { PluginLogger } from '../core/logger';
 import type { NodeRedApi } from './red-types';
 
-/** Registers `GET secret-sync/findings` on `RED.httpAdmin`. */
-export function registerFindingsRoutes(RED: NodeRedApi, findings: CredentialFindings): void {
+/** The HTTP status of each move error code (README, "Move existing credentials"); any other is the provider's failure, 502. */
+const MOVE_STATUS: Record<string, number> = {
+  invalid_move: 400,
+  credential_refused: 403,
+  finding_not_found: 404,
+  secret_exists: 409,
+  move_refused: 422,
+  move_unsupported: 501,
+};
+
+/** A request body's own field, when it is a short string (what the audit names of a refused move). */
+function field(body: unknown, name: string): string | undefined {
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' && value.length <= 128 ? value : undefined;
+}
+
+/** Registers `GET secret-sync/findings` and `POST secret-sync/move` on `RED.httpAdmin`. */
+export function registerFindingsRoutes(RED: NodeRedApi, findings: CredentialFindings, move: Omit<MoveDeps, 'findings'>, logger: PluginLogger): void {
   const read = RED.auth.needsPermission(PERMISSIONS.read);
+  const write = RED.auth.needsPermission(PERMISSIONS.write);
   RED.httpAdmin.get(`/${ROUTES.findings}`, read, (_req: Request, res: Response) => {
     res.json(findings.answer());
+  });
+
+  RED.httpAdmin.post(`/${ROUTES.move}`, write, (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    // Names only: the node, the property and the secret's name; never the value, never the credential.
+    const target = { id: field(body, 'id'), property: field(body, 'property'), name: field(body, 'name'), scope: field(body, 'scope') };
+    moveFinding(body, { ...move, findings }).then(
+      ({ answer, type }) => {
+        RED.log.audit({ event: 'secret-sync.move', ...target, existed: answer.existed }, req);
+        logger.info(`moved a credential of ${type} (${target.id}) ${target.property} to ${answer.scope === 'org' ? 'organization' : 'space'} secret ${answer.name}${answer.existed ? ' (it already held that value)' : ''}`);
+        res.json(answer);
+      },
+      (err: unknown) => {
+        const error = toSyncError(err);
+        RED.log.audit({ event: 'secret-sync.move', ...target, error: error.code }, req);
+        const status = MOVE_STATUS[error.code] ?? 502;
+        if (status === 502) logger.warn(`moving a credential failed (${error.code})`);
+        res.status(status).json({ code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+      },
+    );
   });
 }

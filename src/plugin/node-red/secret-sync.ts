@@ -81,7 +81,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
       },
       adminRoutes: () => {
         registerAdminRoutes(RED, service, references, logger);
-        registerFindingsRoutes(RED, findings);
+        registerFindingsRoutes(RED, findings, { provider: () => service.provider(), sync: () => service.sync('manual') }, logger);
       },
       onStop: () => void stop(),
     }),
