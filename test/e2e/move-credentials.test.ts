@@ -21,6 +21,13 @@ const SCREENSHOTS = join(REPO_ROOT, 'test-results');
 /** Node-RED's credentialSecret in the test runtime (test/helpers/node-red.ts). */
 const CREDENTIAL_SECRET = 'test-credential-secret';
 const XSS_NAME = '<img src=x onerror="window.__secretSyncXss=1">';
+/** Node-RED 5's sidebar layout (`editor.sidebar.state`, version 4): the Secrets tab on top, 700 px high, 340 px wide, Debug below. */
+const SIDEBAR_LAYOUT = {
+  v: 4,
+  tabs: ['palette', 'explorer', 'info', 'debug', 'help', 'config', 'context', 'secret-sync'],
+  primary: { width: 340, top: { tabs: ['secret-sync', 'info', 'help', 'config', 'context'], active: 'secret-sync', height: 700 }, bottom: { tabs: ['debug'], active: 'debug' } },
+  secondary: { top: { tabs: ['explorer'], active: 'explorer' }, bottom: { tabs: ['palette'], active: 'palette' } },
+};
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** `length` random letters and digits. */
@@ -147,6 +154,11 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     });
     page.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
     await openEditor(page, nr.url, 'admin');
+    // For the README's picture: the Secrets tab over most of the sidebar's height (Node-RED 5's layout setting), then load again.
+    await page.evaluate((state) => (window as unknown as { RED: { settings: { set(k: string, v: unknown): void } } }).RED.settings.set('editor.sidebar.state', state), SIDEBAR_LAYOUT);
+    await page.waitForTimeout(800);
+    await page.reload();
+    await page.waitForSelector('button[data-tab-id="secret-sync"]', { timeout: 20_000 });
     await openSecretsTab(page);
   });
 
@@ -322,6 +334,21 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     await page.waitForFunction(() => document.querySelectorAll('#secret-sync-findings-list li[data-node="broker-1"], #secret-sync-findings-list li[data-node="http-1"]').length === 0, undefined, { timeout: 15_000 });
     assert.deepEqual(await page.$$eval('#secret-sync-findings-list li', (els) => els.map((e) => e.getAttribute('data-node'))), ['fn-1']);
     assert.match((await row('fn-1').textContent()) ?? '', /line 2/);
+  });
+
+  it('creates the secret for the token in code and shows the replacement with the name chosen; the code stays as it is', async () => {
+    const codeBefore = await red((r) => JSON.stringify(r.nodes.node('fn-1')));
+    await row('fn-1').locator('.secret-sync-finding-move').click();
+    await page.waitForSelector('#secret-sync-move-dialog');
+    await page.fill('#secret-sync-move-name', 'GITHUB_TOKEN');
+    await page.fill('#secret-sync-move-credential', manager.adminToken);
+    await page.click('#secret-sync-move-submit');
+    await page.locator('.red-ui-notification', { hasText: 'GITHUB_TOKEN created' }).waitFor({ timeout: 15_000 });
+    const secrets = (await manager.api('GET', '/v1/spaces/demo/secrets')).body as { secrets: Record<string, unknown> };
+    assert.equal(secrets.secrets.GITHUB_TOKEN, githubToken);
+    assert.equal(await row('fn-1').locator('.secret-sync-finding-replacement').textContent(), "env.get('SECRETS.GITHUB_TOKEN')");
+    assert.equal(await red((r) => JSON.stringify(r.nodes.node('fn-1'))), codeBefore);
+    assert.equal(await red((r) => r.nodes.dirty()), false);
   });
 
   it('never showed a value: not in the DOM, not in a comms frame, not in an answer', async () => {
