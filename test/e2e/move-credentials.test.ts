@@ -74,8 +74,15 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
   let browser: Browser;
   let page: Page;
 
-  const red = <T>(fn: (red: EditorRed, arg: string) => T, arg = ''): Promise<T> =>
-    page.evaluate(({ source, value }) => (new Function('red', 'arg', `return (${source})(red, arg)`) as (r: unknown, a: string) => T)((window as unknown as { RED: EditorRed }).RED, value), { source: fn.toString(), value: arg });
+  /** Runs `fn` in the page with the editor's RED (a handle: nothing of the test's scope goes along). */
+  const red = async <T>(fn: (r: EditorRed) => T): Promise<T> => {
+    const handle = await page.evaluateHandle(() => (window as unknown as { RED: EditorRed }).RED);
+    try {
+      return await handle.evaluate(fn);
+    } finally {
+      await handle.dispose();
+    }
+  };
 
   const flows = (mqttPort: number, webPort: number): unknown[] => [
     { id: 'tab-main', type: 'tab', label: 'Main flow' },
@@ -277,13 +284,21 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     assert.deepEqual(headers.map((h) => [h.keyValue, h.valueValue]), [['Authorization', '${SECRETS.API_AUTHORIZATION}']]);
   });
 
-  it('says so and stops when the name exists with another value', async () => {
+  it('says so and stops when the credential may not write, or the name exists with another value', async () => {
     await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'TAKEN', value: canary('e2e-other-value') } });
     await row('broker-1').locator('.secret-sync-finding-move').click();
     await page.fill('#secret-sync-move-name', 'TAKEN');
+    // A read token may not write: refused, and nothing was created.
+    await page.fill('#secret-sync-move-credential', await manager.readToken('demo'));
+    await page.click('#secret-sync-move-submit');
+    const refused = page.locator('.red-ui-notification', { hasText: 'Could not move' });
+    await refused.waitFor({ timeout: 15_000 });
+    assert.equal(await page.inputValue('#secret-sync-move-credential'), '');
+    await page.evaluate(() => document.querySelectorAll('.red-ui-notification').forEach((n) => n.remove()));
     await page.fill('#secret-sync-move-credential', manager.adminToken);
     await page.click('#secret-sync-move-submit');
     await page.locator('.red-ui-notification', { hasText: 'Could not move' }).waitFor({ timeout: 15_000 });
+    assert.match((await page.locator('.red-ui-notification', { hasText: 'Could not move' }).textContent()) ?? '', /TAKEN|exists/);
     // The field is empty again, and the node keeps the reference of the move before.
     assert.equal(await page.inputValue('#secret-sync-move-credential'), '');
     assert.equal(await red((r) => r.nodes.node('broker-1')?.credentials?.password), '${SECRETS.MQTT_PROD_PASSWORD}');
