@@ -40,7 +40,7 @@ export function entropy(text: string): number {
 /**
  * Whether a literal in a credential-named field looks like a real
  * credential: at least {@link NAMED_MIN_LENGTH} characters after a scheme
- * (`Bearer …`), no spaces, two kinds of characters at least, about random
+ * (`Bearer …`), no spaces, two of small letters, capitals and digits, about random
  * ({@link NAMED_MIN_ENTROPY}), and no placeholder words.
  */
 export function highEntropyLiteral(text: string): boolean {
@@ -48,7 +48,8 @@ export function highEntropyLiteral(text: string): boolean {
   if (literal !== text.trim()) return false;
   const token = literal.replace(SCHEME, '');
   if (token.length < NAMED_MIN_LENGTH || /\s/.test(token) || PLACEHOLDER.test(token)) return false;
-  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(token)).length;
+  // Letters, capitals, digits: two of them at least (punctuation does not count, so `application/json` is no token).
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((kind) => kind.test(token)).length;
   return kinds >= 2 && entropy(token) >= NAMED_MIN_ENTROPY;
 }
 

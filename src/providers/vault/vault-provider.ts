@@ -4,11 +4,12 @@ import { isRecord } from '../../shared/guards';
 import { matchesNamePattern } from '../../shared/names';
 import { SyncError } from '../../shared/sync-error';
 import { statusFailure } from '../http-failure';
-import type { FetchRequest, FetchResult, SecretProvider } from '../provider';
+import type { CreateSecretRequest, FetchRequest, FetchResult, SecretProvider } from '../provider';
 import { VaultAuth } from './vault-auth';
 import { VaultHttp } from './vault-http';
 import type { VaultAnswer } from './vault-http';
 import type { VaultOptions } from './vault-options';
+import { createVaultSecret } from './vault-write';
 
 /** How many metadata or data reads run at once in the `folder` layout. */
 const DEFAULT_CONCURRENCY = 8;
@@ -105,6 +106,11 @@ export class VaultProvider implements SecretProvider {
 
   async fetch(request: FetchRequest): Promise<FetchResult> {
     return this.#options.layout === 'entry' ? this.#fetchEntry(request) : this.#fetchFolder(request);
+  }
+
+  /** Creates one secret for a move, with the move's token (never the plugin's own): see vault-write.ts. */
+  createSecret(request: CreateSecretRequest): Promise<{ existed: boolean }> {
+    return createVaultSecret(this.#http, this.#options, request);
   }
 
   close(): void {

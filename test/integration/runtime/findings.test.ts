@@ -1,6 +1,6 @@
 // The credential scan and the move in a real Node-RED with the real manager: findings without values, the move's checks and refusals, and a deployed reference that ends the finding.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
+import { credentialsModule } from '../../../src/plugin/node-red/runtime-bridge/loaded-modules';
 import { FINDINGS_MAX, TOPICS } from '../../../src/shared/contract';
 import type { FindingsAnswer, MoveAnswer } from '../../../src/shared/contract';
 import { adminAuthSettings, login } from '../../helpers/admin-auth';
@@ -10,9 +10,8 @@ import { canary, startTestManager } from '../../helpers/manager';
 import type { TestManager } from '../../helpers/manager';
 import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
+import { randomText as random } from '../../helpers/random-text';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const random = (n: number): string => Array.from({ length: n }, () => ALNUM[randomInt(ALNUM.length)]).join('');
 
 describe('integration: credentials pasted into flows, found and moved to the manager', function () {
   this.timeout(60_000);
@@ -83,6 +82,12 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(typeof answer.scannedAt, 'string');
     await eventually(() => comms.frames.some((f) => f.includes(TOPICS.findings) && f.includes('"count":4')), 5_000, 'the count on comms');
     assert.ok(nr.logs.some((l) => l.msg.includes('4 credentials pasted into the deployed flows')));
+  });
+
+  it("reads which credential fields are passwords from Node-RED's own definitions", () => {
+    const definitions = credentialsModule();
+    assert.ok(definitions, "Node-RED's credentials module was not found");
+    assert.deepEqual(definitions.getDefinition('mqtt-broker'), { user: { type: 'text' }, password: { type: 'password' } });
   });
 
   it('shows a read-only user the findings, and refuses them the move', async () => {

@@ -1,6 +1,5 @@
 // Tests for src/plugin/core/credential-scan.ts: each rule with a canary made at run time, the negatives, code lines, bounds, and that no finding carries a value or part of one.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { CredentialFindings } from '../../../src/plugin/core/credential-findings';
 import { MAX_KEPT_FINDINGS, MAX_SCAN_CHARS, scanFlows } from '../../../src/plugin/core/credential-scan';
 import type { ScanInput, SyncedValues } from '../../../src/plugin/core/credential-scan';
@@ -10,14 +9,8 @@ import type { Masker } from '../../../src/plugin/core/masker';
 import { EMPTY_PUBLICATION, nextPublication } from '../../../src/plugin/core/publication';
 import { buildSnapshot } from '../../../src/plugin/core/snapshot';
 import { memoryLogger } from '../../helpers/logger';
+import { randomText } from '../../helpers/random-text';
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-/** `n` random characters of `set`: every canary is new at each run, so no fixture can hold it. */
-export function randomText(n: number, set = ALNUM): string {
-  let out = '';
-  for (let i = 0; i < n; i++) out += set[randomInt(set.length)];
-  return out;
-}
 
 const detect = secretlintDetector();
 const NO_SYNC: SyncedValues = { ranges: () => [], keyOf: () => undefined };
@@ -28,7 +21,7 @@ function input(flows: FlowNodeConfig[], options: Partial<ScanInput> = {}): ScanI
 }
 
 /** Asserts that neither the value nor any 8-character piece of it is in `text`. */
-export function assertNoPiece(text: string, value: string): void {
+function assertNoPiece(text: string, value: string): void {
   for (let i = 0; i + 8 <= value.length; i += 4) assert.ok(!text.includes(value.slice(i, i + 8)), `a piece of a canary leaked: ${value.slice(0, 3)}…`);
 }
 
