@@ -5,8 +5,36 @@ import { propertyLabel, readPath, replacePath, segments } from './property-path'
 /** Why a reference could not go in: the node is gone, its flow is locked, or the property holds no text any more. */
 export type ApplyProblem = 'missing' | 'locked' | 'changed';
 
-function locked(node: EditorNode): boolean {
-  return node.z !== '' && (RED.nodes.workspace(node.z)?.locked === true || RED.nodes.subflow(node.z)?.locked === true);
+/**
+ * What the editor holds under `id`: a node or config node, or a tab or
+ * subflow (their environment variables are scanned too), and whether it is
+ * locked against edits (its own lock, or its flow's).
+ */
+export function editorObject(id: string): { node: EditorNode; locked: boolean } | undefined {
+  const node = RED.nodes.node(id);
+  if (node) {
+    const flow = node.z ? (RED.nodes.workspace(node.z) ?? RED.nodes.subflow(node.z)) : undefined;
+    return { node, locked: flow?.locked === true };
+  }
+  const flow = RED.nodes.workspace(id) ?? RED.nodes.subflow(id);
+  // Tabs and subflows carry `_def` and take the history's `edit` events like nodes.
+  return flow ? { node: flow as unknown as EditorNode, locked: flow.locked === true } : undefined;
+}
+
+/** The entry `{ name, value, type }` at `env.<i>.value` when it is a text variable (`str`), else undefined. */
+function envEntry(record: Record<string, unknown>, path: readonly string[]): Record<string, unknown> | undefined {
+  if (path.length !== 3 || path[0] !== 'env' || !/^\d+$/.test(path[1]!) || path[2] !== 'value') return undefined;
+  const entry = readPath(record, path.slice(0, 2));
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const typed = entry as Record<string, unknown>;
+  return typeof typed.value === 'string' && (typed.type === undefined || typed.type === 'str') ? typed : undefined;
+}
+
+/** A copy of the list `env` with entry `index` replaced. */
+function replaceEntry(env: unknown, index: number, entry: Record<string, unknown>): unknown[] {
+  const copy = [...(env as unknown[])];
+  copy[index] = entry;
+  return copy;
 }
 
 /**
@@ -42,9 +70,10 @@ export function describeProperty(node: EditorNode | undefined, property: string)
  * does that. Answers the problem instead when the node cannot take it.
  */
 export async function applyReference(id: string, property: string, reference: string): Promise<ApplyProblem | undefined> {
-  const node = RED.nodes.node(id);
-  if (!node) return 'missing';
-  if (locked(node)) return 'locked';
+  const found = editorObject(id);
+  if (!found) return 'missing';
+  if (found.locked) return 'locked';
+  const node = found.node;
   const path = segments(property);
   const changes: Record<string, unknown> = {};
   if (path[0] === 'credentials' && path.length === 2) {
@@ -57,7 +86,9 @@ export async function applyReference(id: string, property: string, reference: st
   } else {
     const top = path[0]!;
     const record = node as unknown as Record<string, unknown>;
-    const next = replacePath(record[top], path.slice(1), reference);
+    const entry = envEntry(record, path);
+    // An environment variable of a tab, subflow or group: Node-RED reads `${…}` in its text as those characters, so it becomes one of type `env` naming SECRETS.NAME.
+    const next = entry ? replaceEntry(record[top], Number(path[1]), { ...entry, type: 'env', value: reference.replace(/^\$\{(.*)\}$/, '$1') }) : replacePath(record[top], path.slice(1), reference);
     if (next === undefined || readPath(node, path) === undefined) return 'changed';
     // The history keeps the old value of the whole top-level property, as the edit dialog does for an array or object.
     changes[top] = record[top];

@@ -1,5 +1,6 @@
 // The sidebar's "Credentials in flows" section: what the runtime found pasted into the deployed flows, with Show, Move, and the replacement to paste into code.
 import type { Finding, FindingsAnswer } from '../../src/shared/contract';
+import { editorObject } from './apply-reference';
 import { t } from './i18n';
 
 /** What a row offers: Show is for everyone; `move` only when the user may write secrets and edit flows. */
@@ -13,15 +14,28 @@ export function tabLabel(finding: Finding): string {
   return RED.nodes.workspace(finding.z)?.label ?? RED.nodes.subflow(finding.z)?.name ?? finding.z;
 }
 
-/** The node in words: its name, else its type. */
+/** Whether the finding is in a tab's or subflow's own properties (their environment variables), not in a node. */
+function isFlow(finding: Finding): boolean {
+  return finding.type === 'tab' || finding.type === 'subflow';
+}
+
+/** The node in words: its name, else (a tab, a subflow) the label the editor shows, else its type. */
 export function nodeLabel(finding: Finding): string {
-  return finding.name !== '' ? finding.name : finding.type;
+  if (finding.name !== '') return finding.name;
+  const label = isFlow(finding) ? (RED.nodes.workspace(finding.id)?.label ?? RED.nodes.subflow(finding.id)?.name) : undefined;
+  return label || finding.type;
 }
 
 /** Why it was flagged, in words (the detector's rule id for a known credential shape). */
 function ruleText(finding: Finding): string {
   if ((finding.rule === 'credential-shape' || finding.rule === 'synced-value') && finding.detail) return t(`findings.rule.${finding.rule}-detail`, { detail: finding.detail });
   return t(`findings.rule.${finding.rule}`);
+}
+
+/** Shows a node (or config node) as the legacy-node prompt does; a tab or subflow itself is opened. */
+function reveal(id: string): void {
+  if (RED.nodes.node(id)) RED.view.reveal(id);
+  else RED.workspaces.show(id);
 }
 
 /** One finding's identity: a node and a property. */
@@ -84,10 +98,10 @@ export class FindingsView {
   }
 
   #row(finding: Finding): JQuery {
-    const inEditor = RED.nodes.node(finding.id) !== undefined;
+    const inEditor = editorObject(finding.id) !== undefined;
     const li = $('<li class="secret-sync-finding">').attr('data-node', finding.id).attr('data-property', finding.property).attr('data-rule', finding.rule);
     $('<div class="secret-sync-finding-node">')
-      .append($('<span class="secret-sync-finding-name">').text(nodeLabel(finding)), ' ', $('<span class="secret-sync-finding-where">').text(`${finding.type} · ${inEditor ? tabLabel(finding) : t('findings.unknownTab')}`))
+      .append($('<span class="secret-sync-finding-name">').text(nodeLabel(finding)), ' ', $('<span class="secret-sync-finding-where">').text(inEditor ? (isFlow(finding) ? finding.type : `${finding.type} · ${tabLabel(finding)}`) : `${finding.type} · ${t('findings.unknownTab')}`))
       .appendTo(li);
     const what = $('<div class="secret-sync-finding-what">').append($('<code class="secret-sync-finding-property">').text(finding.property));
     if (finding.line !== undefined) what.append(' ', $('<span class="secret-sync-finding-line">').text(t('findings.line', { line: finding.line })));
@@ -97,7 +111,7 @@ export class FindingsView {
     $('<button type="button" class="red-ui-button red-ui-button-small secret-sync-finding-show">')
       .text(t('findings.show'))
       .prop('disabled', !inEditor)
-      .on('click', () => RED.view.reveal(finding.id))
+      .on('click', () => reveal(finding.id))
       .appendTo(tools);
     // A read-only user gets no Move at all: the hint above says who can.
     if (this.canMove) {

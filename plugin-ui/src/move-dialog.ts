@@ -1,7 +1,7 @@
 // The "Move to Secret Manager…" dialog: a proposed name checked live with the manager's rule, a scope, and a write credential used once and dropped.
 import type { Finding, MoveAnswer, MoveRequest } from '../../src/shared/contract';
 import { nameProblem } from '../../src/shared/names';
-import { describeProperty } from './apply-reference';
+import { describeProperty, editorObject } from './apply-reference';
 import { api } from './api';
 import { nodeLabel } from './findings-view';
 import { t } from './i18n';
@@ -15,7 +15,7 @@ const CREDENTIAL_WORD = /_(TOKEN|KEY|SECRET|PASSWORD|PASS|PWD|AUTH|AUTHORIZATION
 export function proposedName(finding: Finding): string {
   // The very secret pasted: its own name, so the move finds it holds this value already.
   if (finding.rule === 'synced-value' && finding.detail !== undefined && nameProblem(finding.detail) === undefined) return finding.detail;
-  if (finding.movable) return proposeName(nodeLabel(finding), describeProperty(RED.nodes.node(finding.id), finding.property));
+  if (finding.movable) return proposeName(nodeLabel(finding), describeProperty(editorObject(finding.id)?.node, finding.property));
   // In code the detector's rule (`github`) says what it is; a word like TOKEN says it is a credential.
   const name = proposeName(nodeLabel(finding), finding.detail ?? '');
   return CREDENTIAL_WORD.test(name) ? name : proposeName(name, 'token');

@@ -73,6 +73,8 @@ export interface RedEditor {
     dirty(value: boolean): void;
   };
   history: { push(event: Record<string, unknown>): void };
+  /** Tabs and subflows: `show` opens one. */
+  workspaces: { show(id: string): void };
   view: { reveal(id: string): void; select(selection: { nodes: EditorNode[] }): void; redraw(updateActive?: boolean): void };
   group?: { markDirty(group: unknown): void };
   _(key: string, params?: Record<string, unknown>): string;

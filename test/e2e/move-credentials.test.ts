@@ -1,7 +1,7 @@
 // Finding pasted credentials and moving them into the Secret Manager, in real Chromium against a real Node-RED, the real manager, a real MQTT broker (aedes) and a local HTTP server (issue 24).
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
-import { createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createDecipheriv, createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import { canary, startTestManager } from '../helpers/manager';
 import type { TestManager } from '../helpers/manager';
 import { REPO_ROOT, eventually } from '../helpers/node-red';
 import { spawnNodeRed } from '../helpers/node-red-child';
+import { randomText } from '../helpers/random-text';
 import type { NodeRedChild } from '../helpers/node-red-child';
 
 const SCREENSHOTS = join(REPO_ROOT, 'test-results');
@@ -28,13 +29,6 @@ const SIDEBAR_LAYOUT = {
   primary: { width: 340, top: { tabs: ['secret-sync', 'info', 'help', 'config', 'context'], active: 'secret-sync', height: 700 }, bottom: { tabs: ['debug'], active: 'debug' } },
   secondary: { top: { tabs: ['explorer'], active: 'explorer' }, bottom: { tabs: ['palette'], active: 'palette' } },
 };
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** `length` random letters and digits. */
-function randomText(length: number): string {
-  return [...randomBytes(length)].map((b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
-}
-
 /** flows_cred.json as Node-RED decrypts it: aes-256-ctr, key sha256(credentialSecret), the first 32 hex characters the IV. */
 function decryptCredentials(file: string): string {
   const { $: sealed } = JSON.parse(readFileSync(file, 'utf8')) as { $: string };
@@ -48,7 +42,7 @@ interface EditorNode {
   credentials?: Record<string, unknown>;
 }
 interface EditorRed {
-  nodes: { node(id: string): EditorNode | undefined; dirty(): boolean; createCompleteNodeSet(opts?: { credentials?: boolean }): EditorNode[] };
+  nodes: { node(id: string): EditorNode | undefined; workspace(id: string): { env?: { name: string; value: string; type: string }[] } | undefined; dirty(): boolean; createCompleteNodeSet(opts?: { credentials?: boolean }): EditorNode[] };
   actions: { invoke(name: string): void };
 }
 
@@ -60,6 +54,7 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
   // Built here, never written in the repository: a GitHub token's shape, ghp_ and 36 characters.
   const githubToken = `ghp_${randomText(36)}`;
   const functionCode = `const user = 'octocat';\nconst token = '${githubToken}';\nmsg.headers = { authorization: 'token ' + token };\nreturn msg;`;
+  const serviceToken = `svc_${randomText(32)}`;
   const logins: { user: string; password: string }[] = [];
   const authHeaders: string[] = [];
   /** Every answer (with its address) and comms frame the admin's page got. */
@@ -85,7 +80,11 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
   };
 
   const flows = (mqttPort: number, webPort: number): unknown[] => [
-    { id: 'tab-main', type: 'tab', label: 'Main flow' },
+    // A tab's environment variable holding a token as text.
+    { id: 'tab-main', type: 'tab', label: 'Main flow', env: [{ name: 'SERVICE_TOKEN', value: serviceToken, type: 'str' }] },
+    { id: 'tabenv-in', type: 'http in', z: 'tab-main', url: '/tabenv', method: 'get', x: 120, y: 320, wires: [['tabenv-read']] },
+    { id: 'tabenv-read', type: 'change', z: 'tab-main', name: 'read SERVICE_TOKEN', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'SERVICE_TOKEN', tot: 'env' }], x: 320, y: 320, wires: [['tabenv-out']] },
+    { id: 'tabenv-out', type: 'http response', z: 'tab-main', x: 520, y: 320, wires: [] },
     {
       id: 'broker-1',
       type: 'mqtt-broker',
@@ -193,6 +192,9 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     assert.match((await row('fn-1').locator('.secret-sync-finding-replacement').textContent()) ?? '', /^env\.get\('SECRETS\.CALL_GITHUB[A-Z_]*_TOKEN'\)$/);
     assert.equal(await row('fn-1').locator('.secret-sync-finding-move').textContent(), 'Create secret…');
     assert.equal(await row('broker-1').locator('.secret-sync-finding-move').textContent(), 'Move to Secret Manager…');
+    // The tab's own environment variable, named by its tab.
+    assert.equal(await row('tab-main').getAttribute('data-property'), 'env.0.value');
+    assert.match((await row('tab-main').textContent()) ?? '', /Main flow\s*tab/);
   });
 
   it('shows a node named like markup as those characters, and runs nothing', async () => {
@@ -284,6 +286,17 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     assert.deepEqual(headers.map((h) => [h.keyValue, h.valueValue]), [['Authorization', '${SECRETS.API_AUTHORIZATION}']]);
   });
 
+  it('moves a tab environment variable: it becomes one of type env naming SECRETS.NAME, which Node-RED resolves', async () => {
+    await row('tab-main').locator('.secret-sync-finding-move').click();
+    await page.waitForSelector('#secret-sync-move-dialog');
+    assert.equal(await page.inputValue('#secret-sync-move-name'), 'MAIN_FLOW_SERVICE_TOKEN');
+    await page.fill('#secret-sync-move-credential', manager.adminToken);
+    await page.click('#secret-sync-move-submit');
+    await page.locator('.red-ui-notification', { hasText: 'MAIN_FLOW_SERVICE_TOKEN created' }).waitFor({ timeout: 15_000 });
+    const env = await red((r) => (r.nodes.workspace('tab-main')?.env ?? []).map((e) => ({ ...e })));
+    assert.deepEqual(env, [{ name: 'SERVICE_TOKEN', value: 'SECRETS.MAIN_FLOW_SERVICE_TOKEN', type: 'env' }]);
+  });
+
   it('says so and stops when the credential may not write, or the name exists with another value', async () => {
     await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'TAKEN', value: canary('e2e-other-value') } });
     await row('broker-1').locator('.secret-sync-finding-move').click();
@@ -308,6 +321,9 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
 
   it('undoes each move before the deploy: the literal is back, and a deploy would send no credential', async () => {
     await red((r) => r.actions.invoke('core:undo'));
+    assert.deepEqual(await red((r) => (r.nodes.workspace('tab-main')?.env ?? []).map((e) => e.type)), ['str']);
+    assert.equal(await red((r) => r.nodes.workspace('tab-main')?.env?.[0]?.value), serviceToken);
+    await red((r) => r.actions.invoke('core:undo'));
     const headers = await red((r) => r.nodes.node('http-1')?.headers ?? []);
     assert.equal(headers[0]?.valueValue, bearer);
     await red((r) => r.actions.invoke('core:undo'));
@@ -318,9 +334,11 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     const exported = await red((r) => r.nodes.createCompleteNodeSet({ credentials: true }).find((n) => n.id === 'broker-1')?.credentials ?? null);
     assert.ok(exported === null || !('password' in exported) || exported.password === undefined, JSON.stringify(exported));
     assert.equal(await red((r) => r.nodes.dirty()), false);
-    // Redo both: the references are back.
+    // Redo all three: the references are back.
     await red((r) => r.actions.invoke('core:redo'));
     await red((r) => r.actions.invoke('core:redo'));
+    await red((r) => r.actions.invoke('core:redo'));
+    assert.equal(await red((r) => r.nodes.workspace('tab-main')?.env?.[0]?.type), 'env');
     assert.equal(await red((r) => r.nodes.node('broker-1')?.credentials?.password), '${SECRETS.MQTT_PROD_PASSWORD}');
     assert.equal((await red((r) => r.nodes.node('http-1')?.headers ?? []))[0]?.valueValue, '${SECRETS.API_AUTHORIZATION}');
   });
@@ -334,19 +352,21 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     assert.equal(injected.status, 200, injected.text);
     await eventually(() => authHeaders.length > 0, 10_000, 'the http request');
     assert.deepEqual(authHeaders, [bearer]);
+    const tabEnv = await fetch(`${nr.url}/api/tabenv`);
+    assert.equal(await tabEnv.text(), serviceToken, "the tab's variable resolves to the secret");
     const flowsFile = readFileSync(join(nr.userDir, 'flows.json'), 'utf8');
     const credFile = decryptCredentials(join(nr.userDir, 'flows_cred.json'));
     assert.match(flowsFile, /\$\{SECRETS\.API_AUTHORIZATION\}/);
     assert.match(credFile, /\$\{SECRETS\.MQTT_PROD_PASSWORD\}/);
     assert.match(credFile, new RegExp(mqttUser));
-    for (const literal of [mqttPassword, bearer.slice(7)]) {
+    for (const literal of [mqttPassword, bearer.slice(7), serviceToken]) {
       assert.ok(!flowsFile.includes(literal), 'flows.json holds no moved literal');
       assert.ok(!credFile.includes(literal), 'flows_cred.json holds no moved literal');
     }
   });
 
   it('after the deploy lists only the token in code, still with its line and replacement', async () => {
-    await page.waitForFunction(() => document.querySelectorAll('#secret-sync-findings-list li[data-node="broker-1"], #secret-sync-findings-list li[data-node="http-1"]').length === 0, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#secret-sync-findings-list li[data-node="broker-1"], #secret-sync-findings-list li[data-node="http-1"], #secret-sync-findings-list li[data-node="tab-main"]').length === 0, undefined, { timeout: 15_000 });
     assert.deepEqual(await page.$$eval('#secret-sync-findings-list li', (els) => els.map((e) => e.getAttribute('data-node'))), ['fn-1']);
     assert.match((await row('fn-1').textContent()) ?? '', /line 2/);
   });
@@ -368,7 +388,7 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
 
   it('never showed a value: not in the DOM, not in a comms frame, not in an answer', async () => {
     const dom = await page.content();
-    for (const value of [mqttPassword, bearer, githubToken, manager.adminToken]) {
+    for (const value of [mqttPassword, bearer, githubToken, serviceToken, manager.adminToken]) {
       assert.ok(!dom.includes(value), 'no value in the DOM');
       assert.ok(!frames.some((f) => f.includes(value)), 'no value in a comms frame');
     }
@@ -376,7 +396,7 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     for (const { url, text } of answers) {
       // Node-RED sends the editor the flows as they are, literals typed into properties included: that is what Move takes away.
       const flows = new URL(url).pathname === '/flows';
-      for (const value of flows ? [mqttPassword, manager.adminToken] : [mqttPassword, bearer, githubToken, manager.adminToken]) assert.ok(!text.includes(value), `a value in the answer of ${url}`);
+      for (const value of flows ? [mqttPassword, manager.adminToken] : [mqttPassword, bearer, githubToken, serviceToken, manager.adminToken]) assert.ok(!text.includes(value), `a value in the answer of ${url}`);
     }
     const findings = answers.filter((a) => a.url.includes('/secret-sync/findings'));
     assert.ok(findings.length > 0, 'the findings were fetched');
