@@ -45,6 +45,8 @@ export function openMoveDialog(finding: Finding, context: MoveContext, moved: (a
     ? t('move.explain', { property: finding.property, node, reference: '${SECRETS.…}' })
     : t('move.explainCode', { property: finding.property, node, line: finding.line ?? '?' });
   $('<p class="secret-sync-move-explain">').text(explain).appendTo(form);
+  // The runtime has only the deployed value: say so when the editor holds edits of this node that are not deployed.
+  if (finding.movable && editorObject(finding.id)?.node.changed === true) $('<p class="secret-sync-hint" id="secret-sync-move-undeployed">').text(t('move.undeployed')).appendTo(form);
 
   const name = $<HTMLInputElement>('<input type="text" id="secret-sync-move-name" spellcheck="false" autocomplete="off">').val(proposedName(finding));
   const nameProblemText = $('<div class="secret-sync-move-problem" id="secret-sync-move-name-problem" role="alert">').text(t('move.nameInvalid')).hide();
