@@ -238,6 +238,7 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     await row('broker-1').locator('.secret-sync-finding-move').click();
     await page.waitForSelector('#secret-sync-move-dialog');
     assert.equal(await page.inputValue('#secret-sync-move-name'), 'MQTT_PROD_PASSWORD');
+    assert.equal(await page.locator('#secret-sync-move-undeployed').count(), 0);
     assert.equal(await page.getAttribute('#secret-sync-move-credential', 'type'), 'password');
     assert.equal(await page.getAttribute('#secret-sync-move-credential', 'autocomplete'), 'off');
     assert.match((await page.textContent('label[for="secret-sync-move-credential"]')) ?? '', /Secret Manager admin token/);
@@ -300,6 +301,8 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
   it('says so and stops when the credential may not write, or the name exists with another value', async () => {
     await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'TAKEN', value: canary('e2e-other-value') } });
     await row('broker-1').locator('.secret-sync-finding-move').click();
+    // Moved already, not deployed: the dialog says the secret comes from the deployed value.
+    assert.equal(await page.isVisible('#secret-sync-move-undeployed'), true);
     await page.fill('#secret-sync-move-name', 'TAKEN');
     // A read token may not write: refused, and nothing was created.
     await page.fill('#secret-sync-move-credential', await manager.readToken('demo'));
