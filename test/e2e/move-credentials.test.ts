@@ -161,8 +161,9 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     page.on('websocket', (ws) => ws.on('framereceived', (frame) => frames.push(String(frame.payload))));
     await openEditor(page, nr.url, 'admin');
     // For the README's picture: the Secrets tab over most of the sidebar's height (Node-RED 5's layout setting), then load again.
+    const saved = page.waitForResponse((r) => r.url().endsWith('/settings/user') && r.request().method() === 'POST', { timeout: 10_000 });
     await page.evaluate((state) => (window as unknown as { RED: { settings: { set(k: string, v: unknown): void } } }).RED.settings.set('editor.sidebar.state', state), SIDEBAR_LAYOUT);
-    await page.waitForTimeout(800);
+    await saved;
     await page.reload();
     await page.waitForSelector('button[data-tab-id="secret-sync"]', { timeout: 20_000 });
     await openSecretsTab(page);
