@@ -58,6 +58,12 @@ interface Located {
 }
 
 const EMPTY_FIELDS: ReadonlySet<string> = new Set();
+/** Nodes walked, and texts checked, between two turns of the event loop: a huge flow never blocks it for long. */
+const NODES_PER_TURN = 256;
+const TEXTS_PER_TURN = 1_024;
+
+/** A turn of the event loop. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The 1-based line of `offset` in `text`. */
 function lineAt(text: string, offset: number): number {
@@ -75,7 +81,9 @@ export async function scanFlows(input: ScanInput): Promise<ScanResult> {
   const located: Located[] = [];
   let chars = 0;
   let limited = false;
-  for (const node of input.flows) {
+  for (let n = 0; n < input.flows.length; n++) {
+    if (n % NODES_PER_TURN === NODES_PER_TURN - 1) await turn();
+    const node = input.flows[n]!;
     if (typeof node.id !== 'string' || typeof node.type !== 'string') continue;
     let fields = input.passwordFields(node.type);
     const credentials = input.credentialsOf(node.id);
@@ -111,6 +119,7 @@ export async function scanFlows(input: ScanInput): Promise<ScanResult> {
     findings.push(text.code && span ? { finding, span } : { finding });
   };
   for (let i = 0; i < located.length; i++) {
+    if (i % TEXTS_PER_TURN === TEXTS_PER_TURN - 1) await turn();
     const where = located[i]!;
     const { text } = where;
     const value = readable[i]!;

@@ -45,11 +45,13 @@ function presetConfig(preset: unknown): { rules: unknown[] } {
 
 /** Between two texts: no rule's match spans an empty line between two tokens. */
 const SEPARATOR = '\n\n';
+/** About how many characters one lint reads (the texts of a scan are linted in batches of this size). */
+export const BATCH_CHARS = 512 * 1024;
 
 /**
- * The secretlint detector: the texts joined into one source (one lint per
- * scan, not one per text), each hit mapped back to its text by offset. The
- * modules are loaded on the first call.
+ * The secretlint detector: the texts joined into sources of about
+ * {@link BATCH_CHARS} (one lint per batch, not one per text), each hit mapped
+ * back to its text by offset. The modules are loaded on the first call.
  */
 export function secretlintDetector(): ShapeDetector {
   let loaded: Promise<{ core: SecretlintCore; config: { rules: unknown[] } }> | undefined;
@@ -61,24 +63,38 @@ export function secretlintDetector(): ShapeDetector {
   return async (texts) => {
     if (texts.length === 0) return [];
     const { core, config } = await load();
-    const starts: number[] = [];
-    let offset = 0;
-    for (const text of texts) {
-      starts.push(offset);
-      offset += text.length + SEPARATOR.length;
-    }
-    const content = texts.join(SEPARATOR);
-    const result = await core.lintSource({ source: { content, filePath: 'flows', contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
     const hits: ShapeHit[] = [];
-    for (const message of result.messages) {
-      const [from, to] = message.range;
-      const index = lastAtOrBefore(starts, from);
-      const start = from - starts[index]!;
-      const end = Math.min(to - starts[index]!, texts[index]!.length);
-      hits.push({ index, start, end, rule: message.ruleId.startsWith(RULE_PREFIX) ? message.ruleId.slice(RULE_PREFIX.length) : message.ruleId });
+    for (let first = 0; first < texts.length; ) {
+      // One lint per batch of about BATCH_CHARS, and a turn of the event loop between two: a huge flow never blocks it for long.
+      let last = first;
+      let size = 0;
+      while (last < texts.length && (last === first || size + texts[last]!.length <= BATCH_CHARS)) size += texts[last++]!.length + SEPARATOR.length;
+      if (first > 0) await new Promise((resolve) => setImmediate(resolve));
+      hits.push(...(await lintBatch(core, config, texts, first, last)));
+      first = last;
     }
     return hits;
   };
+}
+
+/** The hits in `texts[first..last)`, joined into one source, each mapped back to its text by offset. */
+async function lintBatch(core: SecretlintCore, config: { rules: unknown[] }, texts: readonly string[], first: number, last: number): Promise<ShapeHit[]> {
+  const starts: number[] = [];
+  let offset = 0;
+  for (let i = first; i < last; i++) {
+    starts.push(offset);
+    offset += texts[i]!.length + SEPARATOR.length;
+  }
+  const content = texts.slice(first, last).join(SEPARATOR);
+  const result = await core.lintSource({ source: { content, filePath: 'flows', contentType: 'text' }, options: { config, maskSecrets: true, noPhysicFilePath: true } });
+  return result.messages.map((message) => {
+    const [from, to] = message.range;
+    const at = lastAtOrBefore(starts, from);
+    const index = first + at;
+    const start = from - starts[at]!;
+    const end = Math.min(to - starts[at]!, texts[index]!.length);
+    return { index, start, end, rule: message.ruleId.startsWith(RULE_PREFIX) ? message.ruleId.slice(RULE_PREFIX.length) : message.ruleId };
+  });
 }
 
 /** The index of the last of the ascending `starts` that is at most `offset`. */

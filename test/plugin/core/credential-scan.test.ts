@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { CredentialFindings } from '../../../src/plugin/core/credential-findings';
 import { MAX_KEPT_FINDINGS, MAX_SCAN_CHARS, scanFlows } from '../../../src/plugin/core/credential-scan';
 import type { ScanInput, SyncedValues } from '../../../src/plugin/core/credential-scan';
-import { secretlintDetector } from '../../../src/plugin/core/credential-shapes';
+import { BATCH_CHARS, secretlintDetector } from '../../../src/plugin/core/credential-shapes';
+import { FINDINGS_MAX } from '../../../src/shared/contract';
 import type { FlowNodeConfig } from '../../../src/plugin/core/flow-nodes';
 import type { Masker } from '../../../src/plugin/core/masker';
 import { EMPTY_PUBLICATION, nextPublication } from '../../../src/plugin/core/publication';
@@ -137,6 +138,30 @@ describe('plugin/core/credential-scan', function () {
     assertNoPiece(lines.join('\n'), password);
     assert.equal(findings.answer().count, 1);
     assert.equal(findings.answer().findings[0]!.rule, 'password-field');
+  });
+
+  it('maps each hit to its text and span across the detector\'s batches', async () => {
+    const tokens = [0, 1, 2, 3].map(() => `ghp_${randomText(36)}`);
+    const filler = 'y'.repeat(BATCH_CHARS / 2);
+    const texts = [`${filler} ${tokens[0]}`, 'plain', `${filler}\n${tokens[1]} ${filler}`, tokens[2]!, `x ${filler} ${tokens[3]}`];
+    const hits = await detect(texts);
+    assert.deepEqual(
+      hits.map((h) => [h.index, texts[h.index]!.slice(h.start, h.end), h.rule]),
+      [
+        [0, tokens[0], 'github'],
+        [2, tokens[1], 'github'],
+        [3, tokens[2], 'github'],
+        [4, tokens[3], 'github'],
+      ],
+    );
+  });
+
+  it('answers at most FINDINGS_MAX findings with the full count', async () => {
+    const findings = new CredentialFindings({ credentialsOf: () => ({ password: 'literal-password' }), passwordFields: () => new Set(['password']), detect, logger: memoryLogger() });
+    await findings.flowsStarted(Array.from({ length: FINDINGS_MAX + 20 }, (_, i) => ({ id: `b${i}`, type: 'mqtt-broker' })));
+    const answer = findings.answer();
+    assert.equal(answer.findings.length, FINDINGS_MAX);
+    assert.equal(answer.count, FINDINGS_MAX + 20);
   });
 
   it('bounds a huge flow: the characters read, the findings kept; the count goes on', async () => {
