@@ -43,12 +43,11 @@ export function findingKey(finding: Pick<Finding, 'id' | 'property'>): string {
   return `${finding.id}\u0000${finding.property}`;
 }
 
-/** Lists the findings; hidden until the first answer. Every string from the runtime or a node goes in as text. */
+/** Lists the findings; hidden while there are none. Every string from the runtime or a node goes in as text. */
 export class FindingsView {
   readonly element: JQuery;
   readonly #title: JQuery;
   readonly #list: JQuery;
-  readonly #empty: JQuery;
   readonly #more: JQuery;
   readonly #limited: JQuery;
   #request = 0;
@@ -65,7 +64,6 @@ export class FindingsView {
     $('<div class="secret-sync-hint">').text(t('findings.explain')).appendTo(this.element);
     if (!canMove) $('<div class="secret-sync-hint" id="secret-sync-findings-readonly">').text(t('findings.readOnly')).appendTo(this.element);
     this.#list = $('<ul class="secret-sync-findings-list" id="secret-sync-findings-list">').appendTo(this.element);
-    this.#empty = $('<div class="secret-sync-empty" id="secret-sync-findings-empty">').hide().appendTo(this.element);
     this.#more = $('<div class="secret-sync-hint" id="secret-sync-findings-more">').hide().appendTo(this.element);
     this.#limited = $('<div class="secret-sync-hint" id="secret-sync-findings-limited">').text(t('findings.limited')).hide().appendTo(this.element);
   }
@@ -88,11 +86,10 @@ export class FindingsView {
   render(): void {
     const answer = this.#answer;
     if (!answer) return;
-    this.element.show();
+    // Nothing found: no section at all, so the keys keep their place in a half-height pane.
+    this.element.toggle(answer.count > 0 || answer.limited === true);
     this.#title.text(t('findings.title', { count: answer.count }));
     this.#list.empty().append(answer.findings.map((finding) => this.#row(finding)));
-    const none = answer.scannedAt === null ? t('findings.notScanned') : t('findings.none');
-    this.#empty.text(none).toggle(answer.findings.length === 0);
     this.#more.text(t('findings.more', { shown: answer.findings.length, count: answer.count })).toggle(answer.count > answer.findings.length);
     this.#limited.toggle(answer.limited === true);
   }
