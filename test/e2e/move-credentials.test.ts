@@ -323,6 +323,18 @@ describe('e2e: move credentials pasted into flows to the Secret Manager', functi
     await page.waitForSelector('#secret-sync-move-dialog', { state: 'detached' });
   });
 
+  it('uses a name that already holds this very value, and says so', async () => {
+    await row('broker-1').locator('.secret-sync-finding-move').click();
+    await page.fill('#secret-sync-move-name', 'MQTT_PROD_PASSWORD');
+    await page.fill('#secret-sync-move-credential', manager.adminToken);
+    await page.click('#secret-sync-move-submit');
+    await page.locator('.red-ui-notification', { hasText: 'MQTT_PROD_PASSWORD already held this value' }).waitFor({ timeout: 15_000 });
+    assert.equal(await red((r) => r.nodes.node('broker-1')?.credentials?.password), '${SECRETS.MQTT_PROD_PASSWORD}');
+    // It was one more edit (the reference over the same reference): undone here, so the next test undoes the three moves.
+    await red((r) => r.actions.invoke('core:undo'));
+    assert.equal(await red((r) => r.nodes.node('broker-1')?.credentials?.password), '${SECRETS.MQTT_PROD_PASSWORD}');
+  });
+
   it('undoes each move before the deploy: the literal is back, and a deploy would send no credential', async () => {
     await red((r) => r.actions.invoke('core:undo'));
     assert.deepEqual(await red((r) => (r.nodes.workspace('tab-main')?.env ?? []).map((e) => e.type)), ['str']);
