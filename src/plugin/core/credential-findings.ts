@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { FINDINGS_MAX, FINDING_RULES } from '../../shared/contract';
 import type { FindingsAnswer } from '../../shared/contract';
 import { counted } from './counted';
+import { literalPart } from './credential-rules';
 import { textAt } from './credential-walk';
 import { scanFlows } from './credential-scan';
 import type { KeptFinding, ScanResult, SyncedValues } from './credential-scan';
@@ -55,6 +56,8 @@ export class CredentialFindings extends EventEmitter<FindingsEvents> {
   #flows: readonly FlowNodeConfig[] = [];
   #publication: Publication = EMPTY_PUBLICATION;
   #result: ScanResult | undefined;
+  /** The flows the last scan read: a move acts only while they are still the deployed ones. */
+  #scannedFlows: readonly FlowNodeConfig[] | undefined;
   #scannedAt: string | null = null;
   #running: Promise<void> | undefined;
   #again = false;
@@ -90,6 +93,8 @@ export class CredentialFindings extends EventEmitter<FindingsEvents> {
 
   /** The finding of the last scan at node `id`, `property` (and `line` in code), with its literal; undefined when there is none. */
   moveSource(id: string, property: string, line?: number): MoveSource | undefined {
+    // Deployed since the last scan (its scan still running): the finding may be a reference by now.
+    if (this.#scannedFlows !== this.#flows) return undefined;
     const kept = this.#result?.findings.find((k) => k.finding.id === id && k.finding.property === property && (line === undefined || k.finding.line === line));
     if (!kept) return undefined;
     const node = this.#flows.find((n) => n.id === id);
@@ -97,7 +102,8 @@ export class CredentialFindings extends EventEmitter<FindingsEvents> {
     const text = textAt(node, property.startsWith('credentials.') ? this.#deps.credentialsOf(id) : undefined, property);
     if (text === undefined) return undefined;
     const literal = kept.span ? text.slice(kept.span.start, kept.span.end) : text;
-    return literal === '' ? undefined : { kept, literal };
+    // Never a secret made of a reference: a credential deployed as `${…}` since is no finding.
+    return literalPart(literal) === '' ? undefined : { kept, literal };
   }
 
   /** Runs a scan now, or once more after the running one. */
@@ -120,10 +126,12 @@ export class CredentialFindings extends EventEmitter<FindingsEvents> {
 
   async #scanOnce(): Promise<void> {
     const { snapshot, masker } = this.#publication;
+    const flows = this.#flows;
     const synced: SyncedValues = { ranges: (text) => masker.ranges(text), keyOf: (text) => keyOf(snapshot, text) };
     try {
-      const result = await scanFlows({ flows: this.#flows, credentialsOf: this.#deps.credentialsOf, passwordFields: this.#deps.passwordFields, synced, detect: this.#deps.detect });
+      const result = await scanFlows({ flows, credentialsOf: this.#deps.credentialsOf, passwordFields: this.#deps.passwordFields, synced, detect: this.#deps.detect });
       this.#result = result;
+      this.#scannedFlows = flows;
       this.#scannedAt = new Date().toISOString();
       this.#log(result);
       this.emit('scanned', { count: result.count });

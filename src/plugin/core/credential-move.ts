@@ -9,6 +9,8 @@ import type { CredentialFindings } from './credential-findings';
 
 /** Longest node id, property path and credential a move accepts. */
 export const MOVE_LIMITS = { id: 128, property: 512, credential: 8192, line: 1_000_000 } as const;
+/** Most moves under way at once (each is a request to the provider); one more is `move_busy`. */
+export const MAX_MOVES_IN_FLIGHT = 4;
 /** How long the provider's write may take. */
 const WRITE_TIMEOUT_MS = 15_000;
 
@@ -52,6 +54,23 @@ export function parseMoveRequest(body: unknown): MoveRequest {
   const line = body.line;
   if (line !== undefined && (typeof line !== 'number' || !Number.isSafeInteger(line) || line < 1 || line > MOVE_LIMITS.line)) throw invalid('line', 'line must be a whole number from 1');
   return { id, property, name, scope, credential, ...(line === undefined ? {} : { line }) };
+}
+
+/**
+ * {@link moveFinding} with a bound: at most {@link MAX_MOVES_IN_FLIGHT} at
+ * once, so a burst of requests cannot open a request to the provider each.
+ */
+export function boundedMover(deps: MoveDeps): (body: unknown) => Promise<MoveOutcome> {
+  let inFlight = 0;
+  return async (body) => {
+    if (inFlight >= MAX_MOVES_IN_FLIGHT) throw new SyncError('move_busy', `${MAX_MOVES_IN_FLIGHT} moves are under way: try again when one has finished`);
+    inFlight++;
+    try {
+      return await moveFinding(body, deps);
+    } finally {
+      inFlight--;
+    }
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { PERMISSIONS, ROUTES } from '../../shared/contract';
 import { toSyncError } from '../../shared/sync-error';
 import type { CredentialFindings } from '../core/credential-findings';
-import { moveFinding } from '../core/credential-move';
+import { boundedMover } from '../core/credential-move';
 import type { MoveDeps } from '../core/credential-move';
 import type { PluginLogger } from '../core/logger';
 import type { NodeRedApi } from './red-types';
@@ -15,6 +15,7 @@ const MOVE_STATUS: Record<string, number> = {
   finding_not_found: 404,
   secret_exists: 409,
   move_refused: 422,
+  move_busy: 429,
   move_unsupported: 501,
 };
 
@@ -28,6 +29,7 @@ function field(body: unknown, name: string): string | undefined {
 export function registerFindingsRoutes(RED: NodeRedApi, findings: CredentialFindings, move: Omit<MoveDeps, 'findings'>, logger: PluginLogger): void {
   const read = RED.auth.needsPermission(PERMISSIONS.read);
   const write = RED.auth.needsPermission(PERMISSIONS.write);
+  const moveOne = boundedMover({ ...move, findings });
   RED.httpAdmin.get(`/${ROUTES.findings}`, read, (_req: Request, res: Response) => {
     res.json(findings.answer());
   });
@@ -36,7 +38,7 @@ export function registerFindingsRoutes(RED: NodeRedApi, findings: CredentialFind
     const body: unknown = req.body;
     // Names only: the node, the property and the secret's name; never the value, never the credential.
     const target = { id: field(body, 'id'), property: field(body, 'property'), name: field(body, 'name'), scope: field(body, 'scope') };
-    moveFinding(body, { ...move, findings }).then(
+    moveOne(body).then(
       ({ answer, type }) => {
         RED.log.audit({ event: 'secret-sync.move', ...target, existed: answer.existed }, req);
         logger.info(`moved a credential of ${type} (${target.id}) ${target.property} to ${answer.scope === 'org' ? 'organization' : 'space'} secret ${answer.name}${answer.existed ? ' (it already held that value)' : ''}`);

@@ -113,10 +113,13 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(await managerValue('MQTT_PROD_PASSWORD'), undefined);
   });
 
-  it('refuses a credential that may not write (the space read token), writing nothing', async () => {
-    const res = await move({ id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential: readToken });
-    assert.equal(res.status, 403);
-    assert.equal((res.body as { code: string }).code, 'credential_refused');
+  it('refuses a credential that may not write (the space read token, a viewer token, an unknown token), writing nothing', async () => {
+    const viewer = ((await manager.api('POST', '/v1/tokens', { body: { role: 'viewer' } })).body as { token: string }).token;
+    for (const credential of [readToken, viewer, `unknown-${random(20)}`]) {
+      const res = await move({ id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential });
+      assert.equal(res.status, 403);
+      assert.equal((res.body as { code: string }).code, 'credential_refused');
+    }
     assert.equal(await managerValue('MQTT_PROD_PASSWORD'), undefined);
   });
 
@@ -138,6 +141,15 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(res.status, 409);
     assert.equal((res.body as { code: string }).code, 'secret_exists');
     assert.equal(await managerValue('API_AUTH'), other);
+  });
+
+  it('creates an organization secret, which the space reads', async () => {
+    const res = await move({ id: 'h1', property: 'headers.0.valueValue', name: 'ORG_API_AUTH', scope: 'org', credential: manager.adminToken });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body, { reference: '${SECRETS.ORG_API_AUTH}', name: 'ORG_API_AUTH', scope: 'org', existed: false });
+    const meta = (await manager.api('GET', '/v1/org/secrets/meta')).body as { secrets: { name: string }[] };
+    assert.ok(meta.secrets.some((m) => m.name === 'ORG_API_AUTH'), JSON.stringify(meta).slice(0, 300));
+    assert.equal(await managerValue('ORG_API_AUTH'), `Bearer ${bearer}`);
   });
 
   it('moves a token out of code as a replacement to paste', async () => {

@@ -1,7 +1,7 @@
 // Tests for src/plugin/core/credential-move.ts and credential-rules.ts: the move's checks, which provider it asks, what it answers; the rules' edges.
 import assert from 'node:assert/strict';
 import { CredentialFindings } from '../../../src/plugin/core/credential-findings';
-import { MOVE_LIMITS, moveFinding, parseMoveRequest } from '../../../src/plugin/core/credential-move';
+import { MAX_MOVES_IN_FLIGHT, MOVE_LIMITS, boundedMover, moveFinding, parseMoveRequest } from '../../../src/plugin/core/credential-move';
 import { entropy, highEntropyLiteral, literalPassword, urlPassword } from '../../../src/plugin/core/credential-rules';
 import { secretlintDetector } from '../../../src/plugin/core/credential-shapes';
 import { credentialName } from '../../../src/plugin/core/credential-walk';
@@ -86,6 +86,27 @@ describe('plugin/core/credential-move', function () {
     await assert.rejects(unsupported, (err: unknown) => err instanceof SyncError && err.code === 'move_unsupported' && err.message.includes('(files)'));
     assert.equal(await codeOf(moveFinding(base, { ...deps, provider: () => undefined })), 'move_unsupported');
     assert.deepEqual(writes, []);
+  });
+
+  it('runs at most MAX_MOVES_IN_FLIGHT moves at once; one more is move_busy, and the next after one ends goes', async () => {
+    const waiting: (() => void)[] = [];
+    const slow: SecretProvider = {
+      name: 'secret-manager',
+      fetch: () => Promise.resolve({ status: 'unchanged' }),
+      createSecret: () => new Promise((resolve) => waiting.push(() => resolve({ existed: false }))),
+    };
+    const mover = boundedMover({ findings, provider: () => slow, sync: () => Promise.resolve() });
+    const body = { id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential: 't' };
+    const running = Array.from({ length: MAX_MOVES_IN_FLIGHT }, () => mover(body));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await codeOf(mover(body)), 'move_busy');
+    assert.equal(waiting.length, MAX_MOVES_IN_FLIGHT);
+    waiting.shift()!();
+    await running[0];
+    const next = mover(body);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const done of waiting.splice(0)) done();
+    await Promise.all([...running, next]);
   });
 
   it('rules: literals, entropy, named fields, URL passwords', () => {

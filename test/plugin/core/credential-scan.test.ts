@@ -125,6 +125,30 @@ describe('plugin/core/credential-scan', function () {
     assert.equal(findings.moveSource('nope', 'credentials.password'), undefined);
   });
 
+  it('moves nothing while a deploy is being scanned, nor a credential that became a reference', async () => {
+    const password = randomText(12);
+    const creds: Record<string, Record<string, string>> = { b1: { password } };
+    let release: () => void = () => undefined;
+    let hold = false;
+    const slow: typeof detect = async (texts) => {
+      if (hold) await new Promise<void>((resolve) => (release = resolve));
+      return detect(texts);
+    };
+    const findings = new CredentialFindings({ credentialsOf: (id) => creds[id], passwordFields: () => new Set(['password']), detect: slow, logger: memoryLogger() });
+    await findings.flowsStarted([{ id: 'b1', type: 'mqtt-broker' }]);
+    assert.equal(findings.moveSource('b1', 'credentials.password')?.literal, password);
+    hold = true;
+    creds.b1 = { password: '${SECRETS.MQTT_PASSWORD}' };
+    const scanning = findings.flowsStarted([{ id: 'b1', type: 'mqtt-broker' }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(findings.moveSource('b1', 'credentials.password'), undefined);
+    assert.equal(findings.answer().count, 1, 'the last scan is still listed');
+    release();
+    await scanning;
+    assert.equal(findings.answer().count, 0);
+    assert.equal(findings.moveSource('b1', 'credentials.password'), undefined);
+  });
+
   it('logs one line counting the findings by rule, with no value', async () => {
     const lines: string[] = [];
     const password = randomText(12);
