@@ -38,6 +38,8 @@ const NO_PLURAL = new Set([
   'time.inHours',
   'keys.more',
   'legacy.title',
+  'findings.title',
+  'findings.more',
 ]);
 
 describe('plugin-ui/catalogs', () => {
