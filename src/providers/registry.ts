@@ -2,12 +2,15 @@
 import type { SecretProvider } from './provider';
 import { SecretManagerProvider } from './secret-manager-provider';
 import type { SecretManagerOptions } from './secret-manager-provider';
+import { AwsProvider } from './aws/aws-provider';
+import { AWS_DEFAULTS } from './aws/aws-settings';
+import type { AwsSettings } from './aws/aws-settings';
 import { VaultProvider } from './vault/vault-provider';
 import { VAULT_DEFAULTS } from './vault/vault-settings';
 import type { VaultSettings } from './vault/vault-settings';
 
 /** Every provider the plugin can talk to (`secretSync.provider`): the one list. */
-export const PROVIDERS = ['secret-manager', 'vault'] as const;
+export const PROVIDERS = ['secret-manager', 'vault', 'aws'] as const;
 /** A provider name. */
 export type ProviderName = (typeof PROVIDERS)[number];
 
@@ -17,6 +20,9 @@ export interface ProviderChoice extends SecretManagerOptions {
   /** Every address (`vault`: the nodes of a cluster). */
   addresses: string[];
   vault?: VaultSettings | undefined;
+  aws?: AwsSettings | undefined;
+  /** Node-RED's user directory (`aws`: named when the SDK must be installed there). */
+  userDir?: string | undefined;
 }
 
 /** Creates the provider `choice.provider` names. */
@@ -26,5 +32,7 @@ export function createProvider(choice: ProviderChoice): SecretProvider {
       return new SecretManagerProvider({ url: choice.url, space: choice.space, token: choice.token, caFile: choice.caFile, instance: choice.instance });
     case 'vault':
       return new VaultProvider({ ...VAULT_DEFAULTS, ...choice.vault, addresses: choice.addresses, space: choice.space, token: choice.token, caFile: choice.caFile });
+    case 'aws':
+      return new AwsProvider({ ...AWS_DEFAULTS, ...choice.aws, space: choice.space, userDir: choice.userDir });
   }
 }

@@ -7,6 +7,8 @@ import { DEFAULT_INTERVAL, INTERVALS, isInterval } from '../../shared/contract';
 import type { Interval } from '../../shared/contract';
 import { PROVIDERS } from '../../providers/registry';
 import type { ProviderName } from '../../providers/registry';
+import { resolveAwsSettings } from '../../providers/aws/aws-settings';
+import type { AwsSettings } from '../../providers/aws/aws-settings';
 import { resolveVaultSettings, usesAppRole } from '../../providers/vault/vault-settings';
 import type { VaultSettings } from '../../providers/vault/vault-settings';
 import type { RetryPolicy } from './retry';
@@ -17,17 +19,18 @@ export type TokenSource = { field: 'token' } | { field: 'tokenFile'; path: strin
 /** A complete, valid configuration. */
 export interface SyncConfig {
   provider: ProviderName;
-  /** The first address of `url`. */
+  /** The first address of `url`; empty for `aws` (it reads `aws.endpoint`). */
   url: string;
   /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order. */
   addresses: string[];
   space: string;
-  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins. */
+  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins and for `aws` (the SDK's credential chain). */
   token: string;
   /** Where the token came from, so a rejected token's advice names that setting; absent for Vault AppRole logins. */
   tokenSource?: TokenSource;
   caFile?: string;
   vault?: VaultSettings;
+  aws?: AwsSettings;
   /** Mask secret values in debug messages, node warnings and errors, logs (`maskDebug`, default true). */
   maskDebug: boolean;
   /** Restart the nodes that reference a changed key (`restartOnChange`, default true). */
@@ -131,19 +134,9 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
         new SyncError('not_configured', 'Secret Sync is not configured: set secretSync.url, space and token in settings.js, or SECRET_SYNC_URL, SECRET_SYNC_SPACE and SECRET_SYNC_TOKEN'),
       );
     }
-    const url = pick('url');
-    if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
-    if (typeof url !== 'string') throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
-    // Vault clusters list their nodes, comma-separated; the Secret Manager is one address.
-    const addresses = (providerName === 'vault' ? url.split(',') : [url]).map((u) => u.trim().replace(/\/+$/, ''));
-    for (const address of addresses) {
-      if (!/^https?:\/\/[^/\s]+/i.test(address)) throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
-      try {
-        new URL(address);
-      } catch {
-        throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
-      }
-    }
+    // AWS Secrets Manager needs no URL and no token: its endpoint is aws.endpoint, its credentials the SDK's chain.
+    const usesUrl = providerName !== 'aws';
+    const addresses = usesUrl ? resolveAddresses(pick('url'), providerName) : [];
     if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
     if (typeof space !== 'string' || !NAME_PATTERN.test(space)) {
       throw invalid('space', `${fieldLabel('space')} may contain only letters, digits, '_' and '-' (1 to 128 characters)`);
@@ -156,7 +149,14 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
       if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
       throw err;
     }
-    const { token, source: tokenSource } = resolveToken(pick('token'), pick('tokenFile'), readFile, vault);
+    let aws: AwsSettings | undefined;
+    try {
+      aws = providerName === 'aws' ? resolveAwsSettings(section.aws, env) : undefined;
+    } catch (err) {
+      if (err instanceof SyncError) throw new Fail('error', err);
+      throw err;
+    }
+    const { token, source: tokenSource } = usesUrl ? resolveToken(pick('token'), pick('tokenFile'), readFile, vault) : { token: '', source: undefined };
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
@@ -168,7 +168,7 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
     };
     const config: SyncConfig = {
       provider: providerName,
-      url: addresses[0]!,
+      url: addresses[0] ?? '',
       addresses,
       space,
       token,
@@ -179,11 +179,29 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
+    if (aws) config.aws = aws;
     return { ok: true, config, summary };
   } catch (err) {
     if (err instanceof Fail) return { ok: false, state: err.state, error: err.error, summary };
     throw err;
   }
+}
+
+/** The addresses of `url`: one, or (`vault`) several, comma-separated; each an http(s) URL. */
+function resolveAddresses(url: unknown, provider: ProviderName): string[] {
+  if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
+  if (typeof url !== 'string') throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+  // Vault clusters list their nodes, comma-separated; the Secret Manager is one address.
+  const addresses = (provider === 'vault' ? url.split(',') : [url]).map((u) => u.trim().replace(/\/+$/, ''));
+  for (const address of addresses) {
+    if (!/^https?:\/\/[^/\s]+/i.test(address)) throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
+    try {
+      new URL(address);
+    } catch {
+      throw invalid('url', `${fieldLabel('url')} is not a valid URL`);
+    }
+  }
+  return addresses;
 }
 
 function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: string) => string, vault: VaultSettings | undefined): { token: string; source?: TokenSource } {

@@ -36,7 +36,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   });
   const service = new SecretSyncService({
     config,
-    createProvider: (choice) => createProvider({ ...choice, instance }),
+    createProvider: (choice) => createProvider({ ...choice, instance, userDir }),
     onPublish: (publication) => {
       bridge.publish(publication);
       references.published(publication);
