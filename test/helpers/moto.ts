@@ -45,6 +45,8 @@ export interface Moto {
   admin: SecretsManagerClient;
   /** Creates the secret, or puts a new version of it. */
   put(name: string, value: string | Uint8Array): Promise<void>;
+  /** Creates a secret that does not exist yet (one request). */
+  create(name: string, value: string): Promise<void>;
   /** Deletes the secret at once (ForceDeleteWithoutRecovery). */
   remove(name: string): Promise<void>;
   /** Creates an IAM user with the inline policy `policy` and returns its access key (call while IAM is not enforced). */
@@ -128,6 +130,9 @@ export async function startMoto(): Promise<Moto> {
         await admin.send(new CreateSecretCommand({ Name: name, ...body }));
       }
     },
+    create: async (name, value) => {
+      await admin.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+    },
     remove: async (name) => {
       await admin.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
     },
@@ -138,4 +143,9 @@ export async function startMoto(): Promise<Moto> {
       await stopChild(child);
     },
   };
+}
+
+/** Creates `count` secrets `KEY_0000`… under `dir`, one at a time: moto's server is not safe for concurrent writes ("dictionary changed size during iteration"). */
+export async function fillSecrets(moto: Pick<Moto, 'create'>, dir: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await moto.create(`${dir}/KEY_${String(i).padStart(4, '0')}`, `value-${i}`);
 }
