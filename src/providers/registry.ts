@@ -8,9 +8,12 @@ import type { AwsSettings } from './aws/aws-settings';
 import { VaultProvider } from './vault/vault-provider';
 import { VAULT_DEFAULTS } from './vault/vault-settings';
 import type { VaultSettings } from './vault/vault-settings';
+import { FilesProvider } from './files/files-provider';
+import type { FilesSettings } from './files/files-settings';
+import { SyncError } from '../shared/sync-error';
 
 /** Every provider the plugin can talk to (`secretSync.provider`): the one list. */
-export const PROVIDERS = ['secret-manager', 'vault', 'aws'] as const;
+export const PROVIDERS = ['secret-manager', 'vault', 'files', 'aws'] as const;
 /** A provider name. */
 export type ProviderName = (typeof PROVIDERS)[number];
 
@@ -20,6 +23,7 @@ export interface ProviderChoice extends SecretManagerOptions {
   /** Every address (`vault`: the nodes of a cluster). */
   addresses: string[];
   vault?: VaultSettings | undefined;
+  files?: FilesSettings | undefined;
   aws?: AwsSettings | undefined;
   /** Node-RED's user directory (`aws`: named when the SDK must be installed there). */
   userDir?: string | undefined;
@@ -32,6 +36,9 @@ export function createProvider(choice: ProviderChoice): SecretProvider {
       return new SecretManagerProvider({ url: choice.url, space: choice.space, token: choice.token, caFile: choice.caFile, instance: choice.instance });
     case 'vault':
       return new VaultProvider({ ...VAULT_DEFAULTS, ...choice.vault, addresses: choice.addresses, space: choice.space, token: choice.token, caFile: choice.caFile });
+    case 'files':
+      if (!choice.files) throw new SyncError('config_missing', 'The secrets directory is missing: set secretSync.files.dir (SECRET_SYNC_FILES_DIR)', { field: 'files.dir' });
+      return new FilesProvider({ ...choice.files, space: choice.space });
     case 'aws':
       return new AwsProvider({ ...AWS_DEFAULTS, ...choice.aws, space: choice.space, userDir: choice.userDir });
   }

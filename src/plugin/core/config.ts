@@ -11,6 +11,8 @@ import { resolveAwsSettings } from '../../providers/aws/aws-settings';
 import type { AwsSettings } from '../../providers/aws/aws-settings';
 import { resolveVaultSettings, usesAppRole } from '../../providers/vault/vault-settings';
 import type { VaultSettings } from '../../providers/vault/vault-settings';
+import { resolveFilesSettings } from '../../providers/files/files-settings';
+import type { FilesSettings } from '../../providers/files/files-settings';
 import type { RetryPolicy } from './retry';
 
 /** Where the token came from: the setting itself, or the file `tokenFile` names. */
@@ -19,17 +21,18 @@ export type TokenSource = { field: 'token' } | { field: 'tokenFile'; path: strin
 /** A complete, valid configuration. */
 export interface SyncConfig {
   provider: ProviderName;
-  /** The first address of `url`; empty for `aws` (it reads `aws.endpoint`). */
+  /** The first address of `url`; empty for `files` and `aws`, which have none (`aws.endpoint` is the AWS address). */
   url: string;
-  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order. */
+  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order; none for `files` and `aws`. */
   addresses: string[];
   space: string;
-  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins and for `aws` (the SDK's credential chain). */
+  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins, `files`, and `aws` (the AWS SDK's credential chain). */
   token: string;
   /** Where the token came from, so a rejected token's advice names that setting; absent for Vault AppRole logins. */
   tokenSource?: TokenSource;
   caFile?: string;
   vault?: VaultSettings;
+  files?: FilesSettings;
   aws?: AwsSettings;
   /** Mask secret values in debug messages, node warnings and errors, logs (`maskDebug`, default true). */
   maskDebug: boolean;
@@ -134,29 +137,19 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
         new SyncError('not_configured', 'Secret Sync is not configured: set secretSync.url, space and token in settings.js, or SECRET_SYNC_URL, SECRET_SYNC_SPACE and SECRET_SYNC_TOKEN'),
       );
     }
-    // AWS Secrets Manager needs no URL and no token: its endpoint is aws.endpoint, its credentials the SDK's chain.
-    const usesUrl = providerName !== 'aws';
-    const addresses = usesUrl ? resolveAddresses(pick('url'), providerName) : [];
+    // A directory of files has no server, AWS is reached through its SDK (aws.endpoint, the credential chain): no URL and no token
+    // (README, "Read secrets from files", "AWS Secrets Manager").
+    const remote = providerName !== 'files' && providerName !== 'aws';
+    const addresses = remote ? resolveAddresses(pick('url'), providerName) : [];
     if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
     if (typeof space !== 'string' || !NAME_PATTERN.test(space)) {
       throw invalid('space', `${fieldLabel('space')} may contain only letters, digits, '_' and '-' (1 to 128 characters)`);
     }
 
-    let vault: VaultSettings | undefined;
-    try {
-      vault = providerName === 'vault' ? resolveVaultSettings(section.vault, env) : undefined;
-    } catch (err) {
-      if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
-      throw err;
-    }
-    let aws: AwsSettings | undefined;
-    try {
-      aws = providerName === 'aws' ? resolveAwsSettings(section.aws, env) : undefined;
-    } catch (err) {
-      if (err instanceof SyncError) throw new Fail('error', err);
-      throw err;
-    }
-    const { token, source: tokenSource } = usesUrl ? resolveToken(pick('token'), pick('tokenFile'), readFile, vault) : { token: '', source: undefined };
+    const vault = providerName === 'vault' ? providerSettings(() => resolveVaultSettings(section.vault, env)) : undefined;
+    const files = providerName === 'files' ? providerSettings(() => resolveFilesSettings(section.files, env)) : undefined;
+    const aws = providerName === 'aws' ? providerSettings(() => resolveAwsSettings(section.aws, env)) : undefined;
+    const { token, source: tokenSource } = remote ? resolveToken(pick('token'), pick('tokenFile'), readFile, vault) : { token: '', source: undefined };
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
 
@@ -179,6 +172,7 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
     if (typeof caFile === 'string') config.caFile = caFile;
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
+    if (files) config.files = files;
     if (aws) config.aws = aws;
     return { ok: true, config, summary };
   } catch (err) {
@@ -187,11 +181,10 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
   }
 }
 
-/** The addresses of `url`: one, or (`vault`) several, comma-separated; each an http(s) URL. */
+/** The addresses of `url`: Vault clusters list their nodes, comma-separated; the Secret Manager is one address. */
 function resolveAddresses(url: unknown, provider: ProviderName): string[] {
   if (url === undefined || url === '') throw missing('url', 'The secret manager URL is missing');
   if (typeof url !== 'string') throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
-  // Vault clusters list their nodes, comma-separated; the Secret Manager is one address.
   const addresses = (provider === 'vault' ? url.split(',') : [url]).map((u) => u.trim().replace(/\/+$/, ''));
   for (const address of addresses) {
     if (!/^https?:\/\/[^/\s]+/i.test(address)) throw invalid('url', `${fieldLabel('url')} must be an http:// or https:// URL`);
@@ -202,6 +195,16 @@ function resolveAddresses(url: unknown, provider: ProviderName): string[] {
     }
   }
   return addresses;
+}
+
+/** A provider's own settings section, its SyncError turned into the configuration's state (missing: unconfigured). */
+function providerSettings<T>(resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (err) {
+    if (err instanceof SyncError) throw new Fail(err.code === 'config_missing' ? 'unconfigured' : 'error', err);
+    throw err;
+  }
 }
 
 function resolveToken(token: unknown, tokenFile: unknown, readFile: (path: string) => string, vault: VaultSettings | undefined): { token: string; source?: TokenSource } {

@@ -151,6 +151,35 @@ describe('plugin/config', () => {
     assert.ok(!twoManagers.ok, 'the Secret Manager takes one address');
   });
 
+  it('reads the files provider from the environment alone: a directory and a space, no URL and no token', () => {
+    const env = { SECRET_SYNC_PROVIDER: 'files', SECRET_SYNC_SPACE: 'line-3', SECRET_SYNC_FILES_DIR: '/run/secrets' };
+    const result = resolveConfig(undefined, env, noFile);
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.deepEqual([result.config.provider, result.config.space, result.config.files, result.config.url, result.config.addresses, result.config.token], ['files', 'line-3', { dir: '/run/secrets' }, '', [], '']);
+    const fromSettings = resolveConfig({ provider: 'files', space: 'demo', files: { dir: '/etc/secret-sync' } }, { SECRET_SYNC_FILES_DIR: '' }, noFile);
+    assert.ok(fromSettings.ok);
+    assert.deepEqual(fromSettings.config.files, { dir: '/etc/secret-sync' }, 'an empty variable leaves the settings.js value');
+    const envWins = resolveConfig({ provider: 'files', space: 'demo', files: { dir: '/etc/secret-sync' } }, { SECRET_SYNC_FILES_DIR: '/run/secrets' }, noFile);
+    assert.ok(envWins.ok);
+    assert.deepEqual(envWins.config.files, { dir: '/run/secrets' });
+  });
+
+  it('names the files field that is missing or wrong, and still needs the space', () => {
+    const cases: [Record<string, unknown>, string, 'error' | 'unconfigured', RegExp][] = [
+      [{ provider: 'files', space: 'demo' }, 'files.dir', 'unconfigured', /secretSync\.files\.dir \(SECRET_SYNC_FILES_DIR\)/],
+      [{ provider: 'files', space: 'demo', files: { dir: 'secrets' } }, 'files.dir', 'error', /absolute/],
+      [{ provider: 'files', space: 'demo', files: { dir: 42 } }, 'files.dir', 'error', /absolute/],
+      [{ provider: 'files', space: 'demo', files: '/run/secrets' }, 'files', 'error', /must be an object/],
+      [{ provider: 'files', files: { dir: '/run/secrets' } }, 'space', 'unconfigured', /space/],
+    ];
+    for (const [settings, field, state, message] of cases) {
+      const result = resolveConfig(settings, {}, noFile);
+      assert.ok(!result.ok, JSON.stringify(settings));
+      assert.deepEqual([result.state, result.error.field], [state, field], JSON.stringify(settings));
+      assert.match(result.error.message, message);
+    }
+  });
+
   it('treats every empty SECRET_SYNC_* variable as unset: the settings.js value stays, never a default', () => {
     const files = (p: string): string => (p === '/run/token' ? 'file-token' : noFile());
     const settings = {

@@ -24,6 +24,18 @@ export interface ProviderHarness {
     multiPair: boolean;
     /** `waitForChange` (long poll or file watch). */
     watch: boolean;
+    /**
+     * Whether `fetch` answers `{ status: 'unchanged' }` when given the ETag of
+     * an unchanged source (default true). A provider that cannot tell answers
+     * `changed` with the same secrets instead, and says so in its README section.
+     */
+    unchanged?: boolean;
+    /**
+     * Whether the source can hold a key name the plugin cannot accept
+     * (`bad.name`); false where the source refuses such names itself (the
+     * Secret Manager), and the test is skipped with that reason.
+     */
+    badNames?: boolean;
   };
   /** Starts the real source once (called in `before`); skips the suite with a visible reason where the source cannot run here. */
   setUp(suite: Mocha.Context): Promise<void>;
