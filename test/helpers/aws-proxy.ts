@@ -1,4 +1,4 @@
-// A counting proxy in front of moto: counts AWS requests by action (X-Amz-Target), can answer ThrottlingException for the next N, or stop answering.
+// A counting proxy in front of moto: counts AWS requests by action (X-Amz-Target), can answer ThrottlingException for the next N, or InternalServiceError to all.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -15,6 +15,8 @@ export interface AwsProxy {
   resetCounts(): void;
   /** Answers the next `n` requests with `400 ThrottlingException` as AWS does, then passes through again. */
   throttle(n: number): void;
+  /** Answers every request with `500 InternalServiceError` carrying `message` (undefined: pass through again). */
+  fail(message: string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -24,18 +26,26 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   const counts = new Map<string, number>();
   const seen: { action: string; throttled: boolean }[] = [];
   let throttles = 0;
+  let failure: string | undefined;
   const server = http.createServer((req, res) => {
     const header = req.headers['x-amz-target'];
     const action = typeof header === 'string' ? (header.split('.').pop() ?? header) : 'unknown';
     counts.set(action, (counts.get(action) ?? 0) + 1);
     const throttled = throttles > 0;
     seen.push({ action, throttled });
+    const answer = (status: number, type: string, message: string): void => {
+      req.resume();
+      const body = JSON.stringify({ __type: type, message });
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
     if (throttled) {
       throttles--;
-      req.resume();
-      const body = JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' });
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'ThrottlingException', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+      answer(400, 'ThrottlingException', 'Rate exceeded');
+      return;
+    }
+    if (failure !== undefined) {
+      answer(500, 'InternalServiceError', failure);
       return;
     }
     const upstreamReq = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
@@ -58,6 +68,9 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
     },
     throttle: (n) => {
       throttles = n;
+    },
+    fail: (message) => {
+      failure = message;
     },
     close: () =>
       new Promise<void>((done) => {
