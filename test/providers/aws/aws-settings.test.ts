@@ -20,7 +20,9 @@ describe('providers/aws settings', () => {
     assert.deepEqual(resolveAwsSettings(section, {}), { region: 'us-east-1', prefix: 'nr', layout: 'folder', endpoint: 'https://vpce-1.secretsmanager.us-east-1.vpce.amazonaws.com' });
     const env = { SECRET_SYNC_AWS_REGION: 'eu-central-1', SECRET_SYNC_AWS_PREFIX: 'teams/a', SECRET_SYNC_AWS_LAYOUT: 'entry', SECRET_SYNC_AWS_ENDPOINT: 'http://127.0.0.1:5000' };
     assert.deepEqual(resolveAwsSettings(section, env), { region: 'eu-central-1', prefix: 'teams/a', layout: 'entry', endpoint: 'http://127.0.0.1:5000' });
-    assert.equal(resolveAwsSettings(section, { SECRET_SYNC_AWS_PREFIX: ' ' }).prefix, 'nr');
+    for (const name of Object.keys(env)) {
+      for (const blank of ['', ' ', '\t']) assert.deepEqual(resolveAwsSettings(section, { [name]: blank }), resolveAwsSettings(section, {}), `${name}=${JSON.stringify(blank)}`);
+    }
   });
 
   it('names the field and its variable for each bad value', () => {
