@@ -1,4 +1,4 @@
-// A counting proxy in front of moto: counts AWS requests by action (X-Amz-Target), can answer ThrottlingException for the next N, or InternalServiceError to all.
+// A counting proxy in front of moto: counts AWS requests by action (X-Amz-Target), can answer ThrottlingException for the next N, InternalServiceError to all, or rewrite an answer.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,6 +17,8 @@ export interface AwsProxy {
   throttle(n: number): void;
   /** Answers every request with `500 InternalServiceError` carrying `message` (undefined: pass through again). */
   fail(message: string | undefined): void;
+  /** Rewrites the body of moto's 200 answers to `action` (undefined: pass them through again). */
+  rewrite(action: string, edit: ((body: string) => string) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
   const seen: { action: string; throttled: boolean }[] = [];
   let throttles = 0;
   let failure: string | undefined;
+  const rewrites = new Map<string, (body: string) => string>();
   const server = http.createServer((req, res) => {
     const header = req.headers['x-amz-target'];
     const action = typeof header === 'string' ? (header.split('.').pop() ?? header) : 'unknown';
@@ -48,9 +51,20 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
       answer(500, 'InternalServiceError', failure);
       return;
     }
+    const edit = rewrites.get(action);
     const upstreamReq = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+      if (edit === undefined || up.statusCode !== 200) {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      up.on('data', (chunk: Buffer) => chunks.push(chunk));
+      up.on('end', () => {
+        const body = edit(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200, { 'content-type': up.headers['content-type'] ?? 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
     });
     upstreamReq.on('error', () => res.destroy());
     req.pipe(upstreamReq);
@@ -71,6 +85,10 @@ export async function startAwsProxy(upstream: string): Promise<AwsProxy> {
     },
     fail: (message) => {
       failure = message;
+    },
+    rewrite: (action, edit) => {
+      if (edit === undefined) rewrites.delete(action);
+      else rewrites.set(action, edit);
     },
     close: () =>
       new Promise<void>((done) => {

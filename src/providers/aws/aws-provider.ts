@@ -63,6 +63,8 @@ export class AwsProvider implements SecretProvider {
     const orgDir = `${prefix}/${ORG_FOLDER}/`;
     // One listing for both folders: the name filter's values are alternatives.
     const listed = await this.#client.list([spaceDir, orgDir], request.signal);
+    // As for Vault, a space with no secret of its own is a mistyped prefix or space, never an empty space: the last good secrets stay.
+    if (!listed.some((secret) => secret.name.startsWith(spaceDir))) throw this.#notFound(`${spaceDir}*`);
     // Organization keys first, so a space key of the same name wins.
     const where = new Map<string, ListedSecret>();
     for (const dir of [orgDir, spaceDir]) {
@@ -149,7 +151,7 @@ export class AwsProvider implements SecretProvider {
   #notFound(name: string): SyncError {
     return new SyncError(
       'not_found',
-      `AWS Secrets Manager has no secret named ${name}: check secretSync.aws.prefix, aws.layout and the space; global.SECRETS keeps the last good secrets`,
+      `AWS Secrets Manager has no secret named ${name}: check secretSync.aws.prefix, aws.layout, aws.region and the space; global.SECRETS keeps the last good secrets`,
     );
   }
 }

@@ -158,6 +158,38 @@ describe('providers/aws against moto', function () {
       assert.equal(Object.isFrozen(b.MQTT), false);
       p.close();
     });
+
+    it('a space with no secret of its own is not_found (a mistyped prefix or space), never an empty space, even with organization keys', async () => {
+      const space = newSpace();
+      await moto.put(`${prefix}/_org/ORG_ONLY`, 'org-value');
+      const p = provider(space);
+      const missing = await failure(p.fetch({ signal: signal() }));
+      assert.equal(missing.code, 'not_found');
+      assert.equal(missing.retryable, false);
+      assert.match(missing.message, /aws\.prefix/);
+      p.close();
+    });
+
+    it('a secret AWS refuses inside a batch (AccessDeniedException in Errors) is forbidden, naming the secret and never AWS\'s message', async () => {
+      const space = newSpace();
+      await moto.put(`${prefix}/${space}/API_TOKEN`, token);
+      const p = provider(space);
+      const awsText = canary('aws-error-message');
+      proxy.rewrite('BatchGetSecretValue', (body) => {
+        const answer = JSON.parse(body) as { SecretValues: { ARN: string }[] };
+        return JSON.stringify({ SecretValues: [], Errors: answer.SecretValues.map((v) => ({ SecretId: v.ARN, ErrorCode: 'AccessDeniedException', Message: awsText })) });
+      });
+      try {
+        const denied = await failure(p.fetch({ signal: signal() }));
+        assert.equal(denied.code, 'forbidden');
+        assert.equal(denied.retryable, false);
+        assert.match(denied.message, new RegExp(`GetSecretValue on ${prefix}/${space}/API_TOKEN`.replace(/\//g, '\\/')));
+        assert.ok(!denied.message.includes(awsText) && !denied.message.includes(token));
+      } finally {
+        proxy.rewrite('BatchGetSecretValue', undefined);
+      }
+      p.close();
+    });
   });
 
   describe('entry layout', () => {
