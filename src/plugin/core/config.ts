@@ -7,6 +7,8 @@ import { DEFAULT_INTERVAL, INTERVALS, isInterval } from '../../shared/contract';
 import type { Interval } from '../../shared/contract';
 import { PROVIDERS } from '../../providers/registry';
 import type { ProviderName } from '../../providers/registry';
+import { resolveAwsSettings } from '../../providers/aws/aws-settings';
+import type { AwsSettings } from '../../providers/aws/aws-settings';
 import { resolveVaultSettings, usesAppRole } from '../../providers/vault/vault-settings';
 import type { VaultSettings } from '../../providers/vault/vault-settings';
 import { resolveFilesSettings } from '../../providers/files/files-settings';
@@ -19,18 +21,19 @@ export type TokenSource = { field: 'token' } | { field: 'tokenFile'; path: strin
 /** A complete, valid configuration. */
 export interface SyncConfig {
   provider: ProviderName;
-  /** The first address of `url`; empty for `files`, which has none. */
+  /** The first address of `url`; empty for `files` and `aws`, which have none (`aws.endpoint` is the AWS address). */
   url: string;
-  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order; none for `files`. */
+  /** Every address of `url` (comma-separated, `vault` only): nodes of one cluster, tried in order; none for `files` and `aws`. */
   addresses: string[];
   space: string;
-  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins and for `files`. */
+  /** The read token (from `token` or `tokenFile`); empty for Vault AppRole logins, `files`, and `aws` (the AWS SDK's credential chain). */
   token: string;
   /** Where the token came from, so a rejected token's advice names that setting; absent for Vault AppRole logins. */
   tokenSource?: TokenSource;
   caFile?: string;
   vault?: VaultSettings;
   files?: FilesSettings;
+  aws?: AwsSettings;
   /** Mask secret values in debug messages, node warnings and errors, logs (`maskDebug`, default true). */
   maskDebug: boolean;
   /** Restart the nodes that reference a changed key (`restartOnChange`, default true). */
@@ -134,8 +137,9 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
         new SyncError('not_configured', 'Secret Sync is not configured: set secretSync.url, space and token in settings.js, or SECRET_SYNC_URL, SECRET_SYNC_SPACE and SECRET_SYNC_TOKEN'),
       );
     }
-    // A directory of files has no server: no URL and no token (README, "Read secrets from files").
-    const remote = providerName !== 'files';
+    // A directory of files has no server, AWS is reached through its SDK (aws.endpoint, the credential chain): no URL and no token
+    // (README, "Read secrets from files", "AWS Secrets Manager").
+    const remote = providerName !== 'files' && providerName !== 'aws';
     const addresses = remote ? resolveAddresses(pick('url'), providerName) : [];
     if (space === undefined || space === '') throw missing('space', 'The space of this instance is missing');
     if (typeof space !== 'string' || !NAME_PATTERN.test(space)) {
@@ -144,6 +148,7 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
 
     const vault = providerName === 'vault' ? providerSettings(() => resolveVaultSettings(section.vault, env)) : undefined;
     const files = providerName === 'files' ? providerSettings(() => resolveFilesSettings(section.files, env)) : undefined;
+    const aws = providerName === 'aws' ? providerSettings(() => resolveAwsSettings(section.aws, env)) : undefined;
     const { token, source: tokenSource } = remote ? resolveToken(pick('token'), pick('tokenFile'), readFile, vault) : { token: '', source: undefined };
     const caFile = pick('caFile');
     if (caFile !== undefined && (typeof caFile !== 'string' || caFile === '')) throw invalid('caFile', `${fieldLabel('caFile')} must be a file path`);
@@ -168,6 +173,7 @@ export function resolveConfig(settings: unknown, env: Readonly<Record<string, st
     if (section.retry !== undefined) config.retry = resolveRetry(section.retry);
     if (vault) config.vault = vault;
     if (files) config.files = files;
+    if (aws) config.aws = aws;
     return { ok: true, config, summary };
   } catch (err) {
     if (err instanceof Fail) return { ok: false, state: err.state, error: err.error, summary };

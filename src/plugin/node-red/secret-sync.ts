@@ -40,7 +40,7 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   const findings = new CredentialFindings({ credentialsOf, passwordFields: (type) => bridge.passwordFields(type), detect: secretlintDetector(), logger });
   const service = new SecretSyncService({
     config,
-    createProvider: (choice) => createProvider({ ...choice, instance }),
+    createProvider: (choice) => createProvider({ ...choice, instance, userDir }),
     onPublish: (publication) => {
       bridge.publish(publication);
       references.published(publication);

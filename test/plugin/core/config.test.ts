@@ -91,7 +91,7 @@ describe('plugin/config', () => {
       [{ ...base, url: 'ftp://x' }, 'url', /must be an http/],
       [{ ...base, url: 'http://' }, 'url', /must be an http/],
       [{ ...base, space: 'a b' }, 'space', /may contain only/],
-      [{ ...base, provider: 'aws' }, 'provider', /secret-manager, vault/],
+      [{ ...base, provider: 'azure' }, 'provider', /secret-manager, vault/],
       [{ ...base, syncOnDeploy: 'sometimes' }, 'syncOnDeploy', /true or false/],
       [{ ...base, token: 42 }, 'token', /must be a string/],
       [{ ...base, retry: { retries: -1 } }, 'retry', /0 or more/],
