@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     // A data directory to keep between runs: spaces already seeded are not seeded again.
     'data-dir': { type: 'string' },
+    // The control: a second bare server in the manager's place, to see what ratio the machine gives two equal servers.
+    control: { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
   }
   cases.push({ name: 'healthz', path: '/healthz', managerHeaders: {}, bareHeaders: {}, status: 200 });
   const bare = await serve([join(__dirname, 'bare-server.js')], { BARE_ROUTES: JSON.stringify(routes) });
+  const control = args.control ? await serve([join(__dirname, 'bare-server.js')], { BARE_ROUTES: JSON.stringify(routes) }) : undefined;
+  const measured = control ?? manager;
   const only = args.only?.split(',');
   const chosen = only === undefined ? cases : cases.filter((c) => only.includes(c.name));
   const figures: Record<string, { manager: number[]; bare: number[]; managerCpuUs: number[]; bareCpuUs: number[] }> = {};
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
       const f = figures[c.name]!;
       const runs: ['manager' | 'bare', () => Promise<void>][] = [
         ['manager', async () => {
-          const m = await measure(manager.url + c.path, c.managerHeaders, c.status, manager.child.pid);
+          const m = await measure(measured.url + c.path, control ? c.bareHeaders : c.managerHeaders, c.status, measured.child.pid);
           f.manager.push(m.rps);
           f.managerCpuUs.push(m.cpuUs);
         }],
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
   }
   const ended = loadavg();
   const load = `load average ${started.map((l) => l.toFixed(2)).join(' ')} at the start, ${ended.map((l) => l.toFixed(2)).join(' ')} at the end`;
-  process.stdout.write(`ceiling (median of ${ROUNDS} interleaved rounds of ${SECONDS} s, 32 connections, Node ${process.version}; ${load})\n`);
+  process.stdout.write(`ceiling${control ? ' (control: bare against bare)' : ''} (median of ${ROUNDS} interleaved rounds of ${SECONDS} s, 32 connections, Node ${process.version}; ${load})\n`);
   process.stdout.write('| figure | manager req/s | bare node:http req/s | ratio | goal | CPU µs per request: manager / bare |\n|---|---|---|---|---|---|\n');
   const summary: Record<string, { manager: number; bare: number; ratio: number; managerCpuUs: number; bareCpuUs: number }> = {};
   for (const [name, f] of Object.entries(figures)) {
@@ -141,9 +145,10 @@ async function main(): Promise<void> {
   const file = join(__dirname, '../../bench/results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const ceiling = { at: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, loadavg: { start: started, end: ended }, summary, figures };
-  if (only === undefined) writeFileSync(file, `${JSON.stringify({ ...previous, ceiling }, null, 2)}\n`);
+  if (only === undefined && !control) writeFileSync(file, `${JSON.stringify({ ...previous, ceiling }, null, 2)}\n`);
   manager.child.kill('SIGTERM');
   bare.child.kill('SIGTERM');
+  control?.child.kill('SIGTERM');
   await new Promise((resolve) => manager.child.once('exit', resolve));
 }
 
