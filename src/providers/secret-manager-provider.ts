@@ -51,7 +51,11 @@ export class SecretManagerProvider implements SecretProvider {
   readonly #token: string;
   readonly #now: () => number;
   readonly #instance: SecretManagerOptions['instance'];
+  /** The manager asked for a usage report, in the answer to a read sent after the last report arrived. */
   #usageWanted = false;
+  /** Reads sent so far, and how many had been sent when the last report arrived: an ask is only as new as its read. */
+  #readsSent = 0;
+  #readsBeforeReport = 0;
   /** The manager's address. */
   readonly address: string;
 
@@ -92,6 +96,10 @@ export class SecretManagerProvider implements SecretProvider {
       throw transportFailure(err, this.#target);
     }
     if (response.status !== 204) throw statusFailure(response.status, undefined, this.#target, this.#now());
+    // The report answers every ask so far, and asks in answers to reads already on their way may predate it:
+    // only a read sent from now on can ask again (the manager asks until it holds a report, and after forgetting one).
+    this.#usageWanted = false;
+    this.#readsBeforeReport = this.#readsSent;
   }
 
   /**
@@ -148,6 +156,7 @@ export class SecretManagerProvider implements SecretProvider {
 
   async #get(params: Record<string, string>, headers: Record<string, string>, signal: AbortSignal, longPoll: boolean): Promise<AxiosResponse<string>> {
     let response: AxiosResponse<string>;
+    const read = ++this.#readsSent;
     try {
       response = await this.#client.get<string>(this.#path, {
         params,
@@ -157,8 +166,9 @@ export class SecretManagerProvider implements SecretProvider {
     } catch (err) {
       throw transportFailure(err, this.#target);
     }
-    // The manager holds no usage report of this instance (it is new to it, or was forgotten): one is due.
-    if (response.headers[USAGE_WANTED_HEADER] !== undefined) this.#usageWanted = true;
+    // The manager held no usage report of this instance when it answered (it is new to it, or was forgotten): one is due,
+    // unless a report arrived after this read was sent (the manager may have answered before the report came).
+    if (response.headers[USAGE_WANTED_HEADER] !== undefined && read > this.#readsBeforeReport) this.#usageWanted = true;
     if (response.status !== 200 && response.status !== 304) {
       const retryAfter = response.headers['retry-after'] as string | undefined;
       const failure = statusFailure(response.status, retryAfter, this.#target, this.#now());

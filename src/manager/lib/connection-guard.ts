@@ -100,16 +100,29 @@ export class ConnectionGuard {
 
   #request(req: IncomingMessage, res: ServerResponse): void {
     const body = declaresBody(req);
-    let awaiting = body;
+    // A request without a body (the fleet's poll): busy from its head to its answer's close, and nothing else to follow.
+    if (!body) {
+      const entry = this.#bySocket.get(req.socket);
+      if (entry === undefined || !this.#open.has(entry)) return;
+      entry.busy++;
+      this.#waiting.delete(entry);
+      this.#settle(entry);
+      res.on('close', () => {
+        entry.busy--;
+        this.#settle(entry);
+      });
+      return;
+    }
+    let awaiting = true;
     // Node answers `Connection: close` and closes after the answer when this is false; restored once the body is read, so an
     // answer after its body keeps the connection exactly as before (Keep-Alive hint included).
     const keepAlive = res.shouldKeepAlive;
-    if (body) res.shouldKeepAlive = false;
+    res.shouldKeepAlive = false;
     const entry = this.#bySocket.get(req.socket);
     const tracked = entry !== undefined && this.#open.has(entry);
     if (tracked) {
       entry.busy++;
-      if (body) entry.awaitingBody++;
+      entry.awaitingBody++;
       // A request with a body waits from its head on, behind every socket already waiting.
       this.#waiting.delete(entry);
       this.#settle(entry);
@@ -121,13 +134,11 @@ export class ConnectionGuard {
       entry.awaitingBody--;
       this.#settle(entry);
     };
-    if (body) {
-      // 'end' comes once the whole body has been read: the connection may then be kept for the next request.
-      req.once('end', () => {
-        if (!res.headersSent) res.shouldKeepAlive = keepAlive;
-        arrived();
-      });
-    }
+    // 'end' comes once the whole body has been read: the connection may then be kept for the next request.
+    req.once('end', () => {
+      if (!res.headersSent) res.shouldKeepAlive = keepAlive;
+      arrived();
+    });
     res.once('close', () => {
       arrived();
       if (!tracked) return;

@@ -74,15 +74,21 @@ function notFound(name: string): ManagerError {
   return new ManagerError('secret_not_found', 404, `No secret named '${name}' in this scope`);
 }
 
+/** A space's answer as the API sends it: `{ space, version, secrets }`, serialized and UTF-8 encoded once per version. */
+export interface EncodedAnswer {
+  version: number;
+  body: Buffer;
+}
+
 /**
  * Stores secrets encrypted; every change bumps a global revision and wakes the
  * affected long polls. Reads are served from memory: the revision of each
- * scope, and each space's last answer serialized, dropped after every write
+ * scope, and each space's last answer encoded, dropped after every write
  * (README, "Security and reliability": what that means for a heap dump).
  */
 export class SecretStore {
   #revisions: Map<string, number> | undefined;
-  readonly #answers = new Map<string, { version: number; json: string }>();
+  readonly #answers = new Map<string, EncodedAnswer>();
   /** Decrypted values of each scope read so far, kept in step with every committed write. */
   readonly #plain = new Map<string, Map<string, SecretValue>>();
 
@@ -222,12 +228,17 @@ export class SecretStore {
     return Math.max(this.#revisions.get(space) ?? 0, this.#revisions.get(ORG_SCOPE) ?? 0);
   }
 
-  /** What `space` sees, as the JSON the API answers, and its version: serialized once per version. */
-  readJson(space: string): { version: number; json: string } {
+  /**
+   * What `space` sees, as the bytes of the JSON the API answers, and its
+   * version: serialized and encoded once per version, so a full read sends a
+   * Buffer kept in memory (README, "Performance"). An organization write
+   * drops every space's answer: each one holds the organization's keys.
+   */
+  readBody(space: string): EncodedAnswer {
     const version = this.version(space);
     const cached = this.#answers.get(space);
     if (cached?.version === version) return cached;
-    const answer = { version, json: JSON.stringify(this.read(space)) };
+    const answer = { version, body: Buffer.from(JSON.stringify(this.read(space))) };
     this.#answers.set(space, answer);
     return answer;
   }

@@ -10,6 +10,7 @@ import { ConnectionGuard, DEFAULT_CONNECTION_LIMITS, serverTimeouts } from './co
 import type { ConnectionLimits } from './connection-guard';
 import { ManagerError, isDiskFull } from './errors';
 import { createApp, resolveLimits } from './http/app';
+import { fastHealthz } from './http/fast-healthz';
 import { fastRead } from './http/fast-read';
 import { fastRefuse } from './http/fast-refuse';
 import { AuthGuard } from './http/auth-guard';
@@ -119,11 +120,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const requests = metrics.requests;
     const operations = new ManagerOperations({ db, dataDir: options.dataDir, secrets, key: keyed, logger });
     const app = createApp({ secrets, tokens, feed, fleet, audit, instanceId: db.instanceId, logger, limits, bodyTimeoutMs: connections.requestTimeoutMs, guard, metrics, operations });
-    // The fleet's polls and wrong tokens skip Express; everything else, errors included, is Express's.
+    // The health check, the fleet's polls and wrong tokens skip Express; everything else, errors included, is Express's.
+    const healthz = fastHealthz({ logger, requests });
     const fast = fastRead({ secrets, tokens, fleet, instanceId: db.instanceId, logger, requests });
     const refuse = fastRefuse({ tokens, guard, logger, requests });
     const handler: http.RequestListener = (req, res) => {
-      if (!fast(req, res) && !refuse(req, res)) app(req, res);
+      if (!healthz(req, res) && !fast(req, res) && !refuse(req, res)) app(req, res);
     };
     const timeouts = serverTimeouts(connections);
     const server = options.tls

@@ -1,5 +1,5 @@
 // Access tokens: admin, viewer (names only, no values, no changes) and read tokens bound to one space, stored only as SHA-256 hashes.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { appendAudit } from './audit-store';
 import type { Actor } from './audit-store';
 import type { ManagerDatabase } from './database';
@@ -31,13 +31,26 @@ interface TokenRow {
   last_used_at: string | null;
 }
 
+/** A row as memory keeps it: with its record and the time of its last use in ms, so a poll parses and allocates nothing. */
+interface CachedToken {
+  row: TokenRow;
+  record: Readonly<TokenRecord>;
+  /** `last_used_at` in ms; NaN when never used or unreadable. */
+  lastUsedMs: number;
+}
+
+function cached(row: TokenRow): CachedToken {
+  return { row, record: Object.freeze(toRecord(row)), lastUsedMs: row.last_used_at === null ? Number.NaN : Date.parse(row.last_used_at) };
+}
+
 const TOKEN_PREFIX = 'ssm_';
 
 /** A token's use is written at most this often (a poll every few seconds would otherwise write every time). */
 const LAST_USED_EVERY_MS = 60_000;
 
+/** SHA-256 of the token's UTF-8 bytes, in hex: one call, no Hash object (every request hashes its token). */
 function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 function toRecord(row: TokenRow): TokenRecord {
@@ -57,8 +70,8 @@ function toRecord(row: TokenRow): TokenRecord {
  * SHA-256 (no slow KDF) is enough to make a stolen database useless for logging in.
  */
 export class TokenStore {
-  /** Every token row by hash, loaded once and kept in step with create, ensure and revoke: a poll runs no SQL. */
-  #byHashCache: Map<string, TokenRow> | undefined;
+  /** Every token row by hash, loaded once and dropped by create, ensure and revoke: a poll runs no SQL. */
+  #byHashCache: Map<string, CachedToken> | undefined;
 
   constructor(
     private readonly db: ManagerDatabase,
@@ -77,7 +90,7 @@ export class TokenStore {
       throw new ManagerError('token_too_short', 400, 'A configured token must have at least 16 characters');
     }
     const existing = this.#byHash(token);
-    if (existing) return toRecord(existing);
+    if (existing) return toRecord(existing.row);
     return this.#insert(token, { role, space: null, description }, actor);
   }
 
@@ -108,22 +121,23 @@ export class TokenStore {
    * real use, never before the token was created, and at most a minute older
    * than its latest use).
    */
-  authenticate(token: string): TokenRecord | null {
-    const row = this.#byHash(token);
-    if (!row || row.revoked_at !== null) return null;
+  authenticate(token: string): Readonly<TokenRecord> | null {
+    const entry = this.#byHash(token);
+    if (!entry || entry.row.revoked_at !== null) return null;
     const now = this.now();
-    const last = row.last_used_at === null ? Number.NaN : Date.parse(row.last_used_at);
     // NaN (never used, or an unreadable time) is written over, as is a time a minute old.
-    if (!(now.getTime() - last < LAST_USED_EVERY_MS)) {
+    if (!(now.getTime() - entry.lastUsedMs < LAST_USED_EVERY_MS)) {
       const at = now.toISOString();
       try {
-        this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, row.id);
-        row.last_used_at = at;
+        this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, entry.row.id);
+        entry.row.last_used_at = at;
+        entry.lastUsedMs = now.getTime();
+        entry.record = Object.freeze(toRecord(entry.row));
       } catch {
         // Bookkeeping only: a busy or full disk must not refuse a valid token. The next request tries again.
       }
     }
-    return toRecord(row);
+    return entry.record;
   }
 
   /** The record of the token with this id, revoked or not. */
@@ -142,10 +156,10 @@ export class TokenStore {
     return this.db.sql.prepare("SELECT 1 FROM tokens WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1").get() !== undefined;
   }
 
-  #byHash(token: string): TokenRow | undefined {
+  #byHash(token: string): CachedToken | undefined {
     if (!this.#byHashCache) {
       const rows = this.db.sql.prepare('SELECT * FROM tokens').all() as unknown as (TokenRow & { hash: string })[];
-      this.#byHashCache = new Map(rows.map((row) => [row.hash, row]));
+      this.#byHashCache = new Map(rows.map((row) => [row.hash, cached(row)]));
     }
     return this.#byHashCache.get(hashToken(token));
   }

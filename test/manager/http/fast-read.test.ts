@@ -109,8 +109,8 @@ describe('manager/http fast read', () => {
 
     it('passes the request on, with no header set, when reading the answer fails, and the server goes on', async () => {
       const reader = tokens.create({ role: 'read', space: 'demo', description: 'r' }, MANAGER_ACTOR);
-      const readJson = secrets.readJson.bind(secrets);
-      secrets.readJson = () => {
+      const readBody = secrets.readBody.bind(secrets);
+      secrets.readBody = () => {
         throw new Error('disk I/O error');
       };
       try {
@@ -118,7 +118,7 @@ describe('manager/http fast read', () => {
         assert.equal((await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token })).status, 418);
         assert.equal(passed.length, before + 1);
       } finally {
-        secrets.readJson = readJson;
+        secrets.readBody = readBody;
       }
       assert.equal((await request('GET', `${url}/v1/spaces/demo/secrets`, { token: reader.token })).status, 200);
     });

@@ -5,24 +5,39 @@ import { isRecord } from '../../../shared/guards';
 import { INSTANCE_ID_PATTERN, MAX_NODES_PER_KEY } from '../../../shared/fleet-wire';
 import { nameProblem } from '../../../shared/names';
 
-/** Parses the instance header; undefined for a missing or malformed one (the read is served all the same). */
+/**
+ * Parses the instance header; undefined for a missing or malformed one (the
+ * read is served all the same). Every poll carries it, so this walks the
+ * parameters with `indexOf` rather than splitting into arrays and a map; a
+ * parameter named twice keeps its last value.
+ */
 export function parseInstanceHeader(header: string | undefined): InstanceIdentity | undefined {
   if (header === undefined) return undefined;
-  const [id, ...params] = header.split(';').map((part) => part.trim());
-  if (id === undefined || !INSTANCE_ID_PATTERN.test(id)) return undefined;
-  const fields = new Map<string, string>();
-  for (const param of params) {
+  let end = header.indexOf(';');
+  const id = (end < 0 ? header : header.slice(0, end)).trim();
+  if (!INSTANCE_ID_PATTERN.test(id)) return undefined;
+  let name = '';
+  let version = '';
+  while (end >= 0) {
+    const start = end + 1;
+    end = header.indexOf(';', start);
+    const param = header.slice(start, end < 0 ? undefined : end).trim();
     const at = param.indexOf('=');
     if (at <= 0) continue;
+    const key = param.slice(0, at).trim().toLowerCase();
+    if (key !== 'name' && key !== 'version') continue;
     let value = param.slice(at + 1).trim();
-    try {
-      value = decodeURIComponent(value);
-    } catch {
-      // Not encoded: kept as sent.
+    if (value.includes('%')) {
+      try {
+        value = decodeURIComponent(value);
+      } catch {
+        // Not encoded: kept as sent.
+      }
     }
-    fields.set(param.slice(0, at).trim().toLowerCase(), value.slice(0, 200));
+    if (key === 'name') name = value.slice(0, 200);
+    else version = value.slice(0, 200);
   }
-  return { id, name: fields.get('name') ?? '', version: fields.get('version') ?? '' };
+  return { id, name, version };
 }
 
 /**

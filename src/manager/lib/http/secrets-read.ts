@@ -25,12 +25,12 @@ export interface ReadRequest {
   waitedPast?: number | undefined;
 }
 
-/** What to send: the status, the headers, and the body of a 200. */
+/** What to send: the status, the headers (names and values in turn, as `writeHead` takes them), and the body of a 200. */
 export interface ReadAnswer {
   status: 200 | 304;
-  headers: Record<string, string>;
-  /** The serialized `{ space, version, secrets }` of a 200. */
-  body?: string;
+  headers: string[];
+  /** The encoded `{ space, version, secrets }` of a 200: the Buffer the store keeps for this version. */
+  body?: Buffer;
 }
 
 /**
@@ -40,6 +40,8 @@ export interface ReadAnswer {
  */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
+  // The plugin's poll: the one tag it was given, as it was given.
+  if (header === etag) return true;
   if (header.trim() === '*') return true;
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
@@ -53,18 +55,20 @@ export function etagFor(instanceId: string, version: number): string {
  * The answer to one read: the fleet view learns who read which version (and
  * asks for a usage report when it holds none of that instance); a current
  * ETag, or a long poll that saw no change, answers 304; anything else the
- * serialized answer of this version, computed once per version (a full read
+ * encoded answer of this version, computed once per version (a full read
  * costs about a write of its bytes).
  */
 export function readAnswer(deps: ReadDeps, request: ReadRequest): ReadAnswer {
   const { space } = request;
   const version = deps.secrets.version(space);
   const etag = etagFor(deps.instanceId, version);
-  const headers: Record<string, string> = { 'Cache-Control': 'no-store', ETag: etag };
+  const headers = ['Cache-Control', 'no-store', 'ETag', etag];
   // The fleet view: who read this space, and the version the answer leaves it with (a 304 means it has it).
   const who = parseInstanceHeader(request.instance);
-  if (who && deps.fleet.seen(space, who, version, request.tokenId)) headers[USAGE_WANTED_HEADER] = '1';
+  if (who && deps.fleet.seen(space, who, version, request.tokenId)) headers.push(USAGE_WANTED_HEADER, '1');
   const unchanged = request.waitedPast !== undefined && version <= request.waitedPast;
   if (unchanged || matchesIfNoneMatch(request.ifNoneMatch, etag)) return { status: 304, headers };
-  return { status: 200, headers: { ...headers, 'Content-Type': 'application/json; charset=utf-8' }, body: deps.secrets.readJson(space).json };
+  const { body } = deps.secrets.readBody(space);
+  headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(body.length));
+  return { status: 200, headers, body };
 }

@@ -120,9 +120,9 @@ export function secretsRoutes(deps: SecretsRouteDeps): Router {
       ifNoneMatch: req.get('if-none-match'),
       waitedPast: wait > 0 && !elsewhere ? version : undefined,
     });
-    res.status(answer.status).set(answer.headers);
-    if (answer.body === undefined) res.end();
-    else res.send(answer.body);
+    res.status(answer.status);
+    for (let i = 0; i < answer.headers.length; i += 2) res.setHeader(answer.headers[i]!, answer.headers[i + 1]!);
+    res.end(answer.body);
   });
 
   router.get('/spaces/:space/secrets/meta', (req, res) => {
