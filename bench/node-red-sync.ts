@@ -11,7 +11,9 @@ import { tempDir } from '../test/helpers/manager';
 import type { ProbeCommand, ProbeOptions } from './node-red-probe';
 import { serve } from './serve';
 
-const ROUNDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** `mass` or `watch` runs one part alone (profiling, quick checks); the default runs both. */
+const PART = process.env.BENCH_PART ?? 'all';
 const MASS = 10_000;
 const SIZES = [10, 1_000, 10_000] as const;
 /** One-key changes per size, kind and round. */
@@ -163,7 +165,7 @@ async function main(): Promise<void> {
     if ((await probe.flowReads('KEY_0')) !== values[0]) throw new Error(`${kind}: a flow does not read the rotated value`);
     mass[kind].push({ ms: Number(at - t0) / 1e6, loopMaxMs: m.maxMs as number, rssMb: (m.rss as number) / 2 ** 20, arrayBuffersMb: (m.arrayBuffers as number) / 2 ** 20 });
   };
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (PART === 'watch' ? 0 : ROUNDS); round++) {
     const values = await writeAll(massSpace, MASS, 'PATCH', `r${round}`);
     // Interleaved, the order alternating: neither kind always runs right after the rotation's writes.
     const order: ('ours' | 'naive')[] = round % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
     const acked = hrNow();
     watch[size]![kind].push(Number((await seen) - acked) / 1e6);
   };
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (PART === 'mass' ? 0 : ROUNDS); round++) {
     for (const size of SIZES) {
       for (let i = 0; i < CHANGES; i++) {
         const order: ('ours' | 'naive')[] = i % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
