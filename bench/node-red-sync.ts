@@ -111,9 +111,18 @@ async function main(): Promise<void> {
   const manager = await serve([CLI, '--data-dir', dataDir, 'serve', '--port', '0'], { SECRET_MANAGER_ADMIN_TOKEN: adminToken });
   process.once('exit', () => manager.child.kill('SIGTERM'));
   const api = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const res = await request(method, manager.url + path, { token: adminToken, ...(body === undefined ? {} : { body }) });
-    if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
-    return res.body;
+    // A connection reset on a loaded machine is tried again (twice); a create that did land the first time then answers 409.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await request(method, manager.url + path, { token: adminToken, ...(body === undefined ? {} : { body }) });
+        if (res.status === 409 && attempt > 0) return res.body;
+        if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+        return res.body;
+      } catch (err) {
+        if (attempt >= 2 || !(err instanceof TypeError)) throw err;
+        await sleep(200);
+      }
+    }
   };
   /** Writes `count` values of `space` (8 requests at once: the manager's bound on bodies per token), answers when the last is acknowledged. */
   const writeAll = async (space: string, count: number, method: 'POST' | 'PATCH', tag: string): Promise<string[]> => {
