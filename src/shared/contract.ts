@@ -20,7 +20,7 @@ export const PLUGIN_ID = 'secret-sync';
 export const TOPICS = {
   /** The status, retained for editors that connect later. */
   status: 'secret-sync/status',
-  /** "Secrets changed" notices: key names only. */
+  /** "Secrets changed" notices: counts only ({@link SecretsChangedNotice}); the editor reloads the key list. */
   changed: 'secret-sync/changed',
   /** Nodes restarted after keys they reference changed (names and ids only). */
   restarted: 'secret-sync/restarted',
@@ -204,9 +204,27 @@ export interface SecretsDiff {
   readonly removed: readonly string[];
 }
 
-/** Sent on {@link TOPICS.changed} and to "secrets changed" nodes after a sync that changed the secrets. */
+/** Sent to "secrets changed" nodes (and other listeners of the plugin API) after a sync that changed the secrets; the editor gets its counts ({@link SecretsChangedNotice}). */
 export interface SecretsChangedEvent extends SecretsDiff {
   version: number | null;
+}
+
+/**
+ * Sent on {@link TOPICS.changed} after a sync that changed the secrets: how
+ * many keys, never their names. The editor only reloads its key list on it, and
+ * a mass rotation's frame stays a few bytes, to every editor, whatever the
+ * space's size ("secrets changed" nodes get the names, in the runtime).
+ */
+export interface SecretsChangedNotice {
+  version: number | null;
+  addedCount: number;
+  changedCount: number;
+  removedCount: number;
+}
+
+/** The comms notice of a change: its counts. */
+export function changedNotice(event: SecretsChangedEvent): SecretsChangedNotice {
+  return { version: event.version, addedCount: event.added.length, changedCount: event.changed.length, removedCount: event.removed.length };
 }
 
 /** What the runtime plugin offers the package's nodes through `RED.plugins.get(PLUGIN_ID)`. */

@@ -3,8 +3,7 @@ import { types } from 'node:util';
 import { MASK } from '../../shared/contract';
 import type { Snapshot } from './snapshot';
 import { MIN_MASKED_LENGTH, layerPatterns } from './mask-forms';
-import { compileInWorker } from './matcher-thread';
-import { SecretMatcher, compileMatcher, replaceRanges } from './secret-matcher';
+import { AnchorMatcher, compileAnchorMatcher, replaceRanges } from './anchor-matcher';
 import { runNow, runSliced } from './time-slice';
 import type { SliceableWork } from './time-slice';
 
@@ -16,7 +15,7 @@ const MAX_DEPTH = 32;
  * `pairForms`).
  */
 interface Layer {
-  readonly matcher: SecretMatcher;
+  readonly matcher: AnchorMatcher;
   readonly values: ReadonlySet<string>;
   readonly pairs: ReadonlySet<string>;
 }
@@ -32,8 +31,6 @@ interface Scan extends Sources {
   unmasked: string[];
 }
 
-/** From this many values on, a full layer compiles in a worker thread. */
-const WORKER_MIN_VALUES = 2_000;
 /** A delta layer may cover this share of the full layer's values before a full compile replaces both. */
 const MAX_DELTA_SHARE = 0.1;
 /** A delta layer of at most this many values is always fine, however small the full one. */
@@ -268,24 +265,12 @@ function patternsOf(sources: Sources): Generator<string> {
 }
 
 function compileLayerNow(sources: Sources): Layer {
-  return { matcher: new SecretMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
+  return { matcher: new AnchorMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
 }
 
+/** Compiles a layer on the event loop in slices of about 2 ms: the anchored matcher allocates a few typed arrays, no worker is needed (README, "Performance"). */
 async function compileLayer(sources: Sources): Promise<Layer> {
-  return { matcher: await compileOffThread(sources), values: sources.values, pairs: new Set(sources.pairs.keys()) };
-}
-
-/**
- * A large layer compiles in a worker thread, so the event loop only posts the
- * values and receives the arrays (README, "Performance"); a small one, or any
- * when the worker fails, compiles here in slices.
- */
-async function compileOffThread(sources: Sources): Promise<SecretMatcher> {
-  if (sources.values.size >= WORKER_MIN_VALUES) {
-    const compiled = await compileInWorker([...sources.values], [...sources.pairs.values()]).catch(() => undefined);
-    if (compiled) return compiled;
-  }
-  return compileMatcher(patternsOf(sources));
+  return { matcher: await compileAnchorMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
 }
 
 /** Two ordered lists of ranges as one, overlapping and touching ranges merged. */

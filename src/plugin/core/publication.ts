@@ -1,7 +1,8 @@
 // What one successful sync publishes: one immutable value (version, snapshot, masker, diff, the keys too short to mask), complete before anything sees it.
 import type { SecretsDiff } from '../../shared/contract';
 import { Masker, prepareMasker } from './masker';
-import { EMPTY_DIFF, EMPTY_SNAPSHOT, diffSnapshots } from './snapshot';
+import { EMPTY_DIFF, EMPTY_SNAPSHOT, diffWork } from './snapshot';
+import { runSliced } from './time-slice';
 import type { Snapshot } from './snapshot';
 
 /**
@@ -33,12 +34,13 @@ export const EMPTY_PUBLICATION: Publication = Object.freeze({ version: null, sna
 /**
  * The publication of `snapshot` (answered as `version`) after `previous`: its
  * masker compiled (as a delta over the previous one where the change is
- * small), the diff taken once. A compile that fails rejects, and the sync
+ * small), the diff taken once, both in slices. A compile that fails rejects, and the sync
  * fails whole.
  */
 export async function nextPublication(previous: Publication, snapshot: Snapshot, version: number | null, compile: MaskerCompiler = prepareMasker): Promise<Publication> {
   const masker = await compile(snapshot, previous.masker);
-  return Object.freeze({ version, snapshot, masker, diff: diffSnapshots(previous.snapshot, snapshot), unmaskedKeys: masker.unmaskedKeys });
+  const diff = await runSliced(diffWork(previous.snapshot, snapshot));
+  return Object.freeze({ version, snapshot, masker, diff, unmaskedKeys: masker.unmaskedKeys });
 }
 
 /** The same secrets again, after a sync that found them unchanged (`version` as the provider last named it): nothing to compile, nothing changed. */

@@ -7,7 +7,7 @@ import type { FlowNodeConfig } from './flow-nodes';
 import type { Publication } from './publication';
 import { affectedNodes, indexReferences, missingReferences } from './references';
 import type { ReferenceIndex } from './references';
-import { EMPTY_SNAPSHOT, isEmptyDiff } from './snapshot';
+import { EMPTY_SNAPSHOT, isEmptyDiff, sameEntry } from './snapshot';
 import type { Snapshot } from './snapshot';
 
 /** Why `${SECRETS.KEY}` does not resolve when the runtime bridge could not hook the lookup (README, "Secrets in any node property"). */
@@ -31,6 +31,18 @@ export interface ReferencesDeps {
 export interface ReferencesEvents {
   status: [ReferencesStatus];
   restarted: [{ keys: string[]; nodes: ReferringNode[] }];
+}
+
+/**
+ * The keys the flows reference whose value differs between `before` and
+ * `after` (added, changed or removed), sorted: what a sync's diff says of
+ * them, worked out over the flows' few references instead of every changed
+ * key (a mass rotation changes 10,000; README, "Performance").
+ */
+function changedReferencedKeys(index: ReferenceIndex, before: Snapshot, after: Snapshot): string[] {
+  const keys: string[] = [];
+  for (const key of index.keys()) if (!sameEntry(before.secrets[key], after.secrets[key])) keys.push(key);
+  return keys.sort();
 }
 
 const describe = (n: ReferringNode): string => `${n.type}${n.name ? ` '${n.name}'` : ''} (${n.id})`;
@@ -73,9 +85,10 @@ export class SecretReferences extends EventEmitter<ReferencesEvents> {
    * restart is logged and the nodes stay as they were.
    */
   published(publication: Publication): void {
+    const before = this.#snapshot;
     this.#snapshot = publication.snapshot;
     if (isEmptyDiff(publication.diff)) return;
-    this.#changed([...publication.diff.added, ...publication.diff.changed, ...publication.diff.removed]).catch((err: unknown) =>
+    this.#changed(changedReferencedKeys(this.#index, before, publication.snapshot)).catch((err: unknown) =>
       this.#deps.logger.error(`restarting the nodes that use changed secrets failed (${err instanceof Error ? err.name : 'error'})`),
     );
   }

@@ -117,7 +117,11 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
 
   async #run(trigger: Trigger, prefetched: FetchResult | undefined): Promise<SyncOutcome> {
     const { logger, provider, policy } = this.#deps;
-    this.#update({ state: 'syncing', lastAttemptAt: this.#now().toISOString() });
+    const lastAttemptAt = this.#now().toISOString();
+    // A long poll's answer is already here and is applied within milliseconds: announcing 'syncing' first would
+    // put a status (built, masked, sent to every editor) between the answer and the flows (README, "Performance").
+    if (prefetched === undefined) this.#update({ state: 'syncing', lastAttemptAt });
+    else this.#state = { ...this.#state, lastAttemptAt };
     try {
       const result =
         prefetched ??

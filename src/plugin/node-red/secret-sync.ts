@@ -1,7 +1,7 @@
 // Node-RED entry of the runtime plugin, wiring only: the service syncs and publishes, the references follow each publication, the runtime bridge is every hook into Node-RED.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { PLUGIN_ID, TOPICS } from '../../shared/contract';
+import { PLUGIN_ID, TOPICS, changedNotice } from '../../shared/contract';
 import type { SecretSyncPluginApi } from '../../shared/contract';
 import { createProvider } from '../../providers/registry';
 import { resolveConfig } from '../core/config';
@@ -55,7 +55,8 @@ function secretSyncPlugin(RED: NodeRedApi): Promise<void> {
   references.on('status', (status) => service.setReferences(status));
   references.on('restarted', (event) => RED.comms.publish(TOPICS.restarted, event, false));
   service.on('status', (status) => RED.comms.publish(TOPICS.status, status, true));
-  service.on('changed', (event) => RED.comms.publish(TOPICS.changed, event, false));
+  // Counts, not names: the editor reloads its key list on it (README, "Admin API").
+  service.on('changed', (event) => RED.comms.publish(TOPICS.changed, changedNotice(event), false));
   // Retained like the status: an editor that connects later shows the count at once (the count only; the list is GET findings).
   findings.on('scanned', (event) => RED.comms.publish(TOPICS.findings, event, true));
 
