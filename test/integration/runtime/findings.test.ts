@@ -123,6 +123,19 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(await managerValue('MQTT_PROD_PASSWORD'), undefined);
   });
 
+  it('refuses the credential pasted as the name too (a manager token is a valid name): no secret, reference, log line or audit entry names it', async () => {
+    const token = manager.adminToken;
+    const logsBefore = nr.logs.length;
+    // Sent as the name only: its test of the log below is its own, the last test's covers the credential field.
+    const res = await nr.admin('POST', '/secret-sync/move', { token: admin, body: { id: 'b1', property: 'credentials.password', name: token, scope: 'space', credential: token } });
+    assert.equal(res.status, 400, res.text.slice(0, 200));
+    assert.deepEqual([(res.body as { code: string }).code, (res.body as { field: string }).field], ['invalid_move', 'name']);
+    assert.ok(!res.text.includes(token), 'the answer names the credential');
+    assert.ok(nr.logs.slice(logsBefore).some((l) => l.msg.startsWith('audit') && l.msg.includes('secret-sync.move')), 'the refusal is audited');
+    assert.ok(!nr.logs.slice(logsBefore).some((l) => l.msg.includes(token)), 'a log line or audit entry names the credential');
+    assert.equal(await managerValue(token), undefined);
+  });
+
   it('creates the secret with an admin token, and says it existed when asked again', async () => {
     const res = await move({ id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential: manager.adminToken });
     assert.equal(res.status, 200, JSON.stringify(res.body));

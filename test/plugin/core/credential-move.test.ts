@@ -52,6 +52,8 @@ describe('plugin/core/credential-move', function () {
       [{ ...good, scope: 'global' }, 'scope'],
       [{ ...good, line: 1.5 }, 'line'],
       [{ ...good, line: '2' }, 'line'],
+      [{ ...good, name: 'admin-token' }, 'name'],
+      [{ ...good, name: 'OLD_admin-token', credential: 'admin-token' }, 'name'],
     ];
     for (const [body, field] of bad) {
       assert.throws(() => parseMoveRequest(body), (err: unknown) => err instanceof SyncError && err.code === 'invalid_move' && err.field === field, JSON.stringify(body)?.slice(0, 80));
