@@ -29,12 +29,14 @@ function field(body: unknown, name: string): string | undefined {
 export function registerFindingsRoutes(RED: NodeRedApi, findings: CredentialFindings, move: Omit<MoveDeps, 'findings'>, logger: PluginLogger): void {
   const read = RED.auth.needsPermission(PERMISSIONS.read);
   const write = RED.auth.needsPermission(PERMISSIONS.write);
+  // A move also edits a node, and reads a password Node-RED never shows an editor: without flows.write it would hand one to a user who may not edit flows.
+  const editFlows = RED.auth.needsPermission('flows.write');
   const moveOne = boundedMover({ ...move, findings });
   RED.httpAdmin.get(`/${ROUTES.findings}`, read, (_req: Request, res: Response) => {
     res.json(findings.answer());
   });
 
-  RED.httpAdmin.post(`/${ROUTES.move}`, write, (req: Request, res: Response) => {
+  RED.httpAdmin.post(`/${ROUTES.move}`, write, editFlows, (req: Request, res: Response) => {
     const body: unknown = req.body;
     // Names only: the node, the property and the secret's name; never the value, never the credential.
     const name = field(body, 'name');

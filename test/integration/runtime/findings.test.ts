@@ -4,6 +4,7 @@ import { credentialsModule } from '../../../src/plugin/node-red/runtime-bridge/l
 import { FINDINGS_MAX, TOPICS } from '../../../src/shared/contract';
 import type { FindingsAnswer, MoveAnswer } from '../../../src/shared/contract';
 import { adminAuthSettings, login } from '../../helpers/admin-auth';
+import { request } from '../../helpers/http';
 import { openComms } from '../../helpers/comms';
 import type { TestComms } from '../../helpers/comms';
 import { canary, startTestManager } from '../../helpers/manager';
@@ -12,6 +13,8 @@ import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
 import { randomText as random } from '../../helpers/random-text';
 
+
+const MOVER_PASSWORD = 'mover-password-for-tests';
 
 describe('integration: credentials pasted into flows, found and moved to the manager', function () {
   this.timeout(60_000);
@@ -56,7 +59,12 @@ describe('integration: credentials pasted into flows, found and moved to the man
     manager = await startTestManager();
     await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'SYNCED', value: synced } });
     readToken = await manager.readToken('demo');
-    nr = await startNodeRed({ settings: { adminAuth: adminAuthSettings(), secretSync: { url: manager.url, space: 'demo', token: readToken, interval: 'off' } } });
+    // One more user: secret-sync.write, and flows read-only (it cannot edit flows, nor see a password credential).
+    const auth = adminAuthSettings() as { users: unknown[] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bcrypt = require('bcryptjs') as { hashSync(text: string, rounds: number): string };
+    auth.users.push({ username: 'mover', password: bcrypt.hashSync(MOVER_PASSWORD, 4), permissions: ['secret-sync.write', 'flows.read'] });
+    nr = await startNodeRed({ settings: { adminAuth: auth, secretSync: { url: manager.url, space: 'demo', token: readToken, interval: 'off' } } });
     admin = await login(nr.url, 'admin');
     reader = await login(nr.url, 'reader');
     comms = await openComms(nr.adminUrl, admin, [TOPICS.findings, TOPICS.status]);
@@ -96,6 +104,15 @@ describe('integration: credentials pasted into flows, found and moved to the man
     // Node-RED answers a missing permission with 401.
     assert.equal(refused.status, 401);
     assert.equal(await managerValue('READER_TRY'), undefined);
+  });
+
+  it('refuses the move to a user who may write secrets but not edit flows: it would read a password the editor never shows them', async () => {
+    const res = await request('POST', `${nr.url}/auth/token`, { body: { client_id: 'node-red-admin', grant_type: 'password', scope: '', username: 'mover', password: MOVER_PASSWORD } });
+    const token = (res.body as { access_token?: string }).access_token;
+    assert.ok(token, `login as mover: HTTP ${res.status}`);
+    const refused = await move({ id: 'b1', property: 'credentials.password', name: 'MOVER_TRY', scope: 'space', credential: manager.adminToken }, token);
+    assert.equal(refused.status, 401);
+    assert.equal(await managerValue('MOVER_TRY'), undefined);
   });
 
   it('refuses bad bodies with 400 and a code, and any property that is not a current finding with 404', async () => {
