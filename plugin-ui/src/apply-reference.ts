@@ -1,6 +1,6 @@
 // Puts a secret reference into a node's property in the editor as one undoable change (RED.history), for the user to review and deploy.
 import type { EditorNode } from './red-editor';
-import { propertyLabel, readPath, replacePath, segments } from './property-path';
+import { ambiguousPath, propertyLabel, readPath, replacePath, segments } from './property-path';
 
 /** Why a reference could not go in: the node is gone, its flow is locked, or the property holds no text any more. */
 export type ApplyProblem = 'missing' | 'locked' | 'changed';
@@ -75,6 +75,8 @@ export async function applyReference(id: string, property: string, reference: st
   if (found.locked) return 'locked';
   const node = found.node;
   const path = segments(property);
+  // A node's own key `credentials.password` (or `a.b` beside `a`): the finding may be that key, not the credential.
+  if (ambiguousPath(node, path)) return 'changed';
   const changes: Record<string, unknown> = {};
   if (path[0] === 'credentials' && path.length === 2) {
     const key = path[1]!;

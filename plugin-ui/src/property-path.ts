@@ -18,11 +18,27 @@ export function readPath(root: unknown, path: readonly string[]): unknown {
 }
 
 /**
+ * Whether a key holding a dot could spell `path` under `root` another way
+ * (`a.b` beside `a: { b }`, a node's own `credentials.password`): the
+ * finding's path text may then name the other property, so nothing is replaced.
+ */
+export function ambiguousPath(root: unknown, path: readonly string[]): boolean {
+  let value = root;
+  for (let i = 0; i < path.length; i++) {
+    for (let j = i + 2; j <= path.length; j++) if (child(value, path.slice(i, j).join('.')) !== undefined) return true;
+    value = child(value, path[i]!);
+  }
+  return false;
+}
+
+/**
  * A deep copy of `value` with the string at `path` set to `leaf`, or undefined
- * when the path does not end at a string: the move replaces a literal and
- * nothing else (a node edited since the deploy keeps what the user typed).
+ * when the path does not end at a string, or is {@link ambiguousPath}: the
+ * move replaces a literal and nothing else (a node edited since the deploy
+ * keeps what the user typed).
  */
 export function replacePath(value: unknown, path: readonly string[], leaf: string): unknown {
+  if (ambiguousPath(value, path)) return undefined;
   const [key, ...rest] = path;
   if (key === undefined) return typeof value === 'string' ? leaf : undefined;
   const next = child(value, key);

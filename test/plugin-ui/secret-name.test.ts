@@ -1,7 +1,7 @@
 // Tests for plugin-ui/src/secret-name.ts and property-path.ts: the names the Move dialog proposes, and the copy with one literal replaced.
 import assert from 'node:assert/strict';
 import { proposeName } from '../../plugin-ui/src/secret-name';
-import { propertyLabel, readPath, replacePath, segments } from '../../plugin-ui/src/property-path';
+import { ambiguousPath, propertyLabel, readPath, replacePath, segments } from '../../plugin-ui/src/property-path';
 import { nameProblem } from '../../src/shared/names';
 
 describe('plugin-ui/secret-name', () => {
@@ -49,6 +49,15 @@ describe('plugin-ui/property-path', () => {
     assert.equal(replacePath(node.headers, segments('1'), 'x'), undefined);
     assert.equal(replacePath(node, segments('__proto__.x'), 'x'), undefined);
     assert.equal(readPath(node, segments('headers.1.valueValue')), 'Bearer literal');
+  });
+
+  it('refuses a path a key with a dot could also spell: the finding may name the other property', () => {
+    // The runtime flagged the key `a.b` (or `credentials.password`); `a: { b }` and the node's credentials are other properties.
+    const dotted = { 'a.b': 'flagged literal', a: { b: 'other text' }, list: [{ 'x.y': 'flagged', x: { y: 'other' } }] };
+    assert.equal(replacePath(dotted, segments('a.b'), '${SECRETS.X}'), undefined);
+    assert.equal(replacePath(dotted.list, segments('0.x.y'), '${SECRETS.X}'), undefined);
+    assert.equal(ambiguousPath({ 'credentials.password': 'flagged' }, segments('credentials.password')), true);
+    assert.equal(ambiguousPath(node, segments('headers.1.valueValue')), false);
   });
 
   it("names a list entry's property by the entry's own name", () => {

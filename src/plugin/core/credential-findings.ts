@@ -99,7 +99,8 @@ export class CredentialFindings extends EventEmitter<FindingsEvents> {
     if (!kept) return undefined;
     const node = this.#flows.find((n) => n.id === id);
     if (!node) return undefined;
-    const text = textAt(node, property.startsWith('credentials.') ? this.#deps.credentialsOf(id) : undefined, property);
+    // By the steps the scan took, never by parsing `property`: a key with a dot would name another property, or the stored credentials.
+    const text = textAt(kept.at.credentials ? this.#deps.credentialsOf(id) : node, kept.at.steps);
     if (text === undefined) return undefined;
     const literal = kept.span ? text.slice(kept.span.start, kept.span.end) : text;
     // Never a secret made of a reference: a credential deployed as `${…}` since is no finding.

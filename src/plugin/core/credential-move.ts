@@ -33,6 +33,14 @@ function invalid(field: string, message: string): SyncError {
   return new SyncError('invalid_move', message, { field });
 }
 
+/** Fewest characters of a credential looked for inside a name (a shorter one is no real credential, and would match words). */
+const MIN_CREDENTIAL_IN_NAME = 8;
+
+/** Whether `name` is, or holds, `credential`: a move's name is logged, audited and written into the flow. */
+export function holdsCredential(name: string, credential: string): boolean {
+  return name === credential || (credential.length >= MIN_CREDENTIAL_IN_NAME && name.includes(credential));
+}
+
 /** The request, checked field by field (types, bounds, the manager's naming rule); throws `invalid_move` naming the field. */
 export function parseMoveRequest(body: unknown): MoveRequest {
   if (!isPlainObject(body)) throw invalid('body', 'The body must be a JSON object');
@@ -49,6 +57,8 @@ export function parseMoveRequest(body: unknown): MoveRequest {
   if (typeof name !== 'string') throw invalid('name', 'name must be a string');
   const problem = nameProblem(name);
   if (problem !== undefined) throw invalid('name', `name is not a valid secret name: ${problem}`);
+  // A manager token is a valid name: pasted into both fields it would become a secret's name, a reference in the flow and a log line.
+  if (holdsCredential(name, credential)) throw invalid('name', 'name holds the credential: put it in the credential field only');
   const scope = body.scope;
   if (scope !== 'space' && scope !== 'org') throw invalid('scope', "scope must be 'space' or 'org'");
   const line = body.line;

@@ -34,9 +34,11 @@ export interface ScanInput {
   detect: ShapeDetector;
 }
 
-/** A finding and, for code, the span of the credential in its text (what a move of it reads). */
+/** A finding, where its text is, and, for code, the span of the credential in it (what a move of it reads). */
 export interface KeptFinding {
   finding: Finding;
+  /** The keys to the text, from the node or (`credentials`) from its stored credentials. */
+  at: { credentials: boolean; steps: readonly string[] };
   span?: { start: number; end: number };
 }
 
@@ -116,7 +118,8 @@ export async function scanFlows(input: ScanInput): Promise<ScanResult> {
     const finding: Finding = { id: node.id, type: node.type, name: typeof node.name === 'string' ? node.name : '', z: typeof node.z === 'string' ? node.z : '', property: text.path, rule, movable: !text.code };
     if (detail !== undefined) finding.detail = detail;
     if (text.code && span) finding.line = lineAt(text.text, span.start);
-    findings.push(text.code && span ? { finding, span } : { finding });
+    const at = { credentials: text.credential !== undefined, steps: text.steps };
+    findings.push(text.code && span ? { finding, at, span } : { finding, at });
   };
   for (let i = 0; i < located.length; i++) {
     if (i % TEXTS_PER_TURN === TEXTS_PER_TURN - 1) await turn();

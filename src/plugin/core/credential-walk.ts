@@ -4,6 +4,8 @@
 export interface ScannedText {
   /** The path into the node: `credentials.password`, `url`, `headers.0.valueValue`, `rules.1.to`, `func`. */
   path: string;
+  /** The keys from the node (or from its credentials, for a credential) to the text: what a move reads, since a key may hold a dot. */
+  steps: readonly string[];
   text: string;
   /** Held in code (function, template) or in a multi-line value: never replaced, reported with a line. */
   code: boolean;
@@ -67,10 +69,10 @@ export function nodeTexts(node: Record<string, unknown>, credentials: unknown, p
     texts.push(text);
     return true;
   };
-  const walk = (value: unknown, path: string, name: string, code: boolean, named: boolean, depth: number): boolean => {
+  const walk = (value: unknown, steps: readonly string[], name: string, code: boolean, named: boolean, depth: number): boolean => {
     if (typeof value === 'string') {
       if (value.trim() === '') return true;
-      return push({ path, text: value, code: code || value.includes('\n'), named: named || credentialName(name) });
+      return push({ path: steps.join('.'), steps, text: value, code: code || value.includes('\n'), named: named || credentialName(name) });
     }
     if (typeof value !== 'object' || value === null) return true;
     if (depth >= MAX_DEPTH) {
@@ -82,28 +84,31 @@ export function nodeTexts(node: Record<string, unknown>, credentials: unknown, p
     for (const [key, item] of Object.entries(object)) {
       // A name slot is the name, not the value it names.
       const slotNamed = objectNamed && !(NAME_SLOTS.has(key) && typeof item === 'string' && credentialName(item));
-      if (!walk(item, `${path}.${key}`, Array.isArray(value) ? name : key, code, slotNamed, depth + 1)) return false;
+      if (!walk(item, [...steps, key], Array.isArray(value) ? name : key, code, slotNamed, depth + 1)) return false;
     }
     return true;
   };
   for (const [key, value] of Object.entries(node)) {
     if (STRUCTURE.has(key) || key === 'credentials') continue;
-    if (!walk(value, key, key, CODE.has(key), false, 1)) return { texts, limited: true };
+    if (!walk(value, [key], key, CODE.has(key), false, 1)) return { texts, limited: true };
   }
   if (typeof credentials === 'object' && credentials !== null) {
     for (const [key, value] of Object.entries(credentials as Record<string, unknown>)) {
       if (typeof value !== 'string' || value.trim() === '') continue;
-      if (!push({ path: `credentials.${key}`, text: value, code: false, named: credentialName(key), credential: passwordFields.has(key) ? 'password' : 'other' })) break;
+      if (!push({ path: `credentials.${key}`, steps: [key], text: value, code: false, named: credentialName(key), credential: passwordFields.has(key) ? 'password' : 'other' })) break;
     }
   }
   return { texts, limited };
 }
 
-/** The value at `path` of a node (or its credentials, for `credentials.…`), when it is a string. */
-export function textAt(node: Record<string, unknown>, credentials: unknown, path: string): string | undefined {
-  const steps = path.split('.');
-  let at: unknown = steps[0] === 'credentials' ? credentials : node;
-  for (const step of steps[0] === 'credentials' ? steps.slice(1) : steps) {
+/**
+ * The string at `steps` under `root` (a node, or its credentials), own
+ * properties only. Steps, not the path text: a key may hold a dot, so
+ * `credentials.password` or `a.b` may name a node's own property.
+ */
+export function textAt(root: unknown, steps: readonly string[]): string | undefined {
+  let at: unknown = root;
+  for (const step of steps) {
     if (typeof at !== 'object' || at === null || !Object.hasOwn(at, step)) return undefined;
     at = (at as Record<string, unknown>)[step];
   }

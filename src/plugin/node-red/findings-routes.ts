@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { PERMISSIONS, ROUTES } from '../../shared/contract';
 import { toSyncError } from '../../shared/sync-error';
 import type { CredentialFindings } from '../core/credential-findings';
-import { boundedMover } from '../core/credential-move';
+import { boundedMover, holdsCredential } from '../core/credential-move';
 import type { MoveDeps } from '../core/credential-move';
 import type { PluginLogger } from '../core/logger';
 import type { NodeRedApi } from './red-types';
@@ -29,15 +29,20 @@ function field(body: unknown, name: string): string | undefined {
 export function registerFindingsRoutes(RED: NodeRedApi, findings: CredentialFindings, move: Omit<MoveDeps, 'findings'>, logger: PluginLogger): void {
   const read = RED.auth.needsPermission(PERMISSIONS.read);
   const write = RED.auth.needsPermission(PERMISSIONS.write);
+  // A move also edits a node, and reads a password Node-RED never shows an editor: without flows.write it would hand one to a user who may not edit flows.
+  const editFlows = RED.auth.needsPermission('flows.write');
   const moveOne = boundedMover({ ...move, findings });
   RED.httpAdmin.get(`/${ROUTES.findings}`, read, (_req: Request, res: Response) => {
     res.json(findings.answer());
   });
 
-  RED.httpAdmin.post(`/${ROUTES.move}`, write, (req: Request, res: Response) => {
+  RED.httpAdmin.post(`/${ROUTES.move}`, write, editFlows, (req: Request, res: Response) => {
     const body: unknown = req.body;
     // Names only: the node, the property and the secret's name; never the value, never the credential.
-    const target = { id: field(body, 'id'), property: field(body, 'property'), name: field(body, 'name'), scope: field(body, 'scope') };
+    const name = field(body, 'name');
+    const credential = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).credential : undefined;
+    // Nor a name that holds the credential (refused below as invalid_move): the audit never names it.
+    const target = { id: field(body, 'id'), property: field(body, 'property'), name: name !== undefined && typeof credential === 'string' && holdsCredential(name, credential) ? undefined : name, scope: field(body, 'scope') };
     moveOne(body).then(
       ({ answer, type }) => {
         RED.log.audit({ event: 'secret-sync.move', ...target, existed: answer.existed }, req);

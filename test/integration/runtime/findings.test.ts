@@ -4,6 +4,7 @@ import { credentialsModule } from '../../../src/plugin/node-red/runtime-bridge/l
 import { FINDINGS_MAX, TOPICS } from '../../../src/shared/contract';
 import type { FindingsAnswer, MoveAnswer } from '../../../src/shared/contract';
 import { adminAuthSettings, login } from '../../helpers/admin-auth';
+import { request } from '../../helpers/http';
 import { openComms } from '../../helpers/comms';
 import type { TestComms } from '../../helpers/comms';
 import { canary, startTestManager } from '../../helpers/manager';
@@ -12,6 +13,8 @@ import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
 import { randomText as random } from '../../helpers/random-text';
 
+
+const MOVER_PASSWORD = 'mover-password-for-tests';
 
 describe('integration: credentials pasted into flows, found and moved to the manager', function () {
   this.timeout(60_000);
@@ -56,7 +59,12 @@ describe('integration: credentials pasted into flows, found and moved to the man
     manager = await startTestManager();
     await manager.api('POST', '/v1/spaces/demo/secrets', { body: { name: 'SYNCED', value: synced } });
     readToken = await manager.readToken('demo');
-    nr = await startNodeRed({ settings: { adminAuth: adminAuthSettings(), secretSync: { url: manager.url, space: 'demo', token: readToken, interval: 'off' } } });
+    // One more user: secret-sync.write, and flows read-only (it cannot edit flows, nor see a password credential).
+    const auth = adminAuthSettings() as { users: unknown[] };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bcrypt = require('bcryptjs') as { hashSync(text: string, rounds: number): string };
+    auth.users.push({ username: 'mover', password: bcrypt.hashSync(MOVER_PASSWORD, 4), permissions: ['secret-sync.write', 'flows.read'] });
+    nr = await startNodeRed({ settings: { adminAuth: auth, secretSync: { url: manager.url, space: 'demo', token: readToken, interval: 'off' } } });
     admin = await login(nr.url, 'admin');
     reader = await login(nr.url, 'reader');
     comms = await openComms(nr.adminUrl, admin, [TOPICS.findings, TOPICS.status]);
@@ -98,6 +106,15 @@ describe('integration: credentials pasted into flows, found and moved to the man
     assert.equal(await managerValue('READER_TRY'), undefined);
   });
 
+  it('refuses the move to a user who may write secrets but not edit flows: it would read a password the editor never shows them', async () => {
+    const res = await request('POST', `${nr.url}/auth/token`, { body: { client_id: 'node-red-admin', grant_type: 'password', scope: '', username: 'mover', password: MOVER_PASSWORD } });
+    const token = (res.body as { access_token?: string }).access_token;
+    assert.ok(token, `login as mover: HTTP ${res.status}`);
+    const refused = await move({ id: 'b1', property: 'credentials.password', name: 'MOVER_TRY', scope: 'space', credential: manager.adminToken }, token);
+    assert.equal(refused.status, 401);
+    assert.equal(await managerValue('MOVER_TRY'), undefined);
+  });
+
   it('refuses bad bodies with 400 and a code, and any property that is not a current finding with 404', async () => {
     const base = { id: 'b1', property: 'credentials.password', name: 'MQTT_PROD_PASSWORD', scope: 'space', credential: manager.adminToken };
     for (const bad of [{ ...base, name: 'bad name!' }, { ...base, name: '__proto__' }, { ...base, scope: 'all' }, { ...base, credential: 'x'.repeat(100_000) }, { ...base, id: 'i'.repeat(10_000) }, { ...base, line: 0 }, []]) {
@@ -121,6 +138,19 @@ describe('integration: credentials pasted into flows, found and moved to the man
       assert.equal((res.body as { code: string }).code, 'credential_refused');
     }
     assert.equal(await managerValue('MQTT_PROD_PASSWORD'), undefined);
+  });
+
+  it('refuses the credential pasted as the name too (a manager token is a valid name): no secret, reference, log line or audit entry names it', async () => {
+    const token = manager.adminToken;
+    const logsBefore = nr.logs.length;
+    // Sent as the name only: its test of the log below is its own, the last test's covers the credential field.
+    const res = await nr.admin('POST', '/secret-sync/move', { token: admin, body: { id: 'b1', property: 'credentials.password', name: token, scope: 'space', credential: token } });
+    assert.equal(res.status, 400, res.text.slice(0, 200));
+    assert.deepEqual([(res.body as { code: string }).code, (res.body as { field: string }).field], ['invalid_move', 'name']);
+    assert.ok(!res.text.includes(token), 'the answer names the credential');
+    assert.ok(nr.logs.slice(logsBefore).some((l) => l.msg.startsWith('audit') && l.msg.includes('secret-sync.move')), 'the refusal is audited');
+    assert.ok(!nr.logs.slice(logsBefore).some((l) => l.msg.includes(token)), 'a log line or audit entry names the credential');
+    assert.equal(await managerValue(token), undefined);
   });
 
   it('creates the secret with an admin token, and says it existed when asked again', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { scanFlows } from '../../../src/plugin/core/credential-scan';
 import { secretlintDetector } from '../../../src/plugin/core/credential-shapes';
 import type { FlowNodeConfig } from '../../../src/plugin/core/flow-nodes';
+import { randomText } from '../../helpers/random-text';
 
 const ROOT = join(__dirname, '../../../..');
 
@@ -44,14 +45,25 @@ describe('plugin/core/credential-scan: false positives', function () {
       // Ids repeat between files: each file's nodes get their file's index, so every node is scanned on its own.
       for (const node of nodes as FlowNodeConfig[]) flows.push({ ...node, id: `${flows.length}:${String(node.id)}` });
     }
-    const credentials = new Map(flows.map((n) => [n.id, n.credentials]));
-    const result = await scanFlows({
-      flows,
-      credentialsOf: (id) => credentials.get(id),
-      passwordFields: () => undefined,
-      synced: { ranges: () => [], keyOf: () => undefined },
-      detect: secretlintDetector(),
+    const detect = secretlintDetector();
+    const scan = (nodes: FlowNodeConfig[]): ReturnType<typeof scanFlows> => {
+      const credentials = new Map(nodes.map((n) => [n.id, n.credentials]));
+      return scanFlows({ flows: nodes, credentialsOf: (id) => credentials.get(id), passwordFields: () => undefined, synced: { ranges: () => [], keyOf: () => undefined }, detect });
+    };
+    // The same scan is live on this corpus: credentials planted into three of its own nodes (code, a header, a stored password) are found, and only they.
+    const fn = flows.find((n) => n.type === 'function' && typeof n.func === 'string')!;
+    const request = flows.find((n) => n.type === 'http request')!;
+    const broker = flows.find((n) => n.type === 'mqtt-broker')!;
+    const planted = flows.map((n) => {
+      if (n === fn) return { ...n, func: `${String(n.func)}\nconst token = '${`ghp_${randomText(36)}`}';` };
+      if (n === request) return { ...n, headers: [{ keyType: 'other', keyValue: 'Authorization', valueType: 'other', valueValue: `Bearer ${randomText(40)}` }] };
+      if (n === broker) return { ...n, credentials: { user: 'device', password: randomText(10) } };
+      return n;
     });
+    const control = await scan(planted);
+    assert.deepEqual(control.findings.map((k) => k.finding.id).sort(), [fn.id, request.id, broker.id].sort(), 'the scan of the corpus finds planted credentials');
+    const result = await scan(flows);
+    assert.ok(result.texts > 5_000 && result.chars > 50_000, `the scan read only ${result.texts} texts, ${result.chars} characters`);
     console.log(`      corpus: ${files.length} flow files, ${result.nodes} nodes, ${result.texts} texts, ${result.chars} characters: ${result.count} findings`);
     assert.deepEqual(
       result.findings.map((k) => `${k.finding.type} ${k.finding.property} ${k.finding.rule} ${k.finding.detail ?? ''}`),

@@ -52,6 +52,8 @@ describe('plugin/core/credential-move', function () {
       [{ ...good, scope: 'global' }, 'scope'],
       [{ ...good, line: 1.5 }, 'line'],
       [{ ...good, line: '2' }, 'line'],
+      [{ ...good, name: 'admin-token' }, 'name'],
+      [{ ...good, name: 'OLD_admin-token', credential: 'admin-token' }, 'name'],
     ];
     for (const [body, field] of bad) {
       assert.throws(() => parseMoveRequest(body), (err: unknown) => err instanceof SyncError && err.code === 'invalid_move' && err.field === field, JSON.stringify(body)?.slice(0, 80));
@@ -86,6 +88,27 @@ describe('plugin/core/credential-move', function () {
     await assert.rejects(unsupported, (err: unknown) => err instanceof SyncError && err.code === 'move_unsupported' && err.message.includes('(files)'));
     assert.equal(await codeOf(moveFinding(base, { ...deps, provider: () => undefined })), 'move_unsupported');
     assert.deepEqual(writes, []);
+  });
+
+  it('reads the very text the scan flagged: a key with a dot never makes it read another property, nor the stored credentials', async () => {
+    // The stored credential is no finding (its type says it is no password, and it is too short to be a named literal).
+    const stored = randomText(9);
+    const flagged = `ghp_${randomText(36)}`;
+    const nested = randomText(9);
+    const own = new CredentialFindings({ credentialsOf: (id) => (id === 'd1' ? { password: stored } : undefined), passwordFields: () => new Set(), detect: secretlintDetector(), logger: memoryLogger() });
+    // A property named `credentials.password`, and one named `a.b` beside an object `a` with its own `b`: names with dots are the same path text as the nested ones.
+    await own.flowsStarted([{ id: 'd1', type: 'dotted', 'credentials.password': flagged, 'a.b': flagged, a: { b: nested } }]);
+    assert.deepEqual(own.answer().findings.map((f) => f.property).sort(), ['a.b', 'credentials.password']);
+    const writes: CreateSecretRequest[] = [];
+    const deps = { findings: own, provider: () => provider(writes), sync: () => Promise.resolve() };
+    for (const property of ['credentials.password', 'a.b']) {
+      await moveFinding({ id: 'd1', property, name: 'DOTTED', scope: 'space', credential: 't' }, deps).catch(() => undefined);
+    }
+    assert.deepEqual(
+      writes.map((w) => w.value === flagged),
+      [true, true],
+      `a move wrote ${writes.map((w) => (w.value === stored ? 'the stored credential' : w.value === nested ? 'the nested property' : w.value === flagged ? 'the flagged text' : 'something else')).join(', ')}`,
+    );
   });
 
   it('runs at most MAX_MOVES_IN_FLIGHT moves at once; one more is move_busy, and the next after one ends goes', async () => {
