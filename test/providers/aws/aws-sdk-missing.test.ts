@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AwsProvider } from '../../../src/providers/aws/aws-provider';
 import { AWS_SDK_PACKAGE, requireAwsSdk } from '../../../src/providers/aws/aws-sdk';
 import { SyncError } from '../../../src/shared/sync-error';
@@ -23,7 +23,11 @@ describe('providers/aws without the SDK installed', function () {
     cpSync(join(DIST_SRC, 'shared'), join(root, 'src', 'shared'), { recursive: true });
     mkdirSync(join(root, 'node_modules'));
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    for (const dep of Object.keys(pkg.dependencies)) symlinkSync(join(REPO, 'node_modules', dep), join(root, 'node_modules', dep), 'dir');
+    for (const dep of Object.keys(pkg.dependencies)) {
+      // A scoped dependency (`@secretlint/core`) is linked inside its scope's folder.
+      mkdirSync(dirname(join(root, 'node_modules', dep)), { recursive: true });
+      symlinkSync(join(REPO, 'node_modules', dep), join(root, 'node_modules', dep), 'dir');
+    }
   });
 
   after(() => rmSync(root, { recursive: true, force: true }));
