@@ -2,10 +2,8 @@
 import assert from 'node:assert/strict';
 import { AwsProvider } from '../../../src/providers/aws/aws-provider';
 import type { AwsOptions } from '../../../src/providers/aws/aws-options';
-import type { FetchResult } from '../../../src/providers/provider';
 import { SyncEngine } from '../../../src/plugin/core/sync-engine';
 import { DEFAULT_RETRY_POLICY } from '../../../src/plugin/core/retry';
-import { SyncError } from '../../../src/shared/sync-error';
 import { startAwsProxy } from '../../helpers/aws-proxy';
 import type { AwsProxy } from '../../helpers/aws-proxy';
 import { memoryLogger } from '../../helpers/logger';
@@ -13,23 +11,9 @@ import { canary } from '../../helpers/manager';
 import { MOTO_CREDENTIALS, MOTO_REGION, countAwsTests, requireAws, startMoto } from '../../helpers/moto';
 import type { Moto } from '../../helpers/moto';
 import { freePort } from '../../helpers/openbao';
+import { failure, secretsOf } from '../../helpers/provider-results';
 
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
-
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof SyncError, String(err));
-    return err;
-  }
-  throw new Error('expected a failure');
-}
-
-function secretsOf(result: FetchResult): Record<string, unknown> {
-  assert.equal(result.status, 'changed');
-  return result.status === 'changed' ? (result.secrets as Record<string, unknown>) : {};
-}
 
 /** Sets the SDK's environment credentials (its default chain reads them at a client's first request). */
 function useCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void {

@@ -11,32 +11,17 @@ import type { FilesOptions } from '../../../src/providers/files/files-options';
 import { MAX_FILE_BYTES } from '../../../src/providers/files/files-read';
 import { MAX_ENTRIES } from '../../../src/providers/files/files-scan';
 import type { FetchResult } from '../../../src/providers/provider';
-import { SyncError } from '../../../src/shared/sync-error';
 import { SyncEngine } from '../../../src/plugin/core/sync-engine';
 import { DEFAULT_RETRY_POLICY } from '../../../src/plugin/core/retry';
 import { buildSnapshot } from '../../../src/plugin/core/snapshot';
 import { canary } from '../../helpers/manager';
 import { memoryLogger } from '../../helpers/logger';
+import { failure, secretsOf } from '../../helpers/provider-results';
 
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
 
-function secretsOf(result: FetchResult): Record<string, unknown> {
-  assert.equal(result.status, 'changed');
-  return result.status === 'changed' ? (result.secrets as Record<string, unknown>) : {};
-}
-
 function skippedOf(result: FetchResult): Record<string, string> {
   return Object.fromEntries(result.status === 'changed' ? (result.skipped ?? []).map((s) => [s.key, s.reason]) : []);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof SyncError, String(err));
-    return err;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('providers/files: the rules', function () {

@@ -10,13 +10,9 @@ import type { FilesOptions } from '../../../src/providers/files/files-options';
 import type { FetchResult } from '../../../src/providers/provider';
 import { delay } from '../../../src/shared/delay';
 import { KubernetesVolume } from '../../helpers/kubernetes-volume';
+import { secretsOf } from '../../helpers/provider-results';
 
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
-
-function secretsOf(result: FetchResult): Record<string, unknown> {
-  assert.equal(result.status, 'changed');
-  return result.status === 'changed' ? (result.secrets as Record<string, unknown>) : {};
-}
 
 function skippedOf(result: FetchResult): string[] {
   return result.status === 'changed' ? (result.skipped ?? []).map((s) => s.key) : [];

@@ -4,28 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VaultProvider } from '../../../src/providers/vault/vault-provider';
 import type { VaultOptions } from '../../../src/providers/vault/vault-options';
-import type { FetchResult } from '../../../src/providers/provider';
-import { SyncError } from '../../../src/shared/sync-error';
 import { canary, tempDir } from '../../helpers/manager';
 import { countBaoTests, requireBao, startBaoDev } from '../../helpers/openbao';
 import type { BaoDev } from '../../helpers/openbao';
+import { failure, secretsOf } from '../../helpers/provider-results';
 
 const signal = (): AbortSignal => AbortSignal.timeout(10_000);
-
-async function failure(promise: Promise<unknown>): Promise<SyncError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof SyncError, String(err));
-    return err;
-  }
-  throw new Error('expected a failure');
-}
-
-function secretsOf(result: FetchResult): Record<string, unknown> {
-  assert.equal(result.status, 'changed');
-  return result.status === 'changed' ? (result.secrets as Record<string, unknown>) : {};
-}
 
 describe('providers/vault against a real OpenBao dev server', function () {
   this.timeout(60_000);
