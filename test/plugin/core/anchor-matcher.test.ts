@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { AnchorMatcher, WINDOW, compileAnchorMatcher } from '../../../src/plugin/core/anchor-matcher';
+import { MIN_MASKED_LENGTH, maskForms } from '../../../src/plugin/core/mask-forms';
 
 /** The ranges a brute-force scan finds: every occurrence of every pattern, merged. */
 function naive(patterns: string[], text: string): [number, number][] {
@@ -18,6 +19,13 @@ function naive(patterns: string[], text: string): [number, number][] {
 }
 
 describe('plugin/core/anchor-matcher', () => {
+  it('has a window no longer than the shortest masked form, so no value long enough to mask fails a compile', async () => {
+    assert.ok(WINDOW <= MIN_MASKED_LENGTH);
+    const shortest = 'Ab1-x9'.slice(0, MIN_MASKED_LENGTH);
+    const matcher = await compileAnchorMatcher(maskForms(shortest));
+    assert.ok(matcher instanceof AnchorMatcher);
+  });
+
   it('finds patterns anywhere, including ones inside others and suffixes of others', () => {
     const m = new AnchorMatcher(['hehehe', 'shehehe', 'hishishis', 'hersher']);
     assert.deepEqual(m.ranges('ushehehe'), [[1, 8]]);
