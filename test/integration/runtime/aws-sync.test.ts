@@ -8,21 +8,8 @@ import { MOTO_CREDENTIALS, MOTO_REGION, countAwsTests, requireAws, startMoto } f
 import type { Moto } from '../../helpers/moto';
 import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
-
-interface Probe {
-  viaObject: string | null;
-  viaPath: string | null;
-  viaChange?: string | null;
-  pair: string | null;
-}
-
-interface Status {
-  state: string;
-  provider: string;
-  address: string | null;
-  keyCount: number;
-  error: { code: string; message: string } | null;
-}
+import type { Probe } from '../../helpers/sync-runtime';
+import type { SyncStatus as Status } from '../../../src/shared/contract';
 
 /** An HTTP endpoint whose change node sets the payload from `${SECRETS.my_api_token}` in an env-typed property, as users write it. */
 function referenceFlows(): unknown[] {

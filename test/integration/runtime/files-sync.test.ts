@@ -8,25 +8,8 @@ import { KubernetesVolume } from '../../helpers/kubernetes-volume';
 import { canary } from '../../helpers/manager';
 import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
-
-interface Probe {
-  viaObject: string | null;
-  viaPath: string | null;
-  viaChange?: string | null;
-  pair: string | null;
-}
-
-interface Status {
-  state: string;
-  provider: string;
-  space: string;
-  address: string | null;
-  keyCount: number;
-  version: number | null;
-  interval: string;
-  watch: { state: string } | null;
-  error: { code: string; message: string } | null;
-}
+import type { Probe } from '../../helpers/sync-runtime';
+import type { SyncStatus as Status } from '../../../src/shared/contract';
 
 /** `GET /api/ref` answers what a change node made of `Bearer ${SECRETS.my_api_token}` (an env typed input, read as the node starts). */
 const referenceFlows = [

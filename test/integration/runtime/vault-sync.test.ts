@@ -7,21 +7,8 @@ import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
 import { countBaoTests, requireBao, startBaoDev } from '../../helpers/openbao';
 import type { BaoDev } from '../../helpers/openbao';
-
-interface Probe {
-  viaObject: string | null;
-  viaPath: string | null;
-  viaChange?: string | null;
-  pair: string | null;
-}
-
-interface Status {
-  state: string;
-  provider: string;
-  address: string | null;
-  keyCount: number;
-  error: { code: string; message: string } | null;
-}
+import type { Probe } from '../../helpers/sync-runtime';
+import type { SyncStatus as Status } from '../../../src/shared/contract';
 
 describe('integration: the plugin on OpenBao in a real Node-RED runtime', function () {
   this.timeout(60_000);
