@@ -11,6 +11,23 @@ export const MOTO_VERSION = '5.2.5';
 export const MOTO_REGION = 'eu-west-1';
 export const MOTO_CREDENTIALS = { accessKeyId: 'AKIATESTTESTTEST0001', secretAccessKey: 'test-secret-key-not-a-secret' } as const;
 
+
+/** Sets the credentials the AWS SDK's default chain reads from the environment (at a client's first request). */
+export function useCredentials(credentials: { accessKeyId: string; secretAccessKey: string } = MOTO_CREDENTIALS): void {
+  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+}
+
+/** Remembers the environment's AWS credentials; the function it returns puts them back (unset where they were unset). */
+export function keepCredentials(): () => void {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
+  return () => {
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+  };
+}
 /** Whether `moto_server` is on PATH. */
 export function hasMoto(): boolean {
   return spawnSync('moto_server', ['-h'], { encoding: 'utf8' }).status === 0;

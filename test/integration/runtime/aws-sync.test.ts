@@ -4,7 +4,7 @@ import { probeFlows } from '../../fixtures/probe-flows';
 import { startAwsProxy } from '../../helpers/aws-proxy';
 import type { AwsProxy } from '../../helpers/aws-proxy';
 import { canary } from '../../helpers/manager';
-import { MOTO_CREDENTIALS, MOTO_REGION, countAwsTests, requireAws, startMoto } from '../../helpers/moto';
+import { MOTO_REGION, countAwsTests, keepCredentials, requireAws, startMoto, useCredentials } from '../../helpers/moto';
 import type { Moto } from '../../helpers/moto';
 import { eventually, startNodeRed } from '../../helpers/node-red';
 import type { TestNodeRed } from '../../helpers/node-red';
@@ -27,7 +27,7 @@ describe('integration: the plugin on AWS Secrets Manager (moto) in a real Node-R
   const first = canary('aws-rt-token');
   const second = canary('aws-rt-rotated');
   const password = canary('aws-rt-pass');
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
+  const restoreCredentials = keepCredentials();
   let moto: Moto;
   let proxy: AwsProxy;
   let nr: TestNodeRed;
@@ -39,8 +39,7 @@ describe('integration: the plugin on AWS Secrets Manager (moto) in a real Node-R
   before(async function () {
     requireAws(this);
     // Credentials only through the SDK's default chain: the environment of the Node-RED process.
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    useCredentials();
     moto = await startMoto();
     proxy = await startAwsProxy(moto.url);
     await moto.put('secret-sync/demo/my_api_token', first);
@@ -56,10 +55,7 @@ describe('integration: the plugin on AWS Secrets Manager (moto) in a real Node-R
     await nr?.stop();
     await proxy?.close();
     await moto?.stop();
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+    restoreCredentials();
   });
 
   it('has global.SECRETS from AWS before the flows start (function and change nodes, multi-pair, org keys); the status names provider aws', async () => {

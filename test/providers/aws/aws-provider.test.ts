@@ -8,25 +8,19 @@ import { startAwsProxy } from '../../helpers/aws-proxy';
 import type { AwsProxy } from '../../helpers/aws-proxy';
 import { memoryLogger } from '../../helpers/logger';
 import { canary } from '../../helpers/manager';
-import { MOTO_CREDENTIALS, MOTO_REGION, countAwsTests, requireAws, startMoto } from '../../helpers/moto';
+import { MOTO_REGION, countAwsTests, keepCredentials, requireAws, startMoto, useCredentials } from '../../helpers/moto';
 import type { Moto } from '../../helpers/moto';
 import { freePort } from '../../helpers/openbao';
 import { failure, secretsOf } from '../../helpers/provider-results';
 
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
 
-/** Sets the SDK's environment credentials (its default chain reads them at a client's first request). */
-function useCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void {
-  process.env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
-}
-
 describe('providers/aws against moto', function () {
   this.timeout(120_000);
   countAwsTests(this, 'provider');
   let moto: Moto;
   let proxy: AwsProxy;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
+  const restoreCredentials = keepCredentials();
   const token = canary('aws-api-token');
   const pass = canary('aws-mqtt-pass');
   let spaceNo = 0;
@@ -42,7 +36,7 @@ describe('providers/aws against moto', function () {
 
   before(async function () {
     requireAws(this);
-    useCredentials(MOTO_CREDENTIALS);
+    useCredentials();
     moto = await startMoto();
     proxy = await startAwsProxy(moto.url);
   });
@@ -50,10 +44,7 @@ describe('providers/aws against moto', function () {
   after(async () => {
     await proxy?.close();
     await moto?.stop();
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+    restoreCredentials();
   });
 
   describe('folder layout', () => {
@@ -231,7 +222,7 @@ describe('providers/aws against moto', function () {
         assert.deepEqual(Object.fromEntries(proxy.counts), { ListSecrets: 1, BatchGetSecretValue: 1 }, 'the listing was allowed, the read refused');
         p.close();
       } finally {
-        useCredentials(MOTO_CREDENTIALS);
+        useCredentials();
         await moto.enforceIam(false);
       }
     });

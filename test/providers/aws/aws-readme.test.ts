@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsProvider } from '../../../src/providers/aws/aws-provider';
 import { canary } from '../../helpers/manager';
-import { MOTO_REGION, countAwsTests, requireAws, startMoto } from '../../helpers/moto';
+import { MOTO_REGION, countAwsTests, keepCredentials, requireAws, startMoto } from '../../helpers/moto';
 import type { Moto } from '../../helpers/moto';
 
 const README = join(__dirname, '..', '..', '..', '..', 'README.md');
@@ -23,7 +23,7 @@ describe("README 'AWS Secrets Manager': the IAM policy as written (moto)", funct
   this.timeout(60_000);
   countAwsTests(this, 'README');
   let moto: Moto;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
+  const restoreCredentials = keepCredentials();
 
   before(async function () {
     requireAws(this);
@@ -33,10 +33,7 @@ describe("README 'AWS Secrets Manager': the IAM policy as written (moto)", funct
   after(async () => {
     await moto?.enforceIam(false);
     await moto?.stop();
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+    restoreCredentials();
   });
 
   it('names only the actions the provider calls: with it, the folder and entry layouts read the space and the organization keys', async () => {

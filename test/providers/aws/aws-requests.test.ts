@@ -4,7 +4,7 @@ import { AwsProvider } from '../../../src/providers/aws/aws-provider';
 import type { FetchResult } from '../../../src/providers/provider';
 import { startAwsProxy } from '../../helpers/aws-proxy';
 import type { AwsProxy } from '../../helpers/aws-proxy';
-import { MOTO_CREDENTIALS, MOTO_REGION, countAwsTests, fillSecrets, requireAws, startMoto } from '../../helpers/moto';
+import { MOTO_REGION, countAwsTests, fillSecrets, keepCredentials, requireAws, startMoto, useCredentials } from '../../helpers/moto';
 import type { Moto } from '../../helpers/moto';
 
 const etagOf = (result: FetchResult): string | undefined => (result.status === 'changed' ? (result.etag ?? undefined) : undefined);
@@ -14,12 +14,11 @@ describe('providers/aws requests per sync (moto)', function () {
   countAwsTests(this, 'request-count');
   let moto: Moto;
   let proxy: AwsProxy;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
+  const restoreCredentials = keepCredentials();
 
   before(async function () {
     requireAws(this);
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    useCredentials();
     moto = await startMoto();
     proxy = await startAwsProxy(moto.url);
   });
@@ -27,10 +26,7 @@ describe('providers/aws requests per sync (moto)', function () {
   after(async () => {
     await proxy?.close();
     await moto?.stop();
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
+    restoreCredentials();
   });
 
   for (const count of [10, 1_000]) {

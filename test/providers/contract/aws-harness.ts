@@ -4,23 +4,22 @@ import { AWS_DEFAULTS } from '../../../src/providers/aws/aws-settings';
 import { startAwsProxy } from '../../helpers/aws-proxy';
 import type { AwsProxy } from '../../helpers/aws-proxy';
 import { canary } from '../../helpers/manager';
-import { MOTO_CREDENTIALS, MOTO_REGION, requireAws, startMoto } from '../../helpers/moto';
+import { MOTO_REGION, keepCredentials, requireAws, startMoto, useCredentials } from '../../helpers/moto';
 import type { Moto } from '../../helpers/moto';
 import type { HarnessScope, HarnessSpace, HarnessValue, ProviderHarness } from './provider-harness';
 
 let moto: Moto | undefined;
 const proxies: AwsProxy[] = [];
 let spaces = 0;
-let saved: { id: string | undefined; key: string | undefined } | undefined;
+let restoreCredentials: (() => void) | undefined;
 
 /** Starts moto once for both layouts' harnesses. */
 async function setUp(suite: Mocha.Context): Promise<void> {
   requireAws(suite);
   if (moto) return;
   // Credentials only through the SDK's default chain: the environment.
-  saved = { id: process.env.AWS_ACCESS_KEY_ID, key: process.env.AWS_SECRET_ACCESS_KEY };
-  process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  restoreCredentials = keepCredentials();
+  useCredentials();
   moto = await startMoto();
 }
 
@@ -29,13 +28,8 @@ async function tearDown(): Promise<void> {
   await Promise.all(proxies.splice(0).map((proxy) => proxy.close()));
   await moto?.stop();
   moto = undefined;
-  if (saved) {
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.key === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.key;
-    saved = undefined;
-  }
+  restoreCredentials?.();
+  restoreCredentials = undefined;
 }
 
 /** A fresh prefix (so one test's organization keys reach no other) and its counting proxy, which `breakSource` turns to 500s. */
