@@ -203,10 +203,14 @@ async function main(): Promise<void> {
   };
   for (let round = 0; round < (PART === 'mass' ? 0 : ROUNDS); round++) {
     for (const size of SIZES) {
+      // With BENCH_PROFILE_DIR, the plugin's process is profiled through the first round's changes of each size.
+      const profile = PROFILE_DIR !== undefined && round === 0;
+      if (profile) await ours[size]!.call({ type: 'profile', start: true });
       for (let i = 0; i < CHANGES; i++) {
         const order: ('ours' | 'naive')[] = i % 2 === 0 ? ['ours', 'naive'] : ['naive', 'ours'];
         for (const kind of order) await watchOne(size, kind);
       }
+      if (profile) await ours[size]!.call({ type: 'profile', start: false, file: join(PROFILE_DIR, `watch-${size}.cpuprofile`) });
     }
     process.stderr.write(`watch round ${round + 1} done\n`);
   }

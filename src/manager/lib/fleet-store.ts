@@ -69,6 +69,8 @@ export class FleetStore {
   readonly #index = new UsageIndex();
   readonly #quota: FleetQuota;
   readonly #now: () => Date;
+  /** The same clock in ms: what a read reads, with no `Date` made per poll. */
+  readonly #nowMs: () => number;
   readonly #onWriteError: (error: unknown) => void;
   readonly #retentionMs: number;
   readonly #timer: NodeJS.Timeout;
@@ -77,10 +79,12 @@ export class FleetStore {
     private readonly db: ManagerDatabase,
     options: FleetOptions = {},
   ) {
-    this.#now = options.now ?? (() => new Date());
+    const now = options.now;
+    this.#now = now ?? (() => new Date());
+    this.#nowMs = now === undefined ? Date.now : () => now().getTime();
     this.#onWriteError = options.onWriteError ?? (() => undefined);
     this.#retentionMs = options.retentionMs ?? FLEET_RETENTION_MS;
-    this.#quota = new FleetQuota({ ...DEFAULT_FLEET_LIMITS, ...options.limits }, () => this.#now().getTime(), options.onLimit ?? (() => undefined));
+    this.#quota = new FleetQuota({ ...DEFAULT_FLEET_LIMITS, ...options.limits }, this.#nowMs, options.onLimit ?? (() => undefined));
     for (const seen of loadSeen(this.db)) this.#remember(seen);
     this.#timer = setInterval(() => this.flush(), options.flushMs ?? 5_000);
     this.#timer.unref();
@@ -94,7 +98,7 @@ export class FleetStore {
    * recorded (and not asked). Never throws.
    */
   seen(space: string, who: InstanceIdentity, version: number, tokenId: string): boolean {
-    const at = this.#now().getTime();
+    const at = this.#nowMs();
     const last = this.#known.get(space)?.get(who.id);
     if (!last) {
       if (!this.#quota.admit(space, tokenId)) return false;

@@ -73,9 +73,13 @@ export class TokenStore {
   /** Every token row by hash, loaded once and dropped by create, ensure and revoke: a poll runs no SQL. */
   #byHashCache: Map<string, CachedToken> | undefined;
 
+  /**
+   * @param now The clock in ms since the epoch: a poll reads it as a number, and a `Date` is made only when a use is
+   *   written (once a minute a token).
+   */
   constructor(
     private readonly db: ManagerDatabase,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Issues a new token, audited as `actor`'s in the same transaction; the returned `token` string is shown once and never stored. */
@@ -102,7 +106,7 @@ export class TokenStore {
 
   /** Revokes a token at once, audited as `actor`'s in the same transaction; 404 `token_not_found` if there is no active token with that id. */
   revoke(id: string, actor: Actor): void {
-    const now = this.now();
+    const now = new Date(this.now());
     try {
       this.db.transaction(() => {
         const result = this.db.sql.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.toISOString(), id);
@@ -126,12 +130,12 @@ export class TokenStore {
     if (!entry || entry.row.revoked_at !== null) return null;
     const now = this.now();
     // NaN (never used, or an unreadable time) is written over, as is a time a minute old.
-    if (!(now.getTime() - entry.lastUsedMs < LAST_USED_EVERY_MS)) {
-      const at = now.toISOString();
+    if (!(now - entry.lastUsedMs < LAST_USED_EVERY_MS)) {
+      const at = new Date(now).toISOString();
       try {
         this.db.sql.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(at, entry.row.id);
         entry.row.last_used_at = at;
-        entry.lastUsedMs = now.getTime();
+        entry.lastUsedMs = now;
         entry.record = Object.freeze(toRecord(entry.row));
       } catch {
         // Bookkeeping only: a busy or full disk must not refuse a valid token. The next request tries again.
@@ -166,7 +170,7 @@ export class TokenStore {
 
   #insert(token: string, input: { role: Role; space: string | null; description: string }, actor: Actor): TokenRecord {
     const id = randomBytes(6).toString('hex');
-    const now = this.now();
+    const now = new Date(this.now());
     const at = now.toISOString();
     this.#byHashCache = undefined;
     this.db.transaction(() => {

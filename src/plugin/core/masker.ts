@@ -1,42 +1,17 @@
 // One mask for every surface: the compiled forms of a snapshot's values, applied to text and to whole message trees.
 import { types } from 'node:util';
 import { MASK } from '../../shared/contract';
-import type { Snapshot } from './snapshot';
-import { MIN_MASKED_LENGTH, layerPatterns } from './mask-forms';
-import { AnchorMatcher, compileAnchorMatcher, replaceRanges } from './anchor-matcher';
+import type { SecretsDiff } from '../../shared/contract';
+import type { SecretEntry, Snapshot } from './snapshot';
+import { replaceRanges } from './anchor-matcher';
+import { MAX_DELTA_SHARE, MIN_DELTA_LIMIT, compileLayer, compileLayerNow, deltaAfter, deltaOf, scanWork, touchesUnmasked } from './mask-layers';
+import type { Layer } from './mask-layers';
 import { runNow, runSliced } from './time-slice';
-import type { SliceableWork } from './time-slice';
 
 const MAX_DEPTH = 32;
 
-/**
- * What one compiled matcher covers: the values (each in every form of
- * `maskForms`) and the value lists of multi-pair secrets (their
- * `pairForms`).
- */
-interface Layer {
-  readonly matcher: AnchorMatcher;
-  readonly values: ReadonlySet<string>;
-  readonly pairs: ReadonlySet<string>;
-}
-
-/** The values and pair lists of a snapshot, what a layer must cover. */
-interface Sources {
-  values: Set<string>;
-  pairs: Map<string, readonly string[]>;
-}
-
-/** What one pass over a snapshot finds: the values to mask, and the names of the values too short for it. */
-interface Scan extends Sources {
-  unmasked: string[];
-}
-
-/** A delta layer may cover this share of the full layer's values before a full compile replaces both. */
-const MAX_DELTA_SHARE = 0.1;
-/** A delta layer of at most this many values is always fine, however small the full one. */
-const MIN_DELTA_LIMIT = 64;
-/** Keys scanned between two points where a sliced scan may pause. */
-const KEYS_PER_STEP = 512;
+/** A masker without a delta covers no entries beyond its full layer. */
+const NO_ENTRIES: ReadonlyMap<string, SecretEntry> = new Map();
 
 /**
  * Masks every secret value of one snapshot, in every form of
@@ -53,18 +28,21 @@ const KEYS_PER_STEP = 512;
 export class Masker {
   readonly #full: Layer;
   readonly #delta: Layer | undefined;
+  readonly #deltaEntries: ReadonlyMap<string, SecretEntry>;
   /** `KEY` or `KEY.field` of values too short to mask (fewer than {@link MIN_MASKED_LENGTH} characters); names only. */
   readonly unmaskedKeys: readonly string[];
 
   /** Compiles every value of `snapshot` at once; {@link prepareMasker} does it in slices. */
-  constructor(snapshot: Snapshot, prepared?: { full: Layer; delta?: Layer | undefined; unmasked: readonly string[] }) {
+  constructor(snapshot: Snapshot, prepared?: { full: Layer; delta?: Layer | undefined; deltaEntries?: ReadonlyMap<string, SecretEntry>; unmasked: readonly string[] }) {
     if (prepared) {
       this.#full = prepared.full;
       this.#delta = prepared.delta;
-      this.unmaskedKeys = Object.freeze(prepared.unmasked);
+      this.#deltaEntries = prepared.deltaEntries ?? NO_ENTRIES;
+      this.unmaskedKeys = Object.isFrozen(prepared.unmasked) ? prepared.unmasked : Object.freeze(prepared.unmasked);
     } else {
       const scan = runNow(scanWork(snapshot));
       this.#full = compileLayerNow(scan);
+      this.#deltaEntries = NO_ENTRIES;
       this.unmaskedKeys = Object.freeze(scan.unmasked);
     }
   }
@@ -82,6 +60,11 @@ export class Masker {
   /** The full layer, for a later snapshot's delta. */
   get fullLayer(): Layer {
     return this.#full;
+  }
+
+  /** The entries (by key) the delta layer covers, which the full layer does not: where a later snapshot's delta starts. */
+  get deltaEntries(): ReadonlyMap<string, SecretEntry> {
+    return this.#deltaEntries;
   }
 
   /** The spans `[start, end)` of `text` that hold a secret (in any masked form), in order. */
@@ -198,79 +181,24 @@ export function unmaskedKeys(snapshot: Snapshot): string[] {
  * Compiles the masker of `next` in slices, before the sync publishes it, so
  * no flow ever prints a new value unmasked and no flow waits behind the
  * compile. With `previous` (the masker of the snapshot it replaces) it
- * compiles only the changed values as a delta over the previous full layer,
- * until the delta outgrows {@link MAX_DELTA_SHARE} of it.
+ * compiles only the values the previous full layer lacks, as a delta, until
+ * the delta outgrows {@link MAX_DELTA_SHARE} of it. With `diff` (what the
+ * sync's one pass found changed) it reads only the changed entries, not the
+ * whole snapshot (README, "Performance").
  */
-export async function prepareMasker(next: Snapshot, previous?: Masker): Promise<Masker> {
-  const scan = await runSliced(scanWork(next));
+export async function prepareMasker(next: Snapshot, previous?: Masker, diff?: SecretsDiff): Promise<Masker> {
   // An empty full layer (the masker before the first sync) is no base: the first secrets compile as a full layer.
   const base = previous !== undefined && previous.fullLayer.values.size > 0 ? previous.fullLayer : undefined;
-  const delta = base === undefined ? undefined : missingFrom(base, scan);
-  if (base !== undefined && delta !== undefined && delta.values.size + delta.pairs.size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
-    return new Masker(next, { full: base, delta: delta.values.size + delta.pairs.size === 0 ? undefined : await compileLayer(delta), unmasked: scan.unmasked });
-  }
-  return new Masker(next, { full: await compileLayer(scan), unmasked: scan.unmasked });
-}
-
-/**
- * One pass over the snapshot: its values and pair lists, and the names of the
- * values too short to mask; sliceable, so a sync of 10,000 keys does not hold
- * the event loop for it. Indexed loops: a pass over 10,000 keys runs once per
- * sync, before the code is optimised, and an iterator would allocate a result
- * object per key (README, "Performance").
- */
-function* scanWork(snapshot: Snapshot): SliceableWork<Scan> {
-  const values = new Set<string>();
-  const pairs = new Map<string, readonly string[]>();
-  const unmasked: string[] = [];
-  const { keys, secrets } = snapshot;
-  for (let i = 0; i < keys.length; i++) {
-    if (i % KEYS_PER_STEP === KEYS_PER_STEP - 1) yield;
-    const key = keys[i]!;
-    const entry = secrets[key];
-    if (typeof entry === 'string') {
-      values.add(entry);
-      if (entry.length < MIN_MASKED_LENGTH) unmasked.push(key);
-    } else if (entry !== undefined) {
-      const fields = Object.keys(entry);
-      const list: string[] = new Array<string>(fields.length);
-      for (let f = 0; f < fields.length; f++) {
-        const value = entry[fields[f]!]!;
-        list[f] = value;
-        values.add(value);
-        if (value.length < MIN_MASKED_LENGTH) unmasked.push(`${key}.${fields[f]!}`);
-      }
-      pairs.set(JSON.stringify(list), list);
+  if (base !== undefined && previous !== undefined) {
+    const delta = diff === undefined ? deltaOf(base, next) : deltaAfter(base, previous.deltaEntries, next, diff);
+    if (delta.values.size + delta.pairs.size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
+      const unmasked = diff !== undefined && !touchesUnmasked(previous.unmaskedKeys, next, diff) ? previous.unmaskedKeys : (await runSliced(scanWork(next))).unmasked;
+      const layer = delta.values.size + delta.pairs.size === 0 ? undefined : await compileLayer(delta);
+      return new Masker(next, { full: base, delta: layer, deltaEntries: delta.entries, unmasked });
     }
   }
-  return { values, pairs, unmasked };
-}
-
-/** What of `sources` the layer does not cover. */
-function missingFrom(layer: Layer, sources: Sources): Sources {
-  const values = new Set<string>();
-  const pairs = new Map<string, readonly string[]>();
-  // forEach, not for…of: no iterator result per value (see scanWork).
-  sources.values.forEach((value) => {
-    if (!layer.values.has(value)) values.add(value);
-  });
-  sources.pairs.forEach((fields, id) => {
-    if (!layer.pairs.has(id)) pairs.set(id, fields);
-  });
-  return { values, pairs };
-}
-
-function patternsOf(sources: Sources): Generator<string> {
-  return layerPatterns(sources.values, sources.pairs.values());
-}
-
-function compileLayerNow(sources: Sources): Layer {
-  return { matcher: new AnchorMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
-}
-
-/** Compiles a layer on the event loop in slices of about 2 ms: the anchored matcher allocates a few typed arrays, no worker is needed (README, "Performance"). */
-async function compileLayer(sources: Sources): Promise<Layer> {
-  return { matcher: await compileAnchorMatcher(patternsOf(sources)), values: sources.values, pairs: new Set(sources.pairs.keys()) };
+  const scan = await runSliced(scanWork(next));
+  return new Masker(next, { full: await compileLayer(scan), unmasked: scan.unmasked });
 }
 
 /** Two ordered lists of ranges as one, overlapping and touching ranges merged. */

@@ -1,9 +1,8 @@
 // What one successful sync publishes: one immutable value (version, snapshot, masker, diff, the keys too short to mask), complete before anything sees it.
 import type { SecretsDiff } from '../../shared/contract';
 import { Masker, prepareMasker } from './masker';
-import { EMPTY_DIFF, EMPTY_SNAPSHOT, diffWork } from './snapshot';
-import { runSliced } from './time-slice';
-import type { Snapshot } from './snapshot';
+import { EMPTY_DIFF, EMPTY_SNAPSHOT } from './snapshot';
+import type { Snapshot, SnapshotChange } from './snapshot';
 
 /**
  * The secrets as one successful sync left them (README, "Project layout"):
@@ -23,8 +22,8 @@ export interface Publication {
   readonly unmaskedKeys: readonly string[];
 }
 
-/** How the masker of the next snapshot is compiled (a seam for tests: {@link prepareMasker} everywhere else). */
-export type MaskerCompiler = (next: Snapshot, previous: Masker) => Promise<Masker>;
+/** How the masker of the next snapshot is compiled, given what changed (a seam for tests: {@link prepareMasker} everywhere else). */
+export type MaskerCompiler = (next: Snapshot, previous: Masker, diff: SecretsDiff) => Promise<Masker>;
 
 const EMPTY_MASKER = new Masker(EMPTY_SNAPSHOT);
 
@@ -32,14 +31,14 @@ const EMPTY_MASKER = new Masker(EMPTY_SNAPSHOT);
 export const EMPTY_PUBLICATION: Publication = Object.freeze({ version: null, snapshot: EMPTY_SNAPSHOT, masker: EMPTY_MASKER, diff: EMPTY_DIFF, unmaskedKeys: EMPTY_MASKER.unmaskedKeys });
 
 /**
- * The publication of `snapshot` (answered as `version`) after `previous`: its
- * masker compiled (as a delta over the previous one where the change is
- * small), the diff taken once, both in slices. A compile that fails rejects, and the sync
- * fails whole.
+ * The publication of `change` (the snapshot and its diff from the sync's one
+ * pass, answered as `version`) after `previous`: its masker compiled from
+ * the changed entries (as a delta over the previous one where the change is
+ * small). A compile that fails rejects, and the sync fails whole.
  */
-export async function nextPublication(previous: Publication, snapshot: Snapshot, version: number | null, compile: MaskerCompiler = prepareMasker): Promise<Publication> {
-  const masker = await compile(snapshot, previous.masker);
-  const diff = await runSliced(diffWork(previous.snapshot, snapshot));
+export async function nextPublication(previous: Publication, change: SnapshotChange, version: number | null, compile: MaskerCompiler = prepareMasker): Promise<Publication> {
+  const { snapshot, diff } = change;
+  const masker = await compile(snapshot, previous.masker, diff);
   return Object.freeze({ version, snapshot, masker, diff, unmaskedKeys: masker.unmaskedKeys });
 }
 

@@ -1,4 +1,4 @@
-// Turns a provider's payload into the frozen, null-prototype object flows read as global.SECRETS, and diffs two of them.
+// Turns a provider's payload into the frozen, null-prototype object flows read as global.SECRETS, with its diff against the snapshot before, in one pass.
 import type { SecretsDiff } from '../../shared/contract';
 import { isPlainObject } from '../../shared/guards';
 import { NAME_MAX_LENGTH, nameProblem } from '../../shared/names';
@@ -50,32 +50,62 @@ export function buildSnapshot(raw: unknown): Snapshot {
 /**
  * {@link buildSnapshot} as sliceable work, pausing every few hundred entries
  * so a large payload does not hold the event loop (README, "Performance").
- *
- * It takes `raw` over instead of copying it: one pass validates every entry
- * and touches nothing, so a rejected payload is left as it came; then the
- * unsafe keys are deleted and `raw` itself becomes the null-prototype,
- * frozen snapshot. Providers hand over a fresh object (see `FetchResult`).
  */
 export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
+  return (yield* nextSnapshotWork(raw, EMPTY_SNAPSHOT)).snapshot;
+}
+
+/** A snapshot and what changed against the one before it. */
+export interface SnapshotChange {
+  readonly snapshot: Snapshot;
+  readonly diff: SecretsDiff;
+}
+
+/**
+ * Builds the snapshot of `raw` and its diff against `previous` in one pass
+ * over the keys, the pass a watch pays for every change (README,
+ * "Performance"): a key `previous` holds with the same value was checked
+ * when it arrived and is only compared; only new and changed entries are
+ * checked. When no key came or went, `previous`'s sorted key list is kept.
+ *
+ * It takes `raw` over instead of copying it: the pass validates and touches
+ * nothing, so a rejected payload is left as it came; then the unsafe keys
+ * are deleted and `raw` itself becomes the null-prototype, frozen snapshot.
+ * Providers hand over a fresh object (see `FetchResult`).
+ */
+export function* nextSnapshotWork(raw: unknown, previous: Snapshot): SliceableWork<SnapshotChange> {
   if (!isPlainObject(raw)) throw new SyncError('invalid_payload', 'The secrets in the answer are not an object');
   // Object.keys: own enumerable keys, one array that becomes the sorted key list (no second copy).
   let keys = Object.keys(raw);
   if (keys.length > MAX_KEYS) throw new SyncError('invalid_payload', `The answer has ${keys.length} secrets, more than the ${MAX_KEYS} accepted`);
+  const before = previous.secrets;
   const unsafe: string[] = [];
   const notText: { key: string; reason: string }[] = [];
   const pairs: Record<string, string>[] = [];
+  const added: string[] = [];
+  const changed: string[] = [];
+  // An indexed loop: it runs once per sync over every key, before the code is optimised, and an iterator would allocate per key.
   for (let i = 0; i < keys.length; i++) {
     if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
     const key = keys[i]!;
-    if (nameProblem(key) !== undefined) {
+    const value = raw[key];
+    const was = before[key];
+    // The same string as before: its name and value were checked then.
+    if (was !== undefined && was === value) continue;
+    if (was === undefined && nameProblem(key) !== undefined) {
       unsafe.push(key);
       continue;
     }
-    const value = raw[key];
-    if (typeof value === 'string') continue;
-    const problem = scalarProblem(value) ?? checkedPairs(key, value);
-    if (typeof problem === 'string') notText.push({ key, reason: problem });
-    else pairs.push(problem);
+    if (typeof value !== 'string') {
+      const problem = scalarProblem(value) ?? checkedPairs(key, value);
+      if (typeof problem === 'string') {
+        notText.push({ key, reason: problem });
+        continue;
+      }
+      pairs.push(problem);
+      if (was !== undefined && sameEntry(was, problem)) continue;
+    }
+    (was === undefined ? added : changed).push(key);
   }
   yield;
   if (unsafe.length + notText.length > 0) {
@@ -85,10 +115,27 @@ export function* snapshotWork(raw: unknown): SliceableWork<Snapshot> {
   }
   for (const value of pairs) Object.freeze(Object.setPrototypeOf(value, null));
   Object.setPrototypeOf(raw, null);
-  // Providers answer in key order: checking that costs one comparison a key, sorting again more.
-  if (!inOrder(keys)) keys.sort();
+  // Nothing came and the count is the same: the very keys of before, whose list is already sorted and frozen.
+  const sameKeys = added.length === 0 && keys.length === previous.keys.length;
+  let removed: string[] = [];
+  if (sameKeys) keys = previous.keys as string[];
+  else {
+    // Providers answer in key order: checking that costs one comparison a key, sorting again more.
+    if (!inOrder(keys)) {
+      keys.sort();
+      added.sort();
+      changed.sort();
+    }
+    removed = previous.keys.filter((key) => !Object.hasOwn(raw, key));
+  }
   const skipped = [...unsafe.map((key) => ({ key: key.slice(0, NAME_MAX_LENGTH), reason: nameProblem(key)! })), ...notText];
-  return Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.freeze(keys), skipped: Object.freeze(skipped) });
+  const snapshot: Snapshot = Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.isFrozen(keys) ? keys : Object.freeze(keys), skipped: Object.freeze(skipped) });
+  // The first sync adds everything: the snapshot's own frozen key list, no copy.
+  const diff =
+    previous.keys.length === 0
+      ? Object.freeze({ added: snapshot.keys, changed: EMPTY_DIFF.changed, removed: EMPTY_DIFF.removed })
+      : Object.freeze({ added: Object.freeze(added), changed: Object.freeze(changed), removed: Object.freeze(removed) });
+  return { snapshot, diff };
 }
 
 /** Why a number or a boolean cannot be a value (JSON writers produce them for `1883` or `true`), or undefined for anything else. */
@@ -141,36 +188,9 @@ export function sameEntry(a: SecretEntry | undefined, b: SecretEntry | undefined
 /** No change: what a sync that found the secrets unchanged publishes. */
 export const EMPTY_DIFF: SecretsDiff = Object.freeze({ added: Object.freeze([]), changed: Object.freeze([]), removed: Object.freeze([]) });
 
-/** Keys compared between two points where a sliced diff may pause. */
-const KEYS_PER_STEP = 1_024;
-
-/** Compares two snapshots by key and value; the lists are frozen (a publication hands them to every listener). */
-export function diffSnapshots(before: Snapshot, after: Snapshot): SecretsDiff {
-  return runNow(diffWork(before, after));
-}
-
-/** {@link diffSnapshots} as sliceable work: a sync of 10,000 keys compares them without holding the event loop (README, "Performance"). */
-export function* diffWork(before: Snapshot, after: Snapshot): SliceableWork<SecretsDiff> {
-  // The first sync adds everything: the new snapshot's own frozen key list, no copy.
-  if (before.keys.length === 0) return Object.freeze({ added: after.keys, changed: EMPTY_DIFF.changed, removed: EMPTY_DIFF.removed });
-  const added: string[] = [];
-  const changed: string[] = [];
-  const { keys } = after;
-  // An indexed loop: once per sync over every key, before the code is optimised, an iterator would allocate per key.
-  for (let i = 0; i < keys.length; i++) {
-    if (i % KEYS_PER_STEP === KEYS_PER_STEP - 1) yield;
-    const key = keys[i]!;
-    const was = before.secrets[key];
-    if (was === undefined) added.push(key);
-    else if (!sameEntry(was, after.secrets[key])) changed.push(key);
-  }
-  yield;
-  const removed: string[] = [];
-  for (let i = 0; i < before.keys.length; i++) {
-    if (i % KEYS_PER_STEP === KEYS_PER_STEP - 1) yield;
-    if (!(before.keys[i]! in after.secrets)) removed.push(before.keys[i]!);
-  }
-  return Object.freeze({ added: Object.freeze(added), changed: Object.freeze(changed), removed: Object.freeze(removed) });
+/** {@link nextSnapshotWork} at once: the snapshot of `raw` and its diff against `previous`. */
+export function nextSnapshot(raw: unknown, previous: Snapshot): SnapshotChange {
+  return runNow(nextSnapshotWork(raw, previous));
 }
 
 /** Whether a diff has anything in it. */

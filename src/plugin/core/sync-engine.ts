@@ -10,7 +10,7 @@ import { runWithRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { EMPTY_PUBLICATION, nextPublication, republication } from './publication';
 import type { MaskerCompiler, Publication } from './publication';
-import { isEmptyDiff, snapshotWork } from './snapshot';
+import { isEmptyDiff, nextSnapshotWork } from './snapshot';
 import { runSliced, yieldTurn } from './time-slice';
 import type { Snapshot } from './snapshot';
 import type { SecretsChangedEvent, SyncState } from '../../shared/contract';
@@ -141,8 +141,10 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       // Parsing a large answer could not be sliced: let the event loop in before the work that can
       // (building, compiling the masker), so no flow waits behind both (README, "Performance").
       if ((result.bytes ?? 0) > LARGE_ANSWER_BYTES) await yieldTurn();
-      const next = await runSliced(snapshotWork(result.secrets));
-      const publication = await nextPublication(this.#published, next, result.version, this.#deps.compileMasker);
+      // One pass builds the snapshot and finds what changed; the masker then reads only the changed entries.
+      const change = await runSliced(nextSnapshotWork(result.secrets, this.#published.snapshot));
+      const next = change.snapshot;
+      const publication = await nextPublication(this.#published, change, result.version, this.#deps.compileMasker);
       this.#publish(publication);
       const { diff } = publication;
       this.#etag = result.etag ?? undefined;

@@ -8,7 +8,7 @@ import { FINDINGS_MAX } from '../../../src/shared/contract';
 import type { FlowNodeConfig } from '../../../src/plugin/core/flow-nodes';
 import type { Masker } from '../../../src/plugin/core/masker';
 import { EMPTY_PUBLICATION, nextPublication } from '../../../src/plugin/core/publication';
-import { buildSnapshot } from '../../../src/plugin/core/snapshot';
+import { EMPTY_SNAPSHOT, nextSnapshot } from '../../../src/plugin/core/snapshot';
 import { memoryLogger } from '../../helpers/logger';
 import { randomText } from '../../helpers/random-text';
 
@@ -88,8 +88,7 @@ describe('plugin/core/credential-scan', function () {
 
   it('finds a synced value pasted into a property, and names its key when the property is that value', async () => {
     const value = `synced-${randomText(20)}`;
-    const snapshot = buildSnapshot({ API_TOKEN: value });
-    const publication = await nextPublication(EMPTY_PUBLICATION, snapshot, 1);
+    const publication = await nextPublication(EMPTY_PUBLICATION, nextSnapshot({ API_TOKEN: value }, EMPTY_SNAPSHOT), 1);
     const masker: Masker = publication.masker;
     const synced: SyncedValues = { ranges: (t) => masker.ranges(t), keyOf: (t) => (t === value ? 'API_TOKEN' : undefined) };
     const flows: FlowNodeConfig[] = [

@@ -1,9 +1,12 @@
-// Tests for src/plugin/core/masker.ts: one mask for text and message trees, encodings included, the original never touched.
+// Tests for src/plugin/core/masker.ts and mask-layers.ts: one mask for text and message trees, encodings included, the original never touched; deltas from the diff alone.
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import vm from 'node:vm';
 import { Masker, prepareMasker, unmaskedKeys } from '../../../src/plugin/core/masker';
-import { buildSnapshot } from '../../../src/plugin/core/snapshot';
+import { MIN_MASKED_LENGTH } from '../../../src/plugin/core/mask-forms';
+import { deltaOf } from '../../../src/plugin/core/mask-layers';
+import { EMPTY_SNAPSHOT, buildSnapshot, nextSnapshot } from '../../../src/plugin/core/snapshot';
+import type { Snapshot } from '../../../src/plugin/core/snapshot';
 
 const M = '••••••••';
 
@@ -116,6 +119,41 @@ describe('plugin/core/masker', () => {
       assert.equal(masker.text('x abcdef-111-ghijkl y'), `x ${M} y`);
       assert.equal(masker.text('x abcdef-111111-ghijkl y'), `x ${M} y`);
       assert.equal(masker.text('x abcdef-111 111-ghijkl y'), `x ${M} ${M} y`);
+    });
+
+    it('builds the delta from the diff alone exactly as from every key, over two hundred random changes', async () => {
+      let seed = 7;
+      const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+      // Values of 4 to 12 characters: some too short to mask; a few shared between keys and pairs.
+      const value = (): string => `v${random(40)}-${'x'.repeat(random(9))}`.slice(0, 4 + random(9));
+      const raw = (): Record<string, unknown> => {
+        const out: Record<string, unknown> = {};
+        for (let k = 0; k < 12; k++) if (random(4) > 0) out[`K${k}`] = random(4) === 0 ? { user: value(), pass: value() } : value();
+        return out;
+      };
+      let before: Snapshot = EMPTY_SNAPSHOT;
+      let masker = await prepareMasker(before);
+      for (let step = 0; step < 200; step++) {
+        // Mostly small changes (kept deltas), now and then a new space (a full compile).
+        const next = random(10) === 0 ? raw() : { ...before.secrets, [`K${random(12)}`]: value(), [`K${random(12)}`]: value() };
+        const change = nextSnapshot(structuredClone(next), before);
+        const fromDiff = await prepareMasker(change.snapshot, masker, change.diff);
+        const fromKeys = await prepareMasker(change.snapshot, masker);
+        assert.deepEqual(fromDiff.unmaskedKeys, unmaskedKeys(change.snapshot), `step ${step}: values too short to mask`);
+        assert.equal(fromDiff.layered, fromKeys.layered, `step ${step}: layered`);
+        if (fromDiff.fullLayer === masker.fullLayer) {
+          // Maps compare unordered.
+          assert.deepEqual(fromDiff.deltaEntries, deltaOf(masker.fullLayer, change.snapshot).entries, `step ${step}: delta entries`);
+        }
+        for (const key of change.snapshot.keys) {
+          const entry = change.snapshot.secrets[key]!;
+          for (const v of typeof entry === 'string' ? [entry] : Object.values(entry)) {
+            if (v.length >= MIN_MASKED_LENGTH) assert.equal(fromDiff.text(`<${v}>`), `<${M}>`, `step ${step}: ${key} masked`);
+          }
+        }
+        before = change.snapshot;
+        masker = fromDiff;
+      }
     });
 
     it('compiles everything again once the change outgrows a tenth of the full layer', async () => {

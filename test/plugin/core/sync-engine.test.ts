@@ -168,11 +168,11 @@ describe('plugin/sync-engine', () => {
       policy: { ...DEFAULT_RETRY_POLICY, retries: 0 },
       logger: memoryLogger(),
       space: 'demo',
-      compileMasker: async (next, previous) => {
+      compileMasker: async (next, previous, diff) => {
         order.push(`compile ${previous.patternCount > 0 ? 'over a masker' : 'from nothing'}→${next.keys.length}`);
         await new Promise((r) => setImmediate(r));
         if (failPrepare) throw new SyncError('invalid_payload', 'cannot compile');
-        return prepareMasker(next, previous);
+        return prepareMasker(next, previous, diff);
       },
     });
     assert.equal((await engine.sync('manual')).ok, true);

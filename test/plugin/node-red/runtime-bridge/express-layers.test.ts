@@ -6,7 +6,7 @@ import express4 from 'express';
 import { asExpressApp, prependMiddleware, removableRoutes, routerStack } from '../../../../src/plugin/node-red/runtime-bridge/express-layers';
 import { guardContextApi } from '../../../../src/plugin/node-red/runtime-bridge/context-guard';
 import { nextPublication, EMPTY_PUBLICATION } from '../../../../src/plugin/core/publication';
-import { buildSnapshot } from '../../../../src/plugin/core/snapshot';
+import { EMPTY_SNAPSHOT, nextSnapshot } from '../../../../src/plugin/core/snapshot';
 import { request } from '../../../helpers/http';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -93,7 +93,7 @@ for (const [version, express, contextRoute] of [
       const sub = express();
       sub.use('/admin', admin);
       app.use(sub);
-      const publication = await nextPublication(EMPTY_PUBLICATION, buildSnapshot({ TOKEN: 'tok-value-12345' }), 1);
+      const publication = await nextPublication(EMPTY_PUBLICATION, nextSnapshot({ TOKEN: 'tok-value-12345' }, EMPTY_SNAPSHOT), 1);
       const undo = guardContextApi([admin], () => publication, (key) => key.split('.'));
       assert.ok(undo, `the guard is installed on Express ${version}`);
       const read = async (key: string): Promise<string> => (await request('GET', `${url}/admin/context/global/${key}`)).text;
