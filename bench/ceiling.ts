@@ -41,10 +41,15 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string' },
     // The control: a second bare server in the manager's place, to see what ratio the machine gives two equal servers.
     control: { type: 'boolean', default: false },
+    // The fixed rate (requests a second) at which both servers' CPU per request is compared; 0 skips that part.
+    rate: { type: 'string', default: '8000' },
   },
 });
 const ROUNDS = Number(args.rounds);
 const SECONDS = Number(args.seconds);
+const RATE = Number(args.rate);
+/** The cases also measured at {@link RATE}. */
+const AT_RATE = ['304 s1k', 'full s1k', 'healthz'];
 
 /** CPU seconds (user and system) process `pid` has used, from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid: number | undefined): number {
@@ -61,9 +66,9 @@ function cpuSeconds(pid: number | undefined): number {
  * Requests a second on 32 connections, and the server's CPU time per request in µs (steadier than the rate on a
  * loaded machine); throws when any answer is not `status` (a figure of refusals would be no figure).
  */
-async function measure(url: string, headers: Record<string, string>, status: number, pid: number | undefined): Promise<{ rps: number; cpuUs: number }> {
+async function measure(url: string, headers: Record<string, string>, status: number, pid: number | undefined, rate?: number): Promise<{ rps: number; cpuUs: number }> {
   const cpu = cpuSeconds(pid);
-  const result = await autocannon({ url, connections: 32, duration: SECONDS, headers });
+  const result = await autocannon({ url, connections: 32, duration: SECONDS, headers, ...(rate === undefined ? {} : { overallRate: rate }) });
   const other = Object.keys(result.statusCodeStats ?? {}).filter((code) => code !== String(status));
   if (other.length > 0 || result.errors > 0) throw new Error(`${url}: answers ${other.join(', ')} besides ${status}, ${result.errors} errors`);
   return { rps: result.requests.average, cpuUs: ((cpuSeconds(pid) - cpu) * 1e6) / result.requests.total };
@@ -129,6 +134,22 @@ async function main(): Promise<void> {
       for (const [who, run] of runs) if (args.profile === undefined || who === 'manager') await run();
     }
   }
+  // At one fixed rate both servers answer the same requests at the same pace, so the client sleeps between answers for
+  // both alike: the CPU a request costs each, without the extra a saturated server pays to wake a waiting client.
+  const atRate: Record<string, { managerCpuUs: number[]; bareCpuUs: number[] }> = {};
+  const rated = RATE > 0 && args.profile === undefined ? chosen.filter((c) => AT_RATE.includes(c.name)) : [];
+  for (const c of rated) atRate[c.name] = { managerCpuUs: [], bareCpuUs: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of rated) {
+      const f = atRate[c.name]!;
+      const runs = [
+        async (): Promise<void> => void f.managerCpuUs.push((await measure(measured.url + c.path, control ? c.bareHeaders : c.managerHeaders, c.status, measured.child.pid, RATE)).cpuUs),
+        async (): Promise<void> => void f.bareCpuUs.push((await measure(bare.url + c.path, c.bareHeaders, c.status, bare.child.pid, RATE)).cpuUs),
+      ];
+      if (round % 2 === 1) runs.reverse();
+      for (const run of runs) await run();
+    }
+  }
   const ended = loadavg();
   const load = `load average ${started.map((l) => l.toFixed(2)).join(' ')} at the start, ${ended.map((l) => l.toFixed(2)).join(' ')} at the end`;
   process.stdout.write(`ceiling${control ? ' (control: bare against bare)' : ''} (median of ${ROUNDS} interleaved rounds of ${SECONDS} s, 32 connections, Node ${process.version}; ${load})\n`);
@@ -142,9 +163,19 @@ async function main(): Promise<void> {
     const verdict = `≥ ${GOAL}: ${ratio >= GOAL ? 'met' : 'not met'}`;
     process.stdout.write(`| ${name} | ${row.manager.toFixed(0)} | ${row.bare.toFixed(0)} | ${ratio.toFixed(2)} | ${verdict} | ${row.managerCpuUs.toFixed(0)} / ${row.bareCpuUs.toFixed(0)} |\n`);
   }
+  const rateSummary: Record<string, { managerCpuUs: number; bareCpuUs: number; ratio: number }> = {};
+  if (rated.length > 0) {
+    process.stdout.write(`\nat ${RATE} requests a second each (median of ${ROUNDS} rounds): CPU per request, and what it makes of the ratio\n`);
+    process.stdout.write('| figure | manager µs | bare node:http µs | bare ÷ manager | goal |\n|---|---|---|---|---|\n');
+    for (const [name, f] of Object.entries(atRate)) {
+      const ratio = median(f.bareCpuUs.map((b, i) => b / (f.managerCpuUs[i] ?? NaN)));
+      rateSummary[name] = { managerCpuUs: median(f.managerCpuUs), bareCpuUs: median(f.bareCpuUs), ratio };
+      process.stdout.write(`| ${name} | ${median(f.managerCpuUs).toFixed(1)} | ${median(f.bareCpuUs).toFixed(1)} | ${ratio.toFixed(2)} | ≥ ${GOAL}: ${ratio >= GOAL ? 'met' : 'not met'} |\n`);
+    }
+  }
   const file = join(__dirname, '../../bench/results.json');
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  const ceiling = { at: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, loadavg: { start: started, end: ended }, summary, figures };
+  const ceiling = { at: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, loadavg: { start: started, end: ended }, summary, figures, rate: RATE, atRate: rateSummary, atRateFigures: atRate };
   if (only === undefined && !control) writeFileSync(file, `${JSON.stringify({ ...previous, ceiling }, null, 2)}\n`);
   manager.child.kill('SIGTERM');
   bare.child.kill('SIGTERM');

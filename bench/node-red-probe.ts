@@ -1,4 +1,5 @@
 // A real Node-RED process for bench/node-red-sync.ts (forked, IPC): with the plugin or with a naive client, it stamps when flows can read new values, and measures its own event loop and memory.
+import { subscribe } from 'node:diagnostics_channel';
 import { Session } from 'node:inspector/promises';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,11 @@ async function main(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   // Where flows read global.SECRETS (settings.js functionGlobalContext): an accessor, so the moment a new object lands there is stamped.
+  // When the last HTTP answer reached this process (its head): the watch's client side is the time from there to the stamp.
+  let answered = 0n;
+  subscribe('http.client.response.finish', () => {
+    answered = process.hrtime.bigint();
+  });
   let current: unknown = holder[SECRETS_KEY];
   let armed: { key: string; expect: string } | undefined;
   Object.defineProperty(holder, SECRETS_KEY, {
@@ -54,7 +60,7 @@ async function main(): Promise<void> {
       current = value;
       if (armed && typeof value === 'object' && value !== null && (value as Record<string, unknown>)[armed.key] === armed.expect) {
         armed = undefined;
-        send({ type: 'seen', hr: process.hrtime.bigint().toString() });
+        send({ type: 'seen', hr: process.hrtime.bigint().toString(), answered: answered.toString() });
       }
     },
   });
