@@ -203,6 +203,32 @@ describe('plugin/sync-engine', () => {
     assert.ok(turns >= 1, `turns: ${turns}`);
   });
 
+  it('applies a small answer at once: a watch change of one key takes no turn of the event loop before flows see it', async () => {
+    const base = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`KEY_${i}`, `value-${i}-abcdef`]));
+    const first = changed(base, 1);
+    const second = { ...changed({ ...base, KEY_0: 'rotated-value-0' }, 2), bytes: 400 };
+    const { engine } = setup([first]);
+    assert.equal((await engine.sync('manual')).ok, true);
+    let turns = 0;
+    setImmediate(() => turns++);
+    // A slow machine, as the slicer sees it: every reading of the clock 5 ms later. A sliced build would take turns.
+    const now = Object.getOwnPropertyDescriptor(performance, 'now');
+    let fake = performance.now();
+    Object.defineProperty(performance, 'now', { configurable: true, value: () => (fake += 5) });
+    let outcome: Awaited<ReturnType<SyncEngine['sync']>>;
+    try {
+      outcome = await engine.sync('watch', second);
+    } finally {
+      if (now) Object.defineProperty(performance, 'now', now);
+      else delete (performance as { now?: unknown }).now;
+    }
+    assert.equal(outcome.ok, true);
+    assert.equal(engine.snapshot.secrets.KEY_0, 'rotated-value-0');
+    assert.equal(engine.publication.masker.text('x rotated-value-0 y'), 'x •••••••• y', 'masked before it was published');
+    assert.equal(engine.publication.masker.layered, true, 'a delta over the full layer');
+    assert.equal(turns, 0, 'no turn was taken');
+  });
+
   it('publishes a value with a lone surrogate, masked, like any other (the masker compiles it)', async () => {
     const odd = 'token-\ud800-abcdef';
     const provider = new ScriptedProvider([changed({ ODD: odd, A: 'a-value-1' })]);
