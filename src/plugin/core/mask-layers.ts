@@ -47,6 +47,14 @@ function pairList(entry: Readonly<Record<string, string>>): string[] {
   return list;
 }
 
+/**
+ * What names a pair list in a layer: its values in code-unit order, as JSON. Its pair forms (every ordered pair of
+ * values) do not depend on the fields' order, and neither does the diff (`sameEntry`), so neither may the name.
+ */
+function pairId(list: readonly string[]): string {
+  return JSON.stringify([...list].sort());
+}
+
 /** Adds `entry`'s values (and its pair list) to `sources`. */
 function addEntry(sources: Sources, entry: SecretEntry): void {
   if (typeof entry === 'string') {
@@ -55,14 +63,14 @@ function addEntry(sources: Sources, entry: SecretEntry): void {
   }
   const list = pairList(entry);
   for (const value of list) sources.values.add(value);
-  sources.pairs.set(JSON.stringify(list), list);
+  sources.pairs.set(pairId(list), list);
 }
 
 /** Whether `layer` masks every value of `entry` (and its pair list). */
 function covers(layer: Layer, entry: SecretEntry): boolean {
   if (typeof entry === 'string') return layer.values.has(entry);
   const list = pairList(entry);
-  return list.every((value) => layer.values.has(value)) && layer.pairs.has(JSON.stringify(list));
+  return list.every((value) => layer.values.has(value)) && layer.pairs.has(pairId(list));
 }
 
 /**
@@ -93,13 +101,16 @@ export function* scanWork(snapshot: Snapshot): SliceableWork<Scan> {
         values.add(value);
         if (value.length < MIN_MASKED_LENGTH) unmasked.push(`${key}.${fields[f]!}`);
       }
-      pairs.set(JSON.stringify(list), list);
+      pairs.set(pairId(list), list);
     }
   }
   return { values, pairs, unmasked };
 }
 
-/** Everything of `snapshot` the full layer `base` does not cover, found by going through every key. */
+/**
+ * Everything of `snapshot` the full layer `base` does not cover, found by going through every key: the delta when no
+ * diff is at hand, and the reference {@link deltaAfter} is tested against.
+ */
 export function deltaOf(base: Layer, snapshot: Snapshot): Delta {
   const delta: Delta & { entries: Map<string, SecretEntry> } = { values: new Set(), pairs: new Map(), entries: new Map() };
   for (const key of snapshot.keys) {

@@ -75,7 +75,7 @@ export interface SnapshotChange {
  */
 export function* nextSnapshotWork(raw: unknown, previous: Snapshot): SliceableWork<SnapshotChange> {
   if (!isPlainObject(raw)) throw new SyncError('invalid_payload', 'The secrets in the answer are not an object');
-  // Object.keys: own enumerable keys, one array that becomes the sorted key list (no second copy).
+  // Object.keys: own enumerable keys, the array that becomes the sorted key list unless the previous one is kept.
   let keys = Object.keys(raw);
   if (keys.length > MAX_KEYS) throw new SyncError('invalid_payload', `The answer has ${keys.length} secrets, more than the ${MAX_KEYS} accepted`);
   const before = previous.secrets;
@@ -121,13 +121,12 @@ export function* nextSnapshotWork(raw: unknown, previous: Snapshot): SliceableWo
   if (sameKeys) keys = previous.keys as string[];
   else {
     // Providers answer in key order: checking that costs one comparison a key, sorting again more.
-    if (!inOrder(keys)) {
-      keys.sort();
-      added.sort();
-      changed.sort();
-    }
+    if (!inOrder(keys)) keys.sort();
     removed = previous.keys.filter((key) => !Object.hasOwn(raw, key));
   }
+  // In the order of the key list, whatever the answer's order (integer-like names come first in Object.keys).
+  if (!inOrder(added)) added.sort();
+  if (!inOrder(changed)) changed.sort();
   const skipped = [...unsafe.map((key) => ({ key: key.slice(0, NAME_MAX_LENGTH), reason: nameProblem(key)! })), ...notText];
   const snapshot: Snapshot = Object.freeze({ secrets: Object.freeze(raw as Record<string, SecretEntry>), keys: Object.isFrozen(keys) ? keys : Object.freeze(keys), skipped: Object.freeze(skipped) });
   // The first sync adds everything: the snapshot's own frozen key list, no copy.

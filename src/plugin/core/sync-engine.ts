@@ -143,11 +143,13 @@ export class SyncEngine extends EventEmitter<EngineEvents> {
       if ((result.bytes ?? 0) > LARGE_ANSWER_BYTES) await yieldTurn();
       // One pass builds the snapshot and finds what changed; the masker then reads only the changed entries. A small
       // answer's pass takes microseconds: run at once, it touches less code than the slicer on the way to the flows.
-      const work = nextSnapshotWork(result.secrets, this.#published.snapshot);
+      // The diff and the masker's delta must be taken against the same publication: read it once.
+      const previous = this.#published;
+      const work = nextSnapshotWork(result.secrets, previous.snapshot);
       const small = result.bytes !== undefined && result.bytes <= LARGE_ANSWER_BYTES;
       const change = small ? runNow(work) : await runSliced(work);
       const next = change.snapshot;
-      const publication = await nextPublication(this.#published, change, result.version, this.#deps.compileMasker);
+      const publication = await nextPublication(previous, change, result.version, this.#deps.compileMasker);
       this.#publish(publication);
       const { diff } = publication;
       this.#etag = result.etag ?? undefined;

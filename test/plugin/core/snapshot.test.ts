@@ -110,6 +110,10 @@ describe('plugin/snapshot', () => {
     assert.equal(nextSnapshot({ C: 'c2', A: 'a', B: 'b2' }, before).snapshot.keys, before.keys);
     const unordered = nextSnapshot({ D: 'd', C: 'c2', A: 'a2', E: 'e' }, before);
     assert.deepEqual(unordered.diff, { added: ['D', 'E'], changed: ['A', 'C'], removed: ['B'] });
+    assert.deepEqual(nextSnapshot({ C: 'c3', B: 'b3', A: 'a' }, before).diff.changed, ['B', 'C'], 'the same keys, unordered');
+    const numbered = buildSnapshot({ 9: 'nine', 10: 'ten' });
+    assert.deepEqual(numbered.keys, ['10', '9']);
+    assert.deepEqual(nextSnapshot({ 9: 'nine-2', 10: 'ten-2' }, numbered).diff.changed, ['10', '9'], 'integer-like names, which Object.keys puts first by number');
     assert.deepEqual(unordered.snapshot.keys, ['A', 'C', 'D', 'E']);
     assert.ok(Object.isFrozen(unordered.diff.added) && Object.isFrozen(unordered.snapshot.keys));
   });
@@ -117,12 +121,20 @@ describe('plugin/snapshot', () => {
   it('finds the diff a key-by-key comparison finds, over a thousand random changes', () => {
     // A seeded generator: the same sequence on every run, and a failure names the step.
     let seed = 25;
-    const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    // The high bits of a linear congruential generator (its low bits repeat with short periods).
+    const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), Math.floor(seed / 2 ** 16) % n);
     const entry = (): unknown => [() => `v${random(4)}`, () => ({ u: `u${random(3)}`, p: `p${random(2)}` }), () => random(2), () => 'same'][random(4)]!();
+    const names = ['K0', 'K1', 'K2', 'K3', 'K4', 'K5', 'bad.key', 'K7', '9', '10', 'constructor', '__proto__'];
     let before: Snapshot = EMPTY_SNAPSHOT;
-    for (let step = 0; step < 1_000; step++) {
+    for (let step = 0; step < 2_000; step++) {
       const raw: Record<string, unknown> = {};
-      for (const key of ['K0', 'K1', 'K2', 'K3', 'K4', 'K5', 'bad.key', 'K7'].sort(() => random(3) - 1)) if (random(3) > 0) raw[key] = entry();
+      // Every fourth answer keeps exactly the names of before (in another order), the path that keeps the key list.
+      const chosen = random(4) === 0 && before.keys.length > 0 ? [...before.keys] : names.filter(() => random(3) > 0);
+      for (let i = chosen.length - 1; i > 0; i--) {
+        const j = random(i + 1);
+        [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
+      }
+      for (const key of chosen) Object.defineProperty(raw, key, { value: entry(), enumerable: true, writable: true, configurable: true });
       const { snapshot, diff } = nextSnapshot(structuredClone(raw), before);
       const expected = buildSnapshot(structuredClone(raw));
       assert.deepEqual(snapshot.keys, expected.keys, `step ${step}: keys`);
