@@ -12,8 +12,11 @@ export interface WatchDeps {
   waitForChange(version: number, seconds: number, signal: AbortSignal): Promise<FetchResult | undefined>;
   /** The version of the snapshot flows see now, or null before the first sync. */
   currentVersion(): number | null;
-  /** Runs a sync (never rejects); with the long poll's answer, applies it instead of fetching again. */
-  sync(prefetched?: FetchResult): Promise<unknown>;
+  /**
+   * Runs a sync (never rejects); with the long poll's answer, applies it instead of fetching again. Resolves with
+   * whether it succeeded, or undefined when it did not run.
+   */
+  sync(prefetched?: FetchResult): Promise<{ ok: boolean } | undefined>;
   logger: PluginLogger;
   /** Called after every change of {@link WatchLoop.status}. */
   onStatus?: () => void;
@@ -84,6 +87,9 @@ export class WatchLoop {
     const probe = Math.min(seconds, this.deps.probeSeconds ?? 1);
     let failures = 0;
     while (!signal.aborted) {
+      // An answer the sync refused (a broken payload): the version stays where it was, so the next poll would be
+      // answered with the same answer at once. It backs off like a failed poll instead of asking again in a loop.
+      let refused = false;
       try {
         const version = this.deps.currentVersion();
         // Without a version there is nothing to wait on: sync first, then watch from what it got.
@@ -97,9 +103,9 @@ export class WatchLoop {
           // proves the manager takes long polls again. After a change the next probe follows at once.
           if (!degraded || answer === undefined) this.#live();
           // The long poll's answer is the sync: one request per change.
-          if (answer) await this.deps.sync(answer);
+          if (answer) refused = (await this.deps.sync(answer))?.ok === false;
         }
-        failures = this.deps.currentVersion() === null ? failures + 1 : 0;
+        failures = refused || this.deps.currentVersion() === null ? failures + 1 : 0;
       } catch (err) {
         if (signal.aborted) return;
         failures++;

@@ -29,7 +29,7 @@ describe('plugin/watch-loop', () => {
         return answer;
       },
       currentVersion: () => version,
-      sync: (prefetched) => Promise.resolve((synced.push(prefetched), version++)),
+      sync: (prefetched) => Promise.resolve((synced.push(prefetched), version++, { ok: true })),
       logger: memoryLogger(),
       pollSeconds: 30,
     });
@@ -42,6 +42,36 @@ describe('plugin/watch-loop', () => {
     assert.equal(loop.running, false);
   });
 
+  it('backs off when an answer is refused, instead of asking again at once for the same broken answer', async () => {
+    // A manager that answers every long poll at once with a payload the sync refuses (the version stays behind it).
+    const broken: FetchResult = { status: 'changed', version: 3, etag: '"x.3"', secrets: { A: null } };
+    const polls: number[] = [];
+    const loop = new WatchLoop({
+      waitForChange: (_v, _s, signal) => {
+        polls.push(Date.now());
+        // Bounded, so a loop that asks again at once fails this test instead of spinning forever: after 100 polls, no answer until stopped.
+        if (polls.length > 100) return new Promise<FetchResult | undefined>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+        return Promise.resolve(broken);
+      },
+      currentVersion: () => 2,
+      sync: () => Promise.resolve({ ok: false }),
+      logger: memoryLogger(),
+      minDelayMs: 1_000,
+      maxDelayMs: 8_000,
+    });
+    loop.start();
+    await clock.tickAsync(30_000);
+    const stopping = loop.stop();
+    await clock.tickAsync(1);
+    await stopping;
+    // The backoff's curve (with its jitter), not a poll per turn of the event loop.
+    assert.ok(polls.length >= 3 && polls.length <= 8, `polls in 30 s: ${polls.length}`);
+    const gaps = polls.slice(1).map((at, i) => at - polls[i]!);
+    assert.ok(gaps.every((gap) => gap >= 1_000), `gaps: ${gaps.join(', ')}`);
+    assert.ok(gaps[gaps.length - 1]! > gaps[0]!, `growing: ${gaps.join(', ')}`);
+    assert.equal(loop.status.state, 'live', 'the long polls themselves were answered: the watch is not degraded');
+  });
+
   it('backs off after failures and records the state with a sync each time', async () => {
     const polls: number[] = [];
     let syncs = 0;
@@ -51,7 +81,7 @@ describe('plugin/watch-loop', () => {
         return Promise.reject(new SyncError('unreachable', 'down', { retryable: true }));
       },
       currentVersion: () => 1,
-      sync: () => Promise.resolve(syncs++),
+      sync: () => Promise.resolve((syncs++, { ok: true })),
       logger: memoryLogger(),
       minDelayMs: 1_000,
       maxDelayMs: 8_000,
@@ -93,7 +123,7 @@ describe('plugin/watch-loop', () => {
           return undefined;
         },
         currentVersion: () => 1,
-        sync: () => Promise.resolve(syncs++),
+        sync: () => Promise.resolve((syncs++, { ok: true })),
         logger: memoryLogger(),
         onStatus: () => notified.push(loop.status),
         minDelayMs: 1_000,
@@ -164,7 +194,7 @@ describe('plugin/watch-loop', () => {
           return undefined;
         },
         currentVersion: () => (synced.some((a) => a === change) ? 2 : 1),
-        sync: (prefetched) => Promise.resolve(void synced.push(prefetched)),
+        sync: (prefetched) => Promise.resolve((synced.push(prefetched), { ok: true })),
         logger: memoryLogger(),
         onStatus: () => states.push(loop.status.state),
         minDelayMs: 1_000,
