@@ -69,6 +69,28 @@ describe('integration: plugin in a real Node-RED runtime', function () {
       assert.ok(after.length >= 1);
       assert.equal((await rt.admin('PUT', '/secret-sync/preferences', { interval: 'off' })).status, 200);
     });
+
+    it('watch: a server that answers every long poll at once with a broken answer is asked again on the backoff, not in a loop', async () => {
+      const object = rt.nr.globalContext.SECRETS;
+      const count = rt.proxy.requests.length;
+      rt.proxy.setFallback({ kind: 'status', status: 200, body: '{"space":"demo","version":999,"secrets":{"A":null}}' });
+      try {
+        assert.equal((await rt.admin('PUT', '/secret-sync/preferences', { interval: 'watch' })).status, 200);
+        await new Promise((r) => setTimeout(r, 2_500));
+        const polls = rt.proxy.requests.slice(count).filter((r) => r.method === 'GET' && r.path.includes('wait='));
+        // The first poll, then the backoff (1 s, then 2 s, jittered): a handful in 2.5 s where a loop would send thousands.
+        assert.ok(polls.length >= 1 && polls.length <= 4, `long polls in 2.5 s: ${polls.length}`);
+        const status = await rt.status();
+        assert.equal(status.error?.code, 'invalid_payload');
+        assert.equal(rt.nr.globalContext.SECRETS, object, 'the last good secrets stay');
+      } finally {
+        await rt.admin('PUT', '/secret-sync/preferences', { interval: 'off' });
+        rt.proxy.setFallback({ kind: 'pass' });
+      }
+      assert.equal((await rt.status()).interval, 'off');
+      await rt.admin('POST', '/secret-sync/sync');
+      await eventually(async () => (await rt.status()).state === 'ok', 5_000, 'good again');
+    });
   });
 
   describe('cheap polling', () => {
