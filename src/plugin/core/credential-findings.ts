@@ -7,6 +7,7 @@ import { literalPart } from './credential-rules';
 import { textAt } from './credential-walk';
 import { scanFlows } from './credential-scan';
 import type { KeptFinding, ScanResult, SyncedValues } from './credential-scan';
+import { rememberLastShapes } from './credential-shapes';
 import type { ShapeDetector } from './credential-shapes';
 import type { FlowNodeConfig } from './flow-nodes';
 import type { PluginLogger } from './logger';
@@ -64,7 +65,8 @@ export class CredentialFindings extends EventEmitter<FindingsEvents> {
 
   constructor(deps: FindingsDeps) {
     super();
-    this.#deps = deps;
+    // A scan after a sync reads the same texts as the one before it: their shapes are not linted again.
+    this.#deps = { ...deps, detect: rememberLastShapes(deps.detect) };
   }
 
   /** On every start of the flows: scan them. */

@@ -11,6 +11,23 @@ export interface ShapeHit {
 /** What the scan asks of a detector: the hits in `texts`, never a message (secretlint's messages quote the value). */
 export type ShapeDetector = (texts: readonly string[]) => Promise<ShapeHit[]>;
 
+/**
+ * `detect` answering again, without linting, when asked about the very texts
+ * it was last asked about: a sync that changed secrets scans the same flows
+ * again for the new values, and their shapes have not changed (README,
+ * "Move existing credentials"). Compared text by text, so any change of a
+ * flow or of a stored credential lints again.
+ */
+export function rememberLastShapes(detect: ShapeDetector): ShapeDetector {
+  let last: { texts: readonly string[]; hits: readonly ShapeHit[] } | undefined;
+  return async (texts) => {
+    if (last !== undefined && last.texts.length === texts.length && last.texts.every((text, i) => text === texts[i])) return last.hits.map((hit) => ({ ...hit }));
+    const hits = await detect(texts);
+    last = { texts: [...texts], hits: hits.map((hit) => ({ ...hit })) };
+    return hits;
+  };
+}
+
 /** The slice of `@secretlint/core` used here (an ES module, loaded with a dynamic import as p-retry is). */
 interface SecretlintCore {
   lintSource(input: {

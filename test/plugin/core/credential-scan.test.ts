@@ -148,6 +148,30 @@ describe('plugin/core/credential-scan', function () {
     assert.equal(findings.moveSource('b1', 'credentials.password'), undefined);
   });
 
+  it('after a sync scans the same flows for the new values without linting their shapes again; a changed flow is linted again', async () => {
+    const token = `ghp_${randomText(36)}`;
+    const pasted = `pasted-${randomText(20)}`;
+    const linted: number[] = [];
+    const counting: typeof detect = async (texts) => (linted.push(texts.length), detect(texts));
+    const findings = new CredentialFindings({ credentialsOf: () => undefined, passwordFields: () => undefined, detect: counting, logger: memoryLogger() });
+    const flows: FlowNodeConfig[] = [
+      { id: 'f1', type: 'function', func: `const t = "${token}";\nreturn msg;` },
+      { id: 'c1', type: 'change', rules: [{ t: 'set', p: 'payload', tot: 'str', to: pasted }] },
+    ];
+    await findings.flowsStarted(flows);
+    assert.deepEqual(linted.length, 1);
+    assert.deepEqual(findings.answer().findings.map((f) => f.rule), ['credential-shape']);
+    // A sync brings `pasted` as a secret: the scan runs again and finds it, with the shapes of before.
+    await findings.published(await nextPublication(EMPTY_PUBLICATION, nextSnapshot({ PASTED: pasted }, EMPTY_SNAPSHOT), 1));
+    assert.equal(linted.length, 1, 'the same texts were not linted again');
+    assert.deepEqual(findings.answer().findings.map((f) => f.rule).sort(), ['credential-shape', 'synced-value']);
+    // A deploy that changes a text lints again.
+    const other = `ghp_${randomText(36)}`;
+    await findings.flowsStarted([{ ...flows[0]!, func: `const t = "${other}";\nreturn msg;` }, flows[1]!]);
+    assert.equal(linted.length, 2);
+    assert.equal(findings.answer().count, 2);
+  });
+
   it('logs one line counting the findings by rule, with no value', async () => {
     const lines: string[] = [];
     const password = randomText(12);
