@@ -2,16 +2,12 @@
 import { AwsProvider } from '../src/providers/aws/aws-provider';
 import type { FetchResult } from '../src/providers/provider';
 import { MOTO_CREDENTIALS, MOTO_REGION, MOTO_VERSION, fillSecrets, hasMoto, startMoto } from '../test/helpers/moto';
+import { median } from './stats';
 
 /** Polls timed per row; the median is reported. */
 const POLLS = 5;
 
 const etagOf = (result: FetchResult): string | undefined => (result.status === 'changed' ? (result.etag ?? undefined) : undefined);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   if (!hasMoto()) {

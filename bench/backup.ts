@@ -8,6 +8,7 @@ import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import { seedDataDir } from '../test/helpers/seed-data-dir';
 import { serve } from './serve';
+import { median } from './stats';
 
 const ROUNDS = 7;
 const SECONDS = 3;
@@ -15,7 +16,6 @@ const SECRETS = 10_000;
 /** Bytes per value: the database is then about 6 MB (a value over about 1,000 bytes takes a page of its own). */
 const VALUE_BYTES = 256;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function polls(url: string, token: string, etag: string): Promise<number> {
   const result = await autocannon({ url, connections: 32, duration: SECONDS, headers: { authorization: `Bearer ${token}`, 'if-none-match': etag } });

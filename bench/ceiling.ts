@@ -1,5 +1,5 @@
 // `npm run bench` (ceiling): the manager against a bare node:http server sending its very bytes from memory, interleaved; merged into bench/results.json.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,9 @@ import { request } from '../test/helpers/http';
 import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import type { BareRoute } from './bare-server';
+import { mergeResult } from './results-file';
 import { serve } from './serve';
+import { median } from './stats';
 
 /** The spaces measured, by name, and their sizes (README, "Performance"). */
 const SPACES = [
@@ -74,7 +76,6 @@ async function measure(url: string, headers: Record<string, string>, status: num
   return { rps: result.requests.average, cpuUs: ((cpuSeconds(pid) - cpu) * 1e6) / result.requests.total };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
   const started = loadavg();
@@ -173,10 +174,8 @@ async function main(): Promise<void> {
       process.stdout.write(`| ${name} | ${median(f.managerCpuUs).toFixed(1)} | ${median(f.bareCpuUs).toFixed(1)} | ${ratio.toFixed(2)} | ≥ ${GOAL}: ${ratio >= GOAL ? 'met' : 'not met'} |\n`);
     }
   }
-  const file = join(__dirname, '../../bench/results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const ceiling = { at: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, loadavg: { start: started, end: ended }, summary, figures, rate: RATE, atRate: rateSummary, atRateFigures: atRate };
-  if (only === undefined && !control) writeFileSync(file, `${JSON.stringify({ ...previous, ceiling }, null, 2)}\n`);
+  if (only === undefined && !control) mergeResult('ceiling', ceiling);
   manager.child.kill('SIGTERM');
   bare.child.kill('SIGTERM');
   control?.child.kill('SIGTERM');

@@ -6,6 +6,7 @@ import { request } from '../test/helpers/http';
 import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import { serve } from './serve';
+import { quantile } from './stats';
 
 const SECONDS = 10;
 /** Keys of the space, with names of the longest kind: the largest report the manager keeps. */
@@ -25,7 +26,6 @@ async function readLatencies(provider: SecretManagerProvider, seconds: number): 
   return latencies;
 }
 
-const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 const summary = (xs: number[]): string => `${quantile(xs, 0.5).toFixed(1)} / ${quantile(xs, 0.99).toFixed(1)} / ${Math.max(...xs).toFixed(1)}`;
 
 interface FloodStats {

@@ -18,6 +18,7 @@ import { memoryLogger } from '../test/helpers/logger';
 import { keepMasker } from './keep-masker';
 import { naiveGet } from './naive-client';
 import { serve } from './serve';
+import { median } from './stats';
 
 const ROUNDS = 5;
 /** Distinct plugin instances the fleet poll figure names: the most the manager records per space. */
@@ -58,7 +59,6 @@ function fleetFlushMs(count: number): number {
   return median(times);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
   const dataDir = tempDir('bench-manager-');

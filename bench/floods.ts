@@ -1,12 +1,13 @@
 // `npm run bench` (floods): a plugin's read and watch latency while an attacker floods the manager; merged into bench/results.json.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretManagerProvider } from '../src/providers/secret-manager-provider';
 import type { FetchResult } from '../src/providers/provider';
 import { startServe } from '../test/helpers/cli';
 import { request } from '../test/helpers/http';
 import { tempDir } from '../test/helpers/manager';
+import { mergeResult } from './results-file';
+import { quantile } from './stats';
 
 /** Plugin reads per flood, one every PACE_MS, each on a new connection as a plugin polling every minute makes. */
 const READS = 300;
@@ -58,7 +59,6 @@ interface Figures {
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 
 /** A running attacker: how many requests it has sent so far, and how to stop it. */
 interface Attacker {
@@ -193,9 +193,7 @@ async function main(): Promise<void> {
     );
   }
   if (Object.keys(failures).length > 0) process.stdout.write(`failures by code: ${JSON.stringify(failures)}\n`);
-  const file = join(__dirname, '../../bench/results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, `${JSON.stringify({ ...previous, floods: { at: new Date().toISOString(), node: process.version, rounds } }, null, 2)}\n`);
+  mergeResult('floods', { at: new Date().toISOString(), node: process.version, rounds });
 }
 
 void main();

@@ -2,14 +2,15 @@
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { request } from '../test/helpers/http';
 import { CLI } from '../test/helpers/cli';
 import { tempDir } from '../test/helpers/manager';
 import type { ProbeCommand, ProbeOptions } from './node-red-probe';
+import { mergeResult } from './results-file';
 import { serve } from './serve';
+import { median, quantile } from './stats';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** `mass` or `watch` runs one part alone (profiling, quick checks); the default runs both. */
@@ -22,8 +23,6 @@ const CHANGES = 20;
 const SETTLE_MS = 250;
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hrNow = (): bigint => process.hrtime.bigint();
 /** A value as a generator would make one: a prefix, the key's number and 16 random bytes in base64 (`+`, `/`, `=` give it URI and form-encoded forms). */
@@ -261,10 +260,7 @@ async function main(): Promise<void> {
     out.push(`| ${size.toLocaleString('en')} | ${quantile(c.ours, 0.5).toFixed(2)} / ${quantile(c.ours, 0.99).toFixed(2)} ms | ${quantile(c.naive, 0.5).toFixed(2)} / ${quantile(c.naive, 0.99).toFixed(2)} ms |`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
-  const file = join(__dirname, '../../bench/results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  const nodeRed = { at: new Date().toISOString(), node: process.version, cores: cpus().length, loadStart, loadEnd, mass, watch, client };
-  writeFileSync(file, `${JSON.stringify({ ...previous, nodeRed }, null, 2)}\n`);
+  mergeResult('nodeRed', { at: new Date().toISOString(), node: process.version, cores: cpus().length, loadStart, loadEnd, mass, watch, client });
 }
 
 void main().catch((err: unknown) => {

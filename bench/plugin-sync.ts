@@ -7,6 +7,7 @@ import { SyncEngine } from '../src/plugin/core/sync-engine';
 import type { FetchResult, SecretProvider } from '../src/providers/provider';
 import { memoryLogger } from '../test/helpers/logger';
 import { keepMasker } from './keep-masker';
+import { median } from './stats';
 
 const KEYS = 10_000;
 const ROUNDS = 5;
@@ -31,7 +32,6 @@ function answers(count: number): { provider: SecretProvider; bytes: number } {
   return { provider, bytes: Buffer.byteLength(texts[0]!) };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** Heap allocated (from a collected heap, nothing collected meanwhile) and main-thread active ms of one run of `work`. */
 async function measure(work: () => Promise<unknown>): Promise<{ heap: number; activeMs: number }> {

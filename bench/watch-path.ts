@@ -1,9 +1,9 @@
 // `npm run bench` (watch path): the plugin's own work for one watch change (answer → publication) against parse-and-assign, back to back and after the process idled; merged into bench/results.json.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DEFAULT_RETRY_POLICY } from '../src/plugin/core/retry';
 import { SyncEngine } from '../src/plugin/core/sync-engine';
 import type { SecretProvider } from '../src/providers/provider';
+import { mergeResult } from './results-file';
+import { quantile } from './stats';
 
 /** Changes measured per size and pace; the first {@link WARM} of each run are left out (the code is still being compiled). */
 const CHANGES = 200;
@@ -14,7 +14,6 @@ const SIZES = [10, 1_000, 10_000];
 
 const quiet = { debug: (): void => undefined, info: (): void => undefined, warn: (): void => undefined, error: (): void => undefined };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
 
 /** A manager's answer of `size` keys in which KEY_0 took value number `round`. */
 function answer(size: number, round: number): string {
@@ -74,9 +73,7 @@ async function main(): Promise<void> {
       );
     }
   }
-  const file = join(__dirname, '../../bench/results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, `${JSON.stringify({ ...previous, watchPath: { at: new Date().toISOString(), node: process.version, idleMs: IDLE_MS, rows } }, null, 2)}\n`);
+  mergeResult('watchPath', { at: new Date().toISOString(), node: process.version, idleMs: IDLE_MS, rows });
 }
 
 void main().catch((err: unknown) => {
