@@ -1,11 +1,10 @@
 // Tests for src/manager/lib/http/fast-healthz.ts: `GET /healthz` answered without Express, with Express's very bytes, counted and logged as before.
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fastHealthz } from 'secret-sync-manager/dist/http/fast-healthz';
 import { createLogger } from 'secret-sync-manager/dist/logger';
 import { RequestCounts } from 'secret-sync-manager/dist/metrics/request-counts';
+import { startFastPathServer } from '../../helpers/fast-path-server';
 import { request } from '../../helpers/http';
 import { startTestManager } from '../../helpers/manager';
 import { sample, scrape } from '../../helpers/prometheus';
@@ -44,17 +43,8 @@ describe('manager/http fast /healthz', () => {
   it('passes on, having written nothing, every request but a GET of /healthz without a query', async () => {
     const requests = new RequestCounts();
     const healthz = fastHealthz({ logger: createLogger({ level: 'error', sink: () => undefined }), requests });
-    const passed: string[] = [];
-    const server = http.createServer((req, res) => {
-      if (healthz(req, res)) return;
-      assert.equal(res.headersSent, false);
-      assert.equal(res.getHeaderNames().length, 0);
-      passed.push(`${req.method} ${req.url}`);
-      res.statusCode = 418;
-      res.end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const server = await startFastPathServer(healthz);
+    const { url, passed } = server;
     try {
       const cases = [
         ['HEAD', '/healthz'],

@@ -1,7 +1,5 @@
 // Tests for src/manager/lib/http/fast-read.ts: the fleet's plain poll answered without Express, exactly as Express would.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MANAGER_ACTOR } from 'secret-sync-manager/dist/audit-store';
@@ -13,6 +11,8 @@ import { fastRead } from 'secret-sync-manager/dist/http/fast-read';
 import { createLogger } from 'secret-sync-manager/dist/logger';
 import { SecretStore } from 'secret-sync-manager/dist/secret-store';
 import { TokenStore } from 'secret-sync-manager/dist/token-store';
+import { startFastPathServer } from '../../helpers/fast-path-server';
+import type { FastPathServer } from '../../helpers/fast-path-server';
 import { request } from '../../helpers/http';
 import { canary, startTestManager, tempDir } from '../../helpers/manager';
 
@@ -49,7 +49,7 @@ describe('manager/http fast read', () => {
   });
 
   describe('as a handler in front of another', () => {
-    let server: http.Server;
+    let server: FastPathServer;
     let url: string;
     let passed: string[];
     let tokens: TokenStore;
@@ -63,18 +63,8 @@ describe('manager/http fast read', () => {
       tokens = new TokenStore(db);
       fleet = new FleetStore(db);
       const fast = fastRead({ secrets, tokens, fleet, instanceId: 'db1', logger: createLogger({ level: 'error', sink: () => undefined }) });
-      passed = [];
-      server = http.createServer((req, res) => {
-        if (fast(req, res)) return;
-        // Nothing may have been written by the fast path before it passed the request on.
-        assert.equal(res.headersSent, false);
-        assert.equal(res.getHeaderNames().length, 0);
-        passed.push(`${req.method} ${req.url}`);
-        res.statusCode = 418;
-        res.end();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      server = await startFastPathServer(fast);
+      ({ url, passed } = server);
     });
     after(() => {
       server.close();

@@ -1,7 +1,5 @@
 // Tests for src/manager/lib/http/fast-refuse.ts: wrong bearer tokens answered without Express, exactly as Express would, and counted by the same guard.
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { AuditStore, MANAGER_ACTOR } from 'secret-sync-manager/dist/audit-store';
 import { openDatabase } from 'secret-sync-manager/dist/database';
@@ -9,6 +7,8 @@ import { AuthGuard } from 'secret-sync-manager/dist/http/auth-guard';
 import { fastRefuse } from 'secret-sync-manager/dist/http/fast-refuse';
 import { createLogger } from 'secret-sync-manager/dist/logger';
 import { TokenStore } from 'secret-sync-manager/dist/token-store';
+import { startFastPathServer } from '../../helpers/fast-path-server';
+import type { FastPathServer } from '../../helpers/fast-path-server';
 import { request } from '../../helpers/http';
 import { startTestManager, tempDir } from '../../helpers/manager';
 
@@ -53,7 +53,7 @@ describe('manager/http fast refusal of wrong tokens', () => {
   });
 
   describe('as a handler in front of another', () => {
-    let server: http.Server;
+    let server: FastPathServer;
     let url: string;
     let passed: string[];
     let tokens: TokenStore;
@@ -64,18 +64,8 @@ describe('manager/http fast refusal of wrong tokens', () => {
       const logger = createLogger({ level: 'error', sink: () => undefined });
       const guard = new AuthGuard(new AuditStore(db), logger);
       const refuse = fastRefuse({ tokens, guard, logger });
-      passed = [];
-      server = http.createServer((req, res) => {
-        if (refuse(req, res)) return;
-        // Nothing may have been written by the refusal path before it passed the request on.
-        assert.equal(res.headersSent, false);
-        assert.equal(res.getHeaderNames().length, 0);
-        passed.push(`${req.method} ${req.url}`);
-        res.statusCode = 418;
-        res.end();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      server = await startFastPathServer(refuse);
+      ({ url, passed } = server);
     });
     after(() => {
       server.close();
