@@ -191,9 +191,9 @@ export async function prepareMasker(next: Snapshot, previous?: Masker, diff?: Se
   const base = previous !== undefined && previous.fullLayer.values.size > 0 ? previous.fullLayer : undefined;
   if (base !== undefined && previous !== undefined) {
     const delta = diff === undefined ? deltaOf(base, next) : deltaAfter(base, previous.deltaEntries, next, diff);
-    if (delta.values.size + delta.pairs.size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
+    const size = delta.values.size + delta.pairs.size;
+    if (size <= Math.max(MIN_DELTA_LIMIT, MAX_DELTA_SHARE * base.values.size)) {
       const unmasked = diff !== undefined && !touchesUnmasked(previous.unmaskedKeys, next, diff) ? previous.unmaskedKeys : (await runSliced(scanWork(next))).unmasked;
-      const size = delta.values.size + delta.pairs.size;
       // A few values compile in microseconds: at once, without the slicer's turns (README, "Performance").
       const layer = size === 0 ? undefined : size <= MIN_DELTA_LIMIT ? compileLayerNow(delta) : await compileLayer(delta);
       return new Masker(next, { full: base, delta: layer, deltaEntries: delta.entries, unmasked });
